@@ -1,0 +1,35 @@
+# riskgraph: one command to set up and run the main job, one to run the tests.
+#   make demo   -> creates .venv, installs riskgraph, runs `riskgraph shock gallium --pct 50`
+#   make test   -> installs, starts a real Neo4j (Maven jars, no Docker), runs lint + all tests, stops Neo4j
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test unit lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/riskgraph shock gallium --pct 50
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -m "not neo4j and not browser"
+
+test: setup
+	VENV=$(VENV) bash scripts/test.sh
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""The ``riskgraph`` command.  Heavy libraries are imported inside commands, not here."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from riskgraph import __version__
+
+app = typer.Typer(
+    name="riskgraph",
+    help=(
+        "The supply chain of AI as a knowledge graph: what breaks when a supplier fails.\n\n"
+        "Main job: riskgraph shock gallium --pct 50"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+# Each module defines ``register(app)``; one module per command group.
+COMMAND_MODULES = (
+    "data_cmd",  # riskgraph data, riskgraph show
+    "shock_cmd",  # riskgraph shock, riskgraph paths
+    "ingest_cmd",  # riskgraph ingest --neo4j
+    "neo4j_cmd",  # riskgraph neo4j start|stop|status
+    "query_cmd",  # riskgraph query
+    "export_cmd",  # riskgraph export rdf|graphml|json|csv|html, riskgraph sparql
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"riskgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """The supply chain of AI as a knowledge graph: what breaks when a supplier fails."""
+
+
+for _m in COMMAND_MODULES:
+    importlib.import_module(f"riskgraph.cli.{_m}").register(app)
+
+
+def main() -> None:
+    app()

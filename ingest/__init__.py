@@ -1,0 +1,1 @@
+"""Loaders: one per source, each turning raw files into validated tables and a GraphData fragment."""

@@ -1,0 +1,149 @@
+"""What every loader shares: the source card, the load result, CSV reading and number parsing.
+
+A loader module exposes ``SOURCE: SourceInfo`` and ``load(data_dir, resolver) -> LoadResult``.
+It validates everything before it returns, so a bad file raises :class:`IngestError` (file, line,
+column, reason) and nothing half-loaded reaches the graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from riskgraph.errors import IngestError
+from riskgraph.graph.model import GraphData
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """The card of a source: shown by ``riskgraph data`` and written to docs/data.md."""
+
+    key: str  # short id: "article", "usgs", "cset", "epoch", "curated"
+    title: str
+    citation: str
+    licence: str
+    as_of: str
+    path: str  # folder or file under ingest/data/
+
+
+@dataclass
+class LoadResult:
+    """Typed tables (pandas, one column contract per source) and the GraphData fragment."""
+
+    source: SourceInfo
+    tables: dict[str, pd.DataFrame]
+    graph: GraphData
+    rows: int  # data rows read across the source's files
+    files: list[str] = field(default_factory=list)
+
+
+# Tokens the sources use for "no figure": withheld, not available, none.
+MISSING_TOKENS = frozenset({"", "w", "na", "n.a.", "n/a", "--", "-", "—", "nan", "xx"})
+
+_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(
+    raw: Any,
+    *,
+    path: str | Path,
+    row: int,
+    column: str,
+    allow_missing: bool = True,
+    minimum: float | None = 0.0,
+    maximum: float | None = None,
+) -> float | None:
+    """Parse a figure as the sources write it.
+
+    Accepts thousands separators (``"1,234"``), a trailing percent sign, surrounding blanks and
+    the missing tokens (``W`` withheld, ``NA``, ``n.a.``, ``--``) -> ``None``.  Anything else,
+    a non-finite value, or a value outside [minimum, maximum] raises :class:`IngestError`.
+    """
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        s = ""
+    else:
+        s = str(raw).strip()
+    if s.casefold() in MISSING_TOKENS:
+        if allow_missing:
+            return None
+        raise IngestError(path, "missing value", row=row, column=column)
+    t = s.replace(",", "").replace("\u00a0", "").replace(" ", "")
+    if t.endswith("%"):
+        t = t[:-1]
+    if not _NUM_RE.match(t):
+        raise IngestError(path, f"not a number: {s!r}", row=row, column=column)
+    v = float(t)
+    if not math.isfinite(v):
+        raise IngestError(path, f"not a finite number: {s!r}", row=row, column=column)
+    if minimum is not None and v < minimum:
+        raise IngestError(path, f"{s!r} is below {minimum:g}", row=row, column=column)
+    if maximum is not None and v > maximum:
+        raise IngestError(path, f"{s!r} is above {maximum:g}", row=row, column=column)
+    return v
+
+
+def read_csv_rows(
+    path: Path, required: list[str] | tuple[str, ...]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Read a CSV as text rows, tolerating a UTF-8 BOM and CRLF.
+
+    Returns the header and ``(line_number, row)`` pairs (line numbers as an editor shows them,
+    the header being line 1, multi-line quoted fields counted).  Raises :class:`IngestError` for
+    an empty file, a header without a required column (with the nearest existing name), a row
+    with more fields than the header, or text that is not UTF-8.
+    """
+    from riskgraph.errors import suggest
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    except OSError as e:
+        raise IngestError(path, f"cannot read: {e.strerror}") from None
+    if not text.strip():
+        raise IngestError(path, "empty file")
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as e:
+        raise IngestError(path, f"malformed CSV: {e}", row=1) from None
+    for col in required:
+        if col not in header:
+            near = suggest(col, header, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise IngestError(path, f"missing column {col!r}{hint}", row=1, column=col)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for fields in reader:
+            lineno = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > len(header):
+                raise IngestError(
+                    path,
+                    f"{len(fields)} fields but the header has {len(header)} "
+                    "(wrong delimiter or an unquoted comma?)",
+                    row=lineno,
+                )
+            fields = fields + [""] * (len(header) - len(fields))
+            rows.append((lineno, dict(zip(header, fields, strict=True))))
+    except csv.Error as e:
+        raise IngestError(path, f"malformed CSV: {e}", row=reader.line_num) from None
+    return header, rows
+
+
+def rel(path: Path) -> str:
+    """A path as cited in ``source``: relative to ingest/data/ when it lies inside it."""
+    try:
+        return str(path.relative_to(DATA_DIR))
+    except ValueError:
+        return str(path)

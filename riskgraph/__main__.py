@@ -1,0 +1,3 @@
+from riskgraph.cli.app import main
+
+main()
