@@ -1,9 +1,134 @@
-"""Placeholder: this command group is being built."""
+"""``riskgraph data`` (what was loaded from where) and ``riskgraph show NAME`` (one node)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+
+DataDirOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data-dir",
+        help="Extra folder of curated-format CSVs (your own suppliers) to merge; repeatable. "
+        "Default: $RISKGRAPH_DATA.",
+        file_okay=False,
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    app.command("data")(data)
+    app.command("show")(show)
+
+
+def data(
+    fmt: FormatOpt = OutputFormat.table,
+    data_dir: DataDirOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Rebuild the graph.")] = False,
+) -> None:
+    """Per source: files, rows, nodes, edges, as-of date and licence."""
+    with handle_errors():
+        from riskgraph.ingest.build import load_build
+
+        b = load_build(data_dir, use_cache=not no_cache)
+        rows = [s.to_dict() for s in b.sources]
+        totals = {"nodes": len(b.graph), "edges": b.graph.number_of_edges()}
+        if fmt is OutputFormat.json:
+            print_json({"schema": "riskgraph.data/1", "sources": rows, "graph": totals})
+            return
+        if fmt is OutputFormat.csv:
+            _csv(rows, ["key", "title", "files", "rows", "nodes", "edges", "as_of", "licence"])
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title="riskgraph data sources")
+        for col in ("source", "files", "rows", "nodes", "edges", "as of", "licence"):
+            t.add_column(col, justify="right" if col in ("files", "rows", "nodes", "edges") else "left")
+        for r in rows:
+            t.add_row(r["title"], str(r["files"]), str(r["rows"]), str(r["nodes"]), str(r["edges"]),
+                      r["as_of"], r["licence"])
+        c = Console()
+        c.print(t)
+        c.print(f"Merged graph: {totals['nodes']} nodes, {totals['edges']} edges "
+                "(a node named by several sources is counted once).")
+
+
+def show(
+    name: Annotated[str, typer.Argument(help="Node name, id, alias, German name or symbol (Ga).")],
+    fmt: FormatOpt = OutputFormat.table,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """One node: properties, suppliers with shares, customers, HHI where it applies, sources."""
+    with handle_errors():
+        from riskgraph.graph.describe import describe_node
+        from riskgraph.graph.lookup import find_node
+        from riskgraph.ingest.build import load_graph
+
+        g = load_graph(data_dir)
+        info = describe_node(g, find_node(g, name))
+        if fmt is OutputFormat.json:
+            print_json(info)
+            return
+        if fmt is OutputFormat.csv:
+            _csv(info["suppliers"] + info["customers"],
+                 ["direction", "id", "name", "type", "weight", "year", "source", "confidence"])
+            return
+        _show_table(info)
+
+
+def _csv(rows: list[dict[str, Any]], cols: list[str]) -> None:
+    import csv
+    import sys
+
+    w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+
+
+def _show_table(info: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    c = Console()
+    c.print(f"[bold]{escape(info['name'])}[/bold]  ({escape(info['id'])}, {info['kind']}, "
+            f"layer {info['layer'] or '-'})")
+    if info["roles"]:
+        c.print("roles: " + ", ".join(info["roles"]))
+    if info["aliases"]:
+        c.print("aliases: " + escape(", ".join(info["aliases"])))
+    for k, v in info["props"].items():
+        c.print(f"{escape(k)}: {escape(str(v))}")
+    c.print(f"source: {escape(info['source'])} (as of {info['as_of']}, {info['confidence']})")
+    for s in info["other_sources"]:
+        c.print(f"also in: {escape(s)}")
+    if info["hhi"]:
+        t = Table(title="Concentration (Herfindahl-Hirschman index, shares in %)")
+        for col in ("release", "production type", "year", "HHI", "top producer", "share"):
+            t.add_column(col)
+        for h in info["hhi"]:
+            t.add_row(h["release"], h["production_type"], str(h["year"]), f"{h['hhi']:.0f}",
+                      h["top_producer"], f"{100 * h['top_share']:.1f}%")
+        c.print(t)
+    for title, rows in (("Suppliers", info["suppliers"]), ("Customers", info["customers"])):
+        if not rows:
+            continue
+        t = Table(title=f"{title} ({len(rows)})")
+        for col in ("node", "relation", "weight", "year", "confidence", "source"):
+            t.add_column(col, overflow="fold")
+        for r in rows[:40]:
+            w = "" if r["weight"] is None else f"{100 * r['weight']:.1f}%"
+            t.add_row(escape(r["name"]), r["type"], w, str(r["year"] or ""), r["confidence"],
+                      escape(r["source"]))
+        c.print(t)
+        if len(rows) > 40:
+            c.print(f"... {len(rows) - 40} more (use --format json)")

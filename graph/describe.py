@@ -1,0 +1,111 @@
+"""What ``riskgraph show`` prints about one node: properties, suppliers, customers, HHI, sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from riskgraph.graph import schema
+from riskgraph.graph.model import Edge, GraphData
+
+
+def hhi(shares: list[float]) -> float:
+    """Herfindahl-Hirschman index of market shares given as fractions, on the 0..10 000 scale.
+
+    Examples
+    --------
+    >>> hhi([0.5, 0.5])
+    5000.0
+    >>> round(hhi([0.98, 0.01]), 1)
+    9605.0
+    """
+    return float(sum((100.0 * s) ** 2 for s in shares))
+
+
+def _relation(g: GraphData, e: Edge, other: str, direction: str) -> dict[str, Any]:
+    n = g.nodes[other]
+    year = e.props.get("year")
+    return {
+        "direction": direction,
+        "id": other,
+        "name": n.name,
+        "type": e.type,
+        "weight": e.weight,
+        "weight_low": e.props.get("weight_low"),
+        "weight_high": e.props.get("weight_high"),
+        "sales_share": e.props.get("sales_share"),
+        "year": year,
+        "production_type": e.props.get("production_type"),
+        "source": e.source,
+        "as_of": e.as_of,
+        "confidence": e.confidence,
+        "rationale": e.rationale,
+        "key": e.key,
+    }
+
+
+def suppliers_and_customers(
+    g: GraphData, node_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Edges around ``node_id`` oriented by supply flow: (suppliers, customers, other relations)."""
+    sup: list[dict[str, Any]] = []
+    cus: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
+    for e in g.edges.values():
+        if node_id not in (e.src, e.dst):
+            continue
+        flow = schema.flow_of(e.type)
+        peer = e.dst if e.src == node_id else e.src
+        if flow == "none":
+            other.append(_relation(g, e, peer, "out" if e.src == node_id else "in"))
+            continue
+        supplier = e.src if flow == "forward" else e.dst
+        if supplier == node_id:
+            cus.append(_relation(g, e, peer, "customer"))
+        else:
+            sup.append(_relation(g, e, peer, "supplier"))
+
+    def order(r: dict[str, Any]) -> tuple[float, str]:
+        return (-(r["weight"] or 0.0), r["name"])
+
+    return sorted(sup, key=order), sorted(cus, key=order), other
+
+
+def concentration(g: GraphData, node_id: str) -> list[dict[str, Any]]:
+    """HHI per (release, production type, year) from the PRODUCES edges into ``node_id``."""
+    groups: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
+    for e in g.edges.values():
+        if e.dst != node_id or e.type != "PRODUCES" or e.weight is None:
+            continue
+        release = str(e.props.get("release") or e.source.split(",")[0])
+        ptype = str(e.props.get("production_type") or "")
+        year = str(e.props.get("year") or e.as_of)
+        groups[(release, ptype, year)].append(e)
+    out = []
+    for (release, ptype, year), edges in sorted(groups.items()):
+        top = max(edges, key=lambda e: e.weight or 0.0)
+        out.append({
+            "release": release,
+            "production_type": ptype,
+            "year": year,
+            "hhi": hhi([e.weight or 0.0 for e in edges]),
+            "producers": len(edges),
+            "top_producer": g.nodes[top.src].name,
+            "top_share": top.weight,
+            "source": top.source,
+            "confidence": top.confidence,
+        })
+    return out
+
+
+def describe_node(g: GraphData, node_id: str) -> dict[str, Any]:
+    """A JSON-ready description of one node (schema ``riskgraph.node/1``)."""
+    n = g.nodes[node_id]
+    sup, cus, other = suppliers_and_customers(g, node_id)
+    d = n.to_dict()
+    d = {"schema": "riskgraph.node/1", **d}
+    d["suppliers"] = sup
+    d["customers"] = cus
+    d["other_relations"] = other
+    d["hhi"] = concentration(g, node_id)
+    return d
