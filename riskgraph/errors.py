@@ -91,6 +91,8 @@ class ExportError(RiskgraphError):
 def suggest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` candidates close to ``name`` (case-insensitive)."""
     cands = list(dict.fromkeys(candidates))
-    lowered = {c.lower(): c for c in cands}
+    lowered: dict[str, str] = {}
+    for c in cands:
+        lowered.setdefault(c.lower(), c)  # the first spelling wins (display names come first)
     hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
     return [lowered[h] for h in hits]
