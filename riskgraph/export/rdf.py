@@ -1,0 +1,395 @@
+"""RDF export (rdflib) following the ontology in ``graph/ontology.ttl``.
+
+Every graph node becomes one resource ``<base><kind>/<slug>`` typed with its kind's class (and,
+for companies, one class per role, plus schema:Organization / schema:Country); every edge
+becomes one qualified relation ``<base>rel/<key>`` (an ``rg:Dependency`` for supply relations,
+an ``rg:Association`` otherwise) carrying its ends, type, weight, unit, source, date and
+confidence.  Sources are shared ``rg:Source`` resources ``<base>source/<hash>`` labelled with the
+citation.  IRIs are stable: they depend only on ids, keys, citations and the base.
+
+``from_rdf`` reads such a graph back into a :class:`GraphData` (used by the round-trip tests and
+by ``riskgraph sparql --rdf``).  rdflib is imported inside functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from riskgraph.errors import ExportError, UsageError
+from riskgraph.export.atomic import write_with
+from riskgraph.graph import schema
+from riskgraph.graph.model import Edge, GraphData, Node
+
+if TYPE_CHECKING:
+    import rdflib
+
+ONTOLOGY_NS = "https://w3id.org/riskgraph/ontology#"
+DEFAULT_BASE = "https://w3id.org/riskgraph/id/"
+
+# CLI name -> rdflib serializer name, and the usual file suffix.
+FORMATS: dict[str, str] = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
+SUFFIXES: dict[str, str] = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "xml": ".rdf"}
+
+PREFIXES = {
+    "rg": ONTOLOGY_NS,
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dct": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+# Edge props with a property of their own (rg:<name>); values typed by Python type.
+EDGE_PROPS: dict[str, str] = {
+    "weight": "weight",
+    "weight_low": "weightLow",
+    "weight_high": "weightHigh",
+    "sales_share": "salesShare",
+    "unit": "unit",
+    "year": "year",
+    "release": "release",
+    "production_type": "productionType",
+}
+# Node props with a property of their own.  name_de becomes skos:altLabel with language "de".
+NODE_PROPS: dict[str, str] = {
+    "symbol": "elementSymbol",
+    "iso3": "iso3166Alpha3",
+}
+
+_EXTRA_TYPES = {"company": "https://schema.org/Organization", "country": "https://schema.org/Country"}
+
+
+def ontology_path() -> Path:
+    """Path of the shipped ontology file (``riskgraph/graph/ontology.ttl``)."""
+    return Path(str(resources.files("riskgraph.graph").joinpath("ontology.ttl")))
+
+
+def load_ontology() -> rdflib.Graph:
+    """The ontology as an rdflib graph."""
+    import rdflib
+
+    g = rdflib.Graph()
+    g.parse(ontology_path(), format="turtle")
+    return g
+
+
+def check_base(base: str) -> str:
+    """Validate a base namespace: an absolute http(s) or urn IRI ending in ``/`` or ``#``.
+
+    Raises
+    ------
+    UsageError
+        The base is not usable.
+    """
+    if not re.match(r"^(https?://[^\s<>\"{}|\\^`]+|urn:[^\s<>\"{}|\\^`]+)[/#]$", base):
+        raise UsageError(
+            f"--base {base!r} is not an absolute http(s) or urn IRI ending in '/' or '#'"
+        )
+    return base
+
+
+def _seg(s: str) -> str:
+    return quote(s, safe="-._~")
+
+
+def node_iri(node_id: str, base: str = DEFAULT_BASE) -> str:
+    """IRI of a node: ``<base><kind>/<slug>`` with the slug percent-encoded."""
+    kind, _, slug = node_id.partition(":")
+    return f"{base}{_seg(kind)}/{_seg(slug)}"
+
+
+def relation_iri(key: str, base: str = DEFAULT_BASE) -> str:
+    """IRI of the qualified relation of the edge with ``key`` (percent-encoded key)."""
+    return f"{base}rel/{_seg(key)}"
+
+
+def source_iri(citation: str, base: str = DEFAULT_BASE) -> str:
+    """IRI of a source: ``<base>source/`` + the first 16 hex digits of the citation's SHA-256."""
+    return f"{base}source/{hashlib.sha256(citation.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _literal(v: Any) -> rdflib.Literal:
+    from rdflib import RDF, XSD, Literal
+
+    if isinstance(v, bool):
+        return Literal(v, datatype=XSD.boolean)
+    if isinstance(v, int):
+        return Literal(v, datatype=XSD.integer)
+    if isinstance(v, float):
+        return Literal(v, datatype=XSD.double)
+    if isinstance(v, list | dict | tuple):
+        return Literal(json.dumps(v, ensure_ascii=False), datatype=RDF.JSON)
+    return Literal(str(v))
+
+
+def _date(as_of: str) -> rdflib.Literal:
+    from rdflib import XSD, Literal
+
+    if re.fullmatch(r"\d{4}", as_of):
+        return Literal(as_of, datatype=XSD.gYear)
+    if re.fullmatch(r"\d{4}-\d{2}", as_of):
+        return Literal(as_of, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        return Literal(as_of, datatype=XSD.date)
+    return Literal(as_of)
+
+
+def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
+    """Convert ``graph`` to an rdflib graph (see the module docstring for the mapping).
+
+    Parameters
+    ----------
+    graph : GraphData
+        The graph.
+    base : str
+        Namespace of node, relation and source IRIs; see :func:`check_base`.
+
+    Returns
+    -------
+    rdflib.Graph
+        With prefixes ``rg``, ``schema``, ``prov``, ``dct``, ``skos`` and ``id`` (the base) bound.
+    """
+    import rdflib
+    from rdflib import RDF, RDFS, BNode, Literal, URIRef
+
+    check_base(base)
+    RG = rdflib.Namespace(ONTOLOGY_NS)
+    DCT = rdflib.Namespace(PREFIXES["dct"])
+    PROV = rdflib.Namespace(PREFIXES["prov"])
+    SKOS = rdflib.Namespace(PREFIXES["skos"])
+
+    g = rdflib.Graph()
+    for p, ns in PREFIXES.items():
+        g.bind(p, ns)
+    g.bind("id", base)
+
+    sources: dict[str, URIRef] = {}
+
+    def src(citation: str) -> URIRef:
+        s = sources.get(citation)
+        if s is None:
+            s = sources[citation] = URIRef(source_iri(citation, base))
+            g.add((s, RDF.type, RG.Source))
+            g.add((s, RDFS.label, Literal(citation)))
+        return s
+
+    def provenance(s: URIRef, source: str, as_of: str, confidence: str, rationale: str) -> None:
+        if source:
+            g.add((s, PROV.wasDerivedFrom, src(source)))
+        if as_of:
+            g.add((s, DCT.date, _date(as_of)))
+        g.add((s, RG.confidence, Literal(confidence)))
+        if rationale:
+            g.add((s, RG.rationale, Literal(rationale)))
+
+    def attribute(s: URIRef, key: str, value: Any) -> None:
+        b = BNode()
+        g.add((s, RG.attribute, b))
+        g.add((b, RDF.type, RG.Attribute))
+        g.add((b, RG.key, Literal(key)))
+        g.add((b, RG.value, _literal(value)))
+
+    for n in graph.nodes.values():
+        s = URIRef(node_iri(n.id, base))
+        g.add((s, RDF.type, RG[schema.label_for(n.kind)]))
+        if n.kind in _EXTRA_TYPES:
+            g.add((s, RDF.type, URIRef(_EXTRA_TYPES[n.kind])))
+        for r in n.roles:
+            if r in schema.COMPANY_ROLES:
+                g.add((s, RDF.type, RG[schema.COMPANY_ROLES[r]]))
+            else:
+                attribute(s, "role", r)
+        g.add((s, DCT.identifier, Literal(n.id)))
+        g.add((s, RDFS.label, Literal(n.name)))
+        if n.layer:
+            g.add((s, RG.layer, Literal(n.layer)))
+        if n.kind == "country":
+            g.add((s, RG.iso3166Alpha2, Literal(n.id.partition(":")[2])))
+        for a in n.aliases:
+            g.add((s, SKOS.altLabel, Literal(a)))
+        provenance(s, n.source, n.as_of, n.confidence, n.rationale)
+        for o in n.other_sources:
+            g.add((s, RG.otherSource, src(o)))
+        for k, v in n.props.items():
+            if v is None:
+                continue
+            if k == "name_de" and isinstance(v, str):
+                g.add((s, SKOS.altLabel, Literal(v, lang="de")))
+            elif k in NODE_PROPS and isinstance(v, str):
+                g.add((s, RG[NODE_PROPS[k]], Literal(v)))
+            else:
+                attribute(s, k, v)
+
+    for e in graph.edges.values():
+        r = URIRef(relation_iri(e.key, base))
+        flow = schema.flow_of(e.type)
+        a, b = URIRef(node_iri(e.src, base)), URIRef(node_iri(e.dst, base))
+        g.add((r, RDF.type, RG.Association if flow == "none" else RG.Dependency))
+        g.add((r, DCT.identifier, Literal(e.key)))
+        g.add((r, RG.relType, Literal(e.type)))
+        g.add((r, RG["from"], a))
+        g.add((r, RG.to, b))
+        if flow != "none":
+            sup, cus = (a, b) if flow == "forward" else (b, a)
+            g.add((r, RG.supplier, sup))
+            g.add((r, RG.customer, cus))
+        provenance(r, e.source, e.as_of, e.confidence, e.rationale)
+        for k, v in e.props.items():
+            if v is None:
+                continue
+            if k in EDGE_PROPS and not isinstance(v, list | dict | bool):
+                g.add((r, RG[EDGE_PROPS[k]], _literal(v)))
+            else:
+                attribute(r, k, v)
+    return g
+
+
+def write_rdf(
+    graph: GraphData, path: str | Path, fmt: str = "turtle", base: str = DEFAULT_BASE
+) -> int:
+    """Write ``graph`` as RDF to ``path`` atomically; return the number of triples.
+
+    Parameters
+    ----------
+    fmt : {"turtle", "json-ld", "nt", "xml"}
+        Serialisation.
+
+    Raises
+    ------
+    UsageError
+        Unknown format or bad base.
+    ExportError
+        The file cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    g = to_rdf(graph, base)
+
+    def writer(tmp: Path) -> None:
+        g.serialize(destination=str(tmp), format=FORMATS[fmt], encoding="utf-8")
+
+    write_with(path, writer)
+    return len(g)
+
+
+# ------------------------------------------------------------------------------ reading back
+def _py(lit: Any) -> Any:
+    from rdflib import RDF, XSD
+
+    if lit.datatype == RDF.JSON:
+        return json.loads(str(lit))
+    if lit.datatype in (XSD.integer, XSD.int, XSD.long):
+        return int(lit)
+    if lit.datatype in (XSD.double, XSD.float, XSD.decimal):
+        return float(lit)
+    if lit.datatype == XSD.boolean:
+        return str(lit) == "true"
+    return str(lit)
+
+
+def from_rdf(g: rdflib.Graph) -> GraphData:
+    """Read an RDF graph written by :func:`to_rdf` back into a :class:`GraphData`.
+
+    Node roles come back in alphabetical order (RDF keeps no order); everything else is as
+    written.
+
+    Raises
+    ------
+    ExportError
+        A node or relation lacks its identifier, type or ends.
+    """
+    import rdflib
+    from rdflib import RDF, RDFS
+
+    RG = rdflib.Namespace(ONTOLOGY_NS)
+    DCT = rdflib.Namespace(PREFIXES["dct"])
+    PROV = rdflib.Namespace(PREFIXES["prov"])
+    SKOS = rdflib.Namespace(PREFIXES["skos"])
+    kind_of = {RG[label]: kind for kind, label in schema.NODE_KINDS.items()}
+    role_of: dict[Any, str] = {RG[label]: r for r, label in schema.COMPANY_ROLES.items()}
+    node_props = {RG[v]: k for k, v in NODE_PROPS.items()}
+    edge_props = {RG[v]: k for k, v in EDGE_PROPS.items()}
+
+    def one(s: Any, p: Any, what: str) -> Any:
+        v = g.value(s, p)
+        if v is None:
+            raise ExportError(f"{s}: no {what}")
+        return v
+
+    def prov(s: Any) -> dict[str, Any]:
+        src = g.value(s, PROV.wasDerivedFrom)
+        return {
+            "source": str(g.value(src, RDFS.label)) if src is not None else "",
+            "as_of": str(g.value(s, DCT.date) or ""),
+            "confidence": str(g.value(s, RG.confidence) or ""),
+            "rationale": str(g.value(s, RG.rationale) or ""),
+        }
+
+    def attrs(s: Any) -> dict[str, Any]:
+        out = {}
+        for b in g.objects(s, RG.attribute):
+            out[str(one(b, RG.key, "rg:key"))] = _py(one(b, RG.value, "rg:value"))
+        return out
+
+    gd = GraphData()
+    ids: dict[Any, str] = {}
+    for kind_cls, kind in kind_of.items():
+        for s in g.subjects(RDF.type, kind_cls):
+            nid = str(one(s, DCT.identifier, "dct:identifier"))
+            ids[s] = nid
+            props = attrs(s)
+            roles = sorted(role_of[t] for t in g.objects(s, RDF.type) if t in role_of)
+            roles += [props.pop("role")] if "role" in props else []
+            aliases = []
+            for lab in g.objects(s, SKOS.altLabel):
+                if getattr(lab, "language", None) == "de":
+                    props["name_de"] = str(lab)
+                else:
+                    aliases.append(str(lab))
+            for p, k in node_props.items():
+                v = g.value(s, p)
+                if v is not None:
+                    props[k] = str(v)
+            others = sorted(str(g.value(o, RDFS.label)) for o in g.objects(s, RG.otherSource))
+            gd.add_node(Node(
+                id=nid, kind=kind, name=str(one(s, RDFS.label, "rdfs:label")),
+                layer=str(g.value(s, RG.layer) or ""), roles=roles, aliases=sorted(aliases),
+                other_sources=others, props=props, **prov(s),
+            ))
+    for cls in (RG.Dependency, RG.Association):
+        for r in g.subjects(RDF.type, cls):
+            props = attrs(r)
+            for p, k in edge_props.items():
+                v = g.value(r, p)
+                if v is not None:
+                    props[k] = _py(v)
+            a, b = one(r, RG["from"], "rg:from"), one(r, RG.to, "rg:to")
+            gd.add_edge(Edge(
+                key=str(one(r, DCT.identifier, "dct:identifier")),
+                src=ids.get(a) or unquote(str(a)), dst=ids.get(b) or unquote(str(b)),
+                type=str(one(r, RG.relType, "rg:relType")), props=props, **prov(r),
+            ))
+    return gd
+
+
+def read_rdf(path: str | Path, fmt: str | None = None) -> rdflib.Graph:
+    """Parse an RDF file (format guessed from the suffix unless given).
+
+    Raises
+    ------
+    ExportError
+        The file cannot be read or parsed.
+    """
+    import rdflib
+
+    g = rdflib.Graph()
+    try:
+        g.parse(str(path), format=FORMATS.get(fmt, fmt) if fmt else None)
+    except Exception as e:  # rdflib raises many parser-specific exception types
+        raise ExportError(f"cannot read RDF from {path}: {e}") from None
+    return g

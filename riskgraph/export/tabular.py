@@ -1,0 +1,187 @@
+"""JSON (schema ``riskgraph.graph/1``) and CSV (``nodes.csv`` + ``edges.csv``) exports.
+
+Both formats keep every field of every node and edge, so user text (names with markup, quotes,
+newlines) survives unchanged; docs/exports.md documents the columns and the JSON schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from riskgraph.errors import ExportError
+from riskgraph.export.atomic import write_many, write_text
+from riskgraph.graph.model import GraphData
+
+JSON_SCHEMA = "riskgraph.graph/1"
+
+NODE_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence",
+    "rationale", "other_sources",
+)
+EDGE_COLUMNS: tuple[str, ...] = (
+    "key", "src", "dst", "type", "source", "as_of", "confidence", "rationale",
+)
+LIST_FIELDS = frozenset({"roles", "aliases", "other_sources"})
+PROP_PREFIX = "prop."
+
+
+def graph_to_json_obj(graph: GraphData) -> dict[str, Any]:
+    """The JSON document of ``graph``: schema, counts, nodes (by id) and edges (by key)."""
+    d = graph.to_dict()
+    return {
+        "schema": JSON_SCHEMA,
+        "counts": {"nodes": len(d["nodes"]), "edges": len(d["edges"])},
+        "nodes": d["nodes"],
+        "edges": d["edges"],
+    }
+
+
+def write_json(graph: GraphData, path: str | Path) -> None:
+    """Write ``graph`` as JSON (schema ``riskgraph.graph/1``) atomically.
+
+    Raises
+    ------
+    ExportError
+        The file cannot be written.
+    """
+    text = json.dumps(graph_to_json_obj(graph), indent=1, ensure_ascii=False, allow_nan=False)
+    write_text(path, text + "\n")
+
+
+def read_json(path: str | Path) -> GraphData:
+    """Read a file written by :func:`write_json` back into a :class:`GraphData`.
+
+    Raises
+    ------
+    ExportError
+        Not a ``riskgraph.graph/1`` document.
+    """
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExportError(f"cannot read {path}: {e}") from None
+    if not isinstance(doc, dict) or doc.get("schema") != JSON_SCHEMA:
+        raise ExportError(f"{path}: not a {JSON_SCHEMA} document")
+    try:
+        return GraphData.from_dict(doc)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ExportError(f"{path}: malformed {JSON_SCHEMA} document: {e}") from None
+
+
+def _cell(v: Any) -> str:
+    """A CSV cell: lists (and dicts) as JSON, None as empty, booleans as true/false."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _prop_keys(items: list[dict[str, Any]]) -> list[str]:
+    keys: set[str] = set()
+    for it in items:
+        keys.update(it["props"])
+    return sorted(keys)
+
+
+Table = tuple[list[str], list[list[str]]]
+
+
+def _rows(items: list[dict[str, Any]], columns: tuple[str, ...]) -> Table:
+    pkeys = _prop_keys(items)
+    header = [*columns, *(PROP_PREFIX + k for k in pkeys)]
+    rows = []
+    for it in items:
+        row = [_cell(it.get(c)) for c in columns]
+        row += [_cell(it["props"].get(k)) for k in pkeys]
+        rows.append(row)
+    return header, rows
+
+
+def write_csv(graph: GraphData, folder: str | Path) -> tuple[Path, Path]:
+    """Write ``nodes.csv`` and ``edges.csv`` into ``folder`` (created if missing), as one unit.
+
+    Columns: the fixed fields (``NODE_COLUMNS`` / ``EDGE_COLUMNS``) then one ``prop.<key>``
+    column per property key found; list fields are JSON arrays.  Returns both paths.
+
+    Raises
+    ------
+    ExportError
+        The folder cannot be created or a file cannot be written (then neither file changes).
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"cannot write CSV into {folder}: it is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"cannot create folder {folder}: {e.strerror or e}") from None
+    d = graph.to_dict()
+    tables = {
+        folder / "nodes.csv": _rows(d["nodes"], NODE_COLUMNS),
+        folder / "edges.csv": _rows(d["edges"], EDGE_COLUMNS),
+    }
+
+    def writer(table: Table) -> Any:
+        def w(fh: IO[str]) -> None:
+            out = csv.writer(fh, lineterminator="\n")
+            out.writerow(table[0])
+            out.writerows(table[1])
+
+        return w
+
+    write_many({p: writer(t) for p, t in tables.items()})
+    return folder / "nodes.csv", folder / "edges.csv"
+
+
+def _parse_cell(v: str) -> Any:
+    if v == "":
+        return None
+    if v in ("true", "false"):
+        return v == "true"
+    if v[:1] in "[{":
+        try:
+            return json.loads(v)
+        except ValueError:
+            return v
+    for conv in (int, float):
+        try:
+            return conv(v)
+        except ValueError:
+            pass
+    return v
+
+
+def read_csv(folder: str | Path) -> GraphData:
+    """Read ``nodes.csv`` and ``edges.csv`` written by :func:`write_csv` back into a GraphData.
+
+    Property values are re-typed by their text (numbers, true/false, JSON lists); the fixed
+    string fields are kept verbatim.
+    """
+    folder = Path(folder)
+    out: dict[str, list[dict[str, Any]]] = {"nodes": [], "edges": []}
+    for name, columns in (("nodes", NODE_COLUMNS), ("edges", EDGE_COLUMNS)):
+        try:
+            with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    item: dict[str, Any] = {}
+                    props: dict[str, Any] = {}
+                    for k, v in row.items():
+                        if k.startswith(PROP_PREFIX):
+                            pv = _parse_cell(v)
+                            if pv is not None:
+                                props[k[len(PROP_PREFIX):]] = pv
+                        elif k in LIST_FIELDS:
+                            item[k] = json.loads(v) if v else []
+                        elif k in columns:
+                            item[k] = v
+                    item["props"] = props
+                    out[name].append(item)
+        except (OSError, ValueError) as e:
+            raise ExportError(f"cannot read {folder / (name + '.csv')}: {e}") from None
+    return GraphData.from_dict(out)
