@@ -45,7 +45,8 @@ def registry_node(resolver: Resolver, node_id: str) -> Node:
                         as_of=REGISTRY_AS_OF, confidence="reported", layer="countries",
                         aliases=aliases, props=props)
         if kind == "mineral":
-            return Node(node_id, kind, row["name"], source=row.get("source") or where,
+            src = row.get("source")
+            return Node(node_id, kind, row["name"], source=f"{src} via {where}" if src else where,
                         as_of=REGISTRY_AS_OF, confidence="reported", layer="minerals",
                         aliases=aliases, props=props)
         roles = [r for r in (row.get("roles") or "").split("|") if r]
