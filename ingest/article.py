@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.graph.model import Edge, GraphData, PropValue
-from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, rel
+from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number
 from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import Resolver
 
@@ -261,7 +261,7 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
 
     path = Path(data_dir) / FILE
     rows = parse_table(path, resolver)
-    where = rel(path)
+    where = FILE
     g = GraphData()
     for r in rows:
         node = registry_node(resolver, r["mineral_id"])
