@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+
 import pytest
 from riskgraph.ingest.base import DATA_DIR
 from riskgraph.ingest.entities import registry_node
@@ -111,9 +112,8 @@ def test_typo_suggests(resolver: Resolver) -> None:
     with pytest.raises(IngestError) as ei2:
         resolver.resolve("Kongoo", "country", path="x.csv", row=3, column="Country")
     assert str(ei2.value) == (
-        "x.csv, line 3, column 'Country': unknown country 'Kongoo'; did you mean 'kongo' or 'congo' or "
-        "'togo'? "
-        "(add it to entities/ if it is real)"
+        "x.csv, line 3, column 'Country': unknown country 'Kongoo'; "
+        "did you mean 'kongo' or 'congo' or 'togo'? (add it to entities/ if it is real)"
     )
 
 
