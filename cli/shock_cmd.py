@@ -1,9 +1,239 @@
-"""Placeholder: this command group is being built."""
+"""``riskgraph shock`` (the main job) and ``riskgraph paths``.
+
+Heavy libraries (numpy, scipy, rich, pyvis) are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from riskgraph.graph.model import GraphData
+
+
+class Direction(StrEnum):
+    downstream = "downstream"
+    upstream = "upstream"
+
+
+class Model(StrEnum):
+    iim = "iim"
+    debtrank = "debtrank"
+
+
+class Backend(StrEnum):
+    embedded = "embedded"
+    neo4j = "neo4j"
+
+
+def load(backend: Backend, data_dir: list[Path] | None) -> GraphData:
+    """The graph from the embedded store (cached build) or from Neo4j (NEO4J_* env)."""
+    if backend == Backend.neo4j:
+        from riskgraph.graph.neo4j_store import read_graph
+
+        return read_graph()
+    from riskgraph.ingest.build import load_graph
+
+    return load_graph(data_dir or None)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%" if x >= 0.001 else f"{100 * x:.3f}%"
+
+
+def _absolute(ab: dict[str, Any] | None) -> str:
+    if not ab:
+        return ""
+    v, unit = ab["value"], ab["unit"]
+    if unit == "kg" and v >= 1000:
+        return f"{v / 1000:,.0f} t"
+    return f"{v:,.0f} {unit}" if v >= 10 else f"{v:,.2f} {unit}"
+
+
+def render_table(result: dict[str, Any]) -> None:
+    """Rich table: rank, layer, node, shortfall %, absolute figure, main path; layer summary."""
+    from rich.console import Console
+    from rich.table import Table
+    from riskgraph.engine.result import main_path_text, names_of
+
+    sh = result["shock"]
+    where = f" of {sh['country']}'s output" if sh["country"] else ""
+    title = (f"Shock: {sh['target']} -{sh['pct']:g}%{where} "
+             f"({sh['model']}, {sh['direction']}); {result['affected']} nodes affected")
+    mc = result.get("monte_carlo")
+    t = Table(title=title, title_justify="left")
+    for col in ("#", "layer", "node", "shortfall"):
+        t.add_column(col, justify="right" if col in ("#", "shortfall") else "left")
+    if mc:
+        t.add_column("p5-p95", justify="right")
+    t.add_column("absolute", justify="right")
+    t.add_column("main path")
+    names = names_of(result)
+    for n in result["nodes"]:
+        row = [str(n["rank"]), n["layer"], n["name"], _pct(n["shortfall"])]
+        if mc:
+            m = n["monte_carlo"]
+            row.append(f"{_pct(m['p5'])}-{_pct(m['p95'])}")
+        row += [_absolute(n["absolute"]), main_path_text(n, names)]
+        t.add_row(*row)
+    console = Console(width=max(Console().width, 140), soft_wrap=False)
+    console.print(t)
+    lt = Table(title="Per layer", title_justify="left")
+    for col in ("layer", "affected", "max", "mean", "most affected"):
+        lt.add_column(col)
+    for lay in result["layers"]:
+        lt.add_row(lay["layer"], str(lay["affected"]), _pct(lay["max_shortfall"]),
+                   _pct(lay["mean_shortfall"]), names.get(lay["top_node"], lay["top_node"]))
+    console.print(lt)
+    if mc:
+        console.print(f"Monte Carlo: {mc['samples']} samples, seed {mc['seed']}, "
+                      f"{mc['sampled_arcs']} uncertain edges drawn ({mc['distribution']}).")
+    if result["overrides"]:
+        sets = ", ".join(f"{o['key']}{'[' + o['target'] + ']' if o['target'] else ''}="
+                         f"{o['value']:g}" for o in result["overrides"])
+        console.print(f"Overrides: {sets}")
+
+
+def shock(
+    target: Annotated[str, typer.Argument(
+        help="What fails: a mineral, input, company, country (name, alias, German name, "
+             "symbol or id) or a layer: minerals, inputs, chips, clouds, labs.")],
+    pct: Annotated[float, typer.Option("--pct", help="Size of the cut in percent, in (0, 100].")],
+    country: Annotated[str | None, typer.Option(
+        "--country", help="Cut only this country's output of TARGET (pct x its share).")] = None,
+    direction: Annotated[Direction, typer.Option(
+        "--direction", help="downstream: supply shock to customers; upstream: demand cut "
+                            "to suppliers (by sales shares).")] = Direction.downstream,
+    model: Annotated[Model, typer.Option(
+        "--model", help="iim: capped supply-side inoperability IIM; debtrank: DebtRank.")
+    ] = Model.iim,
+    top: Annotated[int, typer.Option("--top", help="How many nodes to list.")] = 20,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
+                   ] = OutputFormat.table,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a pyvis HTML view of the affected subgraph to FILE.")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override an assumption for this run: default_weight=0.5, "
+                      "substitutability=0.2, buffer=0.1, buffer[NODE]=0.3, weight[FROM>TO]=0.4, "
+                      "substitutability[FROM>TO]=0.5 (repeatable).")] = None,
+    samples: Annotated[int, typer.Option(
+        "--samples", help="Monte Carlo draws of the uncertain weights (0 = none).")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed of the Monte Carlo draws (default 0).")] = None,
+    backend: Annotated[Backend, typer.Option(
+        "--backend", help="Where the graph comes from: embedded (no server) or neo4j "
+                          "(NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")] = Backend.embedded,
+    data_dir: Annotated[list[Path] | None, typer.Option(
+        "--data-dir", help="Extra folder of your own curated nodes/links CSVs (repeatable).")
+    ] = None,
+) -> None:
+    """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much."""
+    with handle_errors():
+        from riskgraph.engine.defaults import parse_set
+
+        from riskgraph.errors import UsageError
+
+        if not 0 < pct <= 100:
+            raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
+        for s in set_ or []:
+            parse_set(s)  # syntax errors before the graph loads
+        if seed is not None and samples == 0:
+            raise UsageError("--seed needs --samples N")
+        graph = load(backend, data_dir)
+        from riskgraph.engine.shock import run_shock
+
+        result = run_shock(
+            graph, target, pct, country=country, direction=direction.value,
+            model=model.value, top=top, sets=set_ or [], samples=samples, seed=seed,
+            backend=backend.value,
+        )
+        if html is not None:
+            try:
+                from riskgraph.views.html import write_shock_html
+            except ImportError as e:
+                from riskgraph.errors import RiskgraphError
+
+                raise RiskgraphError(f"the HTML view is not available: {e}") from None
+            drawn = write_shock_html(result, graph, html)
+            typer.echo(f"Wrote {html} ({drawn} nodes)", err=True)
+        if fmt == OutputFormat.json:
+            print_json(result)
+        elif fmt == OutputFormat.csv:
+            from riskgraph.engine.result import to_csv
+
+            typer.echo(to_csv(result), nl=False)
+        else:
+            render_table(result)
+
+
+def paths(
+    src: Annotated[str, typer.Argument(help="Supplier (name, alias or id), e.g. gallium.")],
+    dst: Annotated[str, typer.Argument(help="Customer (name, alias or id), e.g. OpenAI.")],
+    top: Annotated[int, typer.Option("--top", help="How many paths to list.")] = 10,
+    max_hops: Annotated[int, typer.Option("--max-hops", help="Longest path considered.")] = 12,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
+                   ] = OutputFormat.table,
+    backend: Annotated[Backend, typer.Option(
+        "--backend", help="embedded or neo4j.")] = Backend.embedded,
+    data_dir: Annotated[list[Path] | None, typer.Option(
+        "--data-dir", help="Extra folder of your own curated CSVs (repeatable).")] = None,
+) -> None:
+    """List the dependency paths from SRC to DST with each hop's weight and source."""
+    with handle_errors():
+        from riskgraph.errors import UsageError
+
+        if top < 1 or max_hops < 1:
+            raise UsageError("--top and --max-hops must be at least 1")
+        graph = load(backend, data_dir)
+        from riskgraph.engine.paths import dependency_paths
+
+        res = dependency_paths(graph, src, dst, k=top, max_hops=max_hops)
+        if fmt == OutputFormat.json:
+            print_json(res)
+            return
+        if fmt == OutputFormat.csv:
+            import csv
+            import sys
+
+            w = csv.writer(sys.stdout, lineterminator="\n")
+            w.writerow(["path", "dependency", "hop", "src", "dst", "type", "weight",
+                        "transmission", "confidence", "source"])
+            for k, p in enumerate(res["paths"], 1):
+                for h_i, h in enumerate(p["hops"], 1):
+                    w.writerow([k, f"{p['dependency']:.6g}", h_i, h["src"], h["dst"], h["type"],
+                                "" if h["weight"] is None else h["weight"],
+                                f"{h['transmission']:.6g}", h["confidence"], h["source"]])
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        names = {n.id: n.name for n in graph.nodes.values()}
+        head = f"{names[res['from']]} -> {names[res['to']]}"
+        if res["reversed"]:
+            head = (f"{names[res['from']]} does not supply {names[res['to']]}; "
+                    f"paths {names[res['to']]} -> {names[res['from']]}")
+        if not res["paths"]:
+            typer.echo(f"No supply path between {names[res['from']]} and {names[res['to']]}.")
+            return
+        t = Table(title=f"Dependency paths: {head}", title_justify="left", show_lines=True)
+        for col in ("#", "dependency", "hops (weight, confidence, source)"):
+            t.add_column(col)
+        for k, p in enumerate(res["paths"], 1):
+            lines = []
+            for h in p["hops"]:
+                wt = "default" if h["weight"] is None else f"{h['weight']:.3g}"
+                lines.append(f"{names[h['src']]} -[{h['type']} {wt}, {h['confidence']}]-> "
+                             f"{names[h['dst']]}  ({h['source']})")
+            t.add_row(str(k), _pct(p["dependency"]), "\n".join(lines))
+        Console(width=max(Console().width, 140)).print(t)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``shock`` and ``paths`` to ``app``."""
+    app.command("shock")(shock)
+    app.command("paths")(paths)

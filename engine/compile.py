@@ -1,0 +1,280 @@
+"""Compile a :class:`~riskgraph.graph.model.GraphData` once into index maps and sparse arrays.
+
+Orientation: every edge whose relationship type flows (``graph/schema.py`` ``FLOW``) becomes a
+*supply arc* supplier -> customer (``forward``: src supplies dst; ``reverse``: dst supplies src);
+``none`` edges and self-loops never propagate.
+
+One arc per (supplier, customer, type): when several edges connect the same pair with the same
+type (the article vs USGS, several USGS releases and years, CSET years) the engine uses ONE:
+
+1. for ``PRODUCES`` into a mineral with a ``default_type`` prop, edges whose ``production_type``
+   differs from it are dropped (edges without a production type stay);
+2. then ``reported`` beats ``estimated``, a newer ``as_of`` beats an older one, an edge with a
+   ``weight`` beats one without, and finally the edge key decides (deterministic).
+
+When arcs of different types join the same pair, the matrix entry is the LARGEST of their
+dependencies (they describe the same dependency in different words; summing would double it).
+
+Nothing here is cached between calls: a :class:`CompiledGraph` is plain data the caller keeps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from riskgraph.engine.defaults import Override, Params
+from riskgraph.graph import schema
+from riskgraph.graph.model import Edge, GraphData, is_number
+
+from riskgraph.errors import UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def _num(v: Any) -> float:
+    return float(v) if is_number(v) else math.nan
+
+
+def _as_of_key(as_of: str) -> str:
+    return str(as_of or "")[:10]
+
+
+@dataclass
+class CompiledGraph:
+    """Arrays of one graph.  Node ``k`` is ``ids[k]``; arc ``a`` goes ``sup[a]`` -> ``cus[a]``."""
+
+    graph: GraphData
+    ids: list[str]
+    index: dict[str, int]
+    node_buffer: np.ndarray  # node prop `buffer`, NaN where absent
+    # supply arcs (one per supplier, customer, type)
+    edges: list[Edge]
+    sup: np.ndarray
+    cus: np.ndarray
+    weight: np.ndarray  # NaN where the edge has no weight
+    weight_low: np.ndarray
+    weight_high: np.ndarray
+    subst: np.ndarray  # NaN where absent
+    sales_share: np.ndarray  # NaN where absent
+    estimated: np.ndarray  # bool
+    dropped: int  # edges not used because another edge of the same pair and type won
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.edges)
+
+    # -- per-run arrays --------------------------------------------------------------------------
+    def buffers(self, params: Params, overrides: dict[int, float] | None = None) -> np.ndarray:
+        import numpy as np
+
+        b = np.where(np.isnan(self.node_buffer), params.buffer, self.node_buffer)
+        for k, v in (overrides or {}).items():
+            b[k] = v
+        return b
+
+    def arc_weights(self, params: Params) -> np.ndarray:
+        """Dependency a_ij per arc, the default weight where the edge has none."""
+        import numpy as np
+
+        return np.where(np.isnan(self.weight), params.default_weight, self.weight)
+
+    def arc_subst(self, params: Params) -> np.ndarray:
+        import numpy as np
+
+        return np.where(np.isnan(self.subst), params.substitutability, self.subst)
+
+    def arc_astar(self, w: np.ndarray, s: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """a*_ij = (1 - b_i) a_ij (1 - s_ij) per arc (i the customer)."""
+        return (1.0 - b[self.cus]) * w * (1.0 - s)
+
+    def _pattern(self, upstream: bool) -> tuple[np.ndarray, ...]:
+        """Static sparsity pattern of one orientation (computed once, kept on this object).
+
+        Returns ``(order, starts, rows, cols, indptr, sender_order)``: arcs sorted by
+        (receiver, sender), the first position of each distinct pair, the pair's receiver and
+        sender, the CSR ``indptr`` over receivers, and the pairs sorted by sender.
+        """
+        import numpy as np
+
+        cache = self.__dict__.setdefault("_patterns", {})
+        if upstream in cache:
+            return cache[upstream]
+        rows, cols = (self.sup, self.cus) if upstream else (self.cus, self.sup)
+        n = self.n
+        key = rows.astype(np.int64) * n + cols
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        first = np.ones(ks.size, dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        starts = np.flatnonzero(first)
+        ur, uc = rows[order][starts], cols[order][starts]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(ur, minlength=n))]).astype(np.int64)
+        sender_order = np.argsort(uc, kind="stable")
+        cache[upstream] = (order, starts, ur, uc, indptr, sender_order)
+        return cache[upstream]
+
+    def matrix(self, arc_values: np.ndarray, *, upstream: bool = False) -> Any:
+        """CSR array, rows = receivers, columns = senders, duplicates combined by max.
+
+        Downstream: ``M[i, j]`` = value of arc j -> i (supplier j to customer i).
+        Upstream:   ``M[j, i]`` = value of arc j -> i (demand flows customer i to supplier j).
+        NaN (no value) counts as 0.  O(arcs), no sort: the pattern is computed once.
+        """
+        import numpy as np
+        import scipy.sparse as sp
+
+        order, starts, _ur, uc, indptr, _so = self._pattern(upstream)
+        n = self.n
+        if starts.size == 0:
+            return sp.csr_array((n, n))
+        v = np.nan_to_num(arc_values[order], nan=0.0)
+        data = np.maximum.reduceat(np.maximum(v, 0.0), starts)
+        return sp.csr_array((data, uc, indptr), shape=(n, n))
+
+    def representative_arcs(self, arc_values: np.ndarray, *, upstream: bool = False
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sender-major adjacency of the arcs that make the matrix (the max of each pair).
+
+        Returns ``(indptr, receivers, arcs)``: for sender ``s`` the slice
+        ``indptr[s]:indptr[s+1]`` lists receivers and the arc index behind each (pairs whose
+        value is 0 or NaN are left out).
+        """
+        import numpy as np
+
+        order, starts, ur, uc, _indptr, sender_order = self._pattern(upstream)
+        n = self.n
+        if starts.size == 0:
+            return np.zeros(n + 1, dtype=np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        v = np.nan_to_num(arc_values[order], nan=-1.0)
+        gmax = np.maximum.reduceat(v, starts)
+        gid = np.repeat(np.arange(starts.size), np.diff(np.append(starts, v.size)))
+        idx = np.flatnonzero(v == gmax[gid])
+        g = gid[idx]
+        firstg = np.ones(idx.size, dtype=bool)
+        firstg[1:] = g[1:] != g[:-1]
+        rep = order[idx[firstg]]  # one arc per pair, in pair order
+        so = sender_order[gmax[sender_order] > 0]
+        counts = np.bincount(uc[so], minlength=n)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return indptr, ur[so], rep[so]
+
+    # -- overrides -----------------------------------------------------------------------------
+    def find_arcs(self, text: str, resolve: Any) -> np.ndarray:
+        """Arc indices for ``FROM>TO`` (supply direction, or the edge's own direction)."""
+        import numpy as np
+
+        a, _, b = text.partition(">")
+        ia, ib = self.index[resolve(a)], self.index[resolve(b)]
+        hit = np.flatnonzero((self.sup == ia) & (self.cus == ib))
+        if hit.size == 0:
+            hit = np.flatnonzero((self.sup == ib) & (self.cus == ia))
+            hit = np.array([k for k in hit if self.edges[k].src == self.ids[ia]], dtype=int)
+        if hit.size == 0:
+            raise UsageError(f"no supply edge from {self.ids[ia]} to {self.ids[ib]}")
+        return hit
+
+
+def compile_graph(graph: GraphData) -> CompiledGraph:
+    """Index the nodes and build the supply arcs (see the module docstring for the rules)."""
+    import numpy as np
+
+    ids = sorted(graph.nodes)
+    index = {nid: k for k, nid in enumerate(ids)}
+    node_buffer = np.array([_num(graph.nodes[i].props.get("buffer")) for i in ids], dtype=float)
+
+    groups: dict[tuple[str, str, str], list[Edge]] = {}
+    for e in graph.edges.values():
+        flow = schema.flow_of(e.type)
+        if flow == "none" or e.src == e.dst:
+            continue
+        sup, cus = (e.src, e.dst) if flow == "forward" else (e.dst, e.src)
+        if sup not in index or cus not in index:
+            continue
+        groups.setdefault((sup, cus, e.type), []).append(e)
+
+    chosen: list[tuple[str, str, Edge]] = []
+    dropped = 0
+    for (sup, cus, typ), cands in groups.items():
+        if typ == "PRODUCES" and len(cands) > 1:
+            mineral = graph.nodes[cus]
+            dt = mineral.props.get("default_type")
+            if dt:
+                kept = [e for e in cands if e.props.get("production_type") in (None, "", dt)]
+                cands = kept or cands
+        best = min(
+            cands,
+            key=lambda e: (
+                e.confidence != "reported",
+                _neg(_as_of_key(e.as_of)),
+                e.weight is None,
+                e.key,
+            ),
+        )
+        dropped += len(groups[(sup, cus, typ)]) - 1
+        chosen.append((sup, cus, best))
+    chosen.sort(key=lambda t: (t[0], t[1], t[2].type))
+
+    def col(name: str) -> np.ndarray:
+        return np.array([_num(e.props.get(name)) for _, _, e in chosen], dtype=float)
+
+    return CompiledGraph(
+        graph=graph,
+        ids=ids,
+        index=index,
+        node_buffer=node_buffer,
+        edges=[e for _, _, e in chosen],
+        sup=np.array([index[s] for s, _, _ in chosen], dtype=np.int64),
+        cus=np.array([index[c] for _, c, _ in chosen], dtype=np.int64),
+        weight=col("weight"),
+        weight_low=col("weight_low"),
+        weight_high=col("weight_high"),
+        subst=col("substitutability"),
+        sales_share=col("sales_share"),
+        estimated=np.array([e.confidence == "estimated" for _, _, e in chosen], dtype=bool),
+        dropped=dropped,
+    )
+
+
+def _neg(s: str) -> tuple[int, ...]:
+    """Sort key that orders strings descending (newest as_of first)."""
+    return tuple(-ord(ch) for ch in s) + (0,)
+
+
+@dataclass
+class RunArrays:
+    """The per-run arc arrays after overrides: weights, substitutability, buffers."""
+
+    w: np.ndarray
+    s: np.ndarray
+    b: np.ndarray
+    fixed: np.ndarray  # bool: arc weight set by --set (not sampled by Monte Carlo)
+
+
+def run_arrays(cg: CompiledGraph, params: Params, overrides: list[Override], resolve: Any
+               ) -> RunArrays:
+    """Arc weights, substitutabilities and node buffers for one run, ``--set`` applied."""
+    import numpy as np
+
+    w = cg.arc_weights(params)
+    s = cg.arc_subst(params)
+    fixed = np.zeros(cg.m, dtype=bool)
+    node_b: dict[int, float] = {}
+    for o in overrides:
+        if o.target is None:
+            continue
+        if o.key == "buffer":
+            node_b[cg.index[resolve(o.target)]] = o.value
+        elif o.key == "weight":
+            hit = cg.find_arcs(o.target, resolve)
+            w[hit] = o.value
+            fixed[hit] = True
+        elif o.key == "substitutability":
+            s[cg.find_arcs(o.target, resolve)] = o.value
+    return RunArrays(w=w, s=s, b=cg.buffers(params, node_b), fixed=fixed)

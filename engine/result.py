@@ -1,0 +1,60 @@
+"""The shock result: plain data with a versioned JSON form (``"schema": "riskgraph.shock/1"``).
+
+The JSON Schema is ``docs/shock-schema.json`` (:func:`schema_path`); docs/model.md explains each
+field.  Views (table, CSV, HTML) only render this dict.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+SCHEMA = "riskgraph.shock/1"
+
+CSV_COLUMNS = (
+    "rank", "id", "name", "kind", "layer", "shortfall", "absolute_value", "absolute_unit",
+    "mc_median", "mc_p5", "mc_p95", "main_path",
+)
+
+
+def schema_path() -> Path:
+    """Where the JSON Schema of the result lives in a source checkout."""
+    return Path(__file__).resolve().parent.parent / "docs" / "shock-schema.json"
+
+
+def main_path_text(node: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """``Gallium -> GaN power devices -> Nvidia GPU`` for the node's best path ('' if none)."""
+    if not node.get("paths"):
+        return ""
+    p = node["paths"][0]
+    if not p["hops"]:
+        return "(shocked)"
+    ids = [p["start"]] + [h["dst"] for h in p["hops"]]
+    nm = names or {}
+    return " -> ".join(nm.get(i, i) for i in ids)
+
+
+def names_of(result: dict[str, Any]) -> dict[str, str]:
+    out = {n["id"]: n["name"] for n in result["nodes"]}
+    out.update(result.get("names", {}))
+    return out
+
+
+def to_csv(result: dict[str, Any]) -> str:
+    """One row per listed node (columns :data:`CSV_COLUMNS`)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    names = names_of(result)
+    for n in result["nodes"]:
+        ab = n.get("absolute") or {}
+        mc = n.get("monte_carlo") or {}
+        w.writerow([
+            n["rank"], n["id"], n["name"], n["kind"], n["layer"], f"{n['shortfall']:.6g}",
+            "" if not ab else f"{ab['value']:.6g}", ab.get("unit", ""),
+            *("" if not mc else f"{mc[k]:.6g}" for k in ("median", "p5", "p95")),
+            main_path_text(n, names),
+        ])
+    return buf.getvalue()
