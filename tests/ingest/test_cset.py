@@ -296,3 +296,12 @@ def test_shares_far_above_100_fail(broken: Path, resolver: Resolver) -> None:
         f"{p}, line {n}, column 'share_provided': shares of firms for N20 'EUV lithography "
         "tools' in 2025 add up to 120%, more than 105%"
     )
+
+
+def test_real_registry() -> None:
+    """With the shipped registry every CSET country and firm resolves; the fragment is valid."""
+    res = cset.load(DATA_DIR, Resolver())
+    assert res.graph.problems() == []
+    countries = {n.id for n in res.graph.nodes.values() if n.kind == "country"}
+    assert {"country:US", "country:CN", "country:TW", "country:NL", "country:JP"} <= countries
+    assert len(countries) == 21

@@ -262,3 +262,10 @@ def test_missing_file(broken: Path, resolver: Resolver) -> None:
     with pytest.raises(IngestError) as ei:
         epoch.load(broken, resolver)
     assert str(ei.value) == f"{p}: file not found"
+
+
+def test_real_registry() -> None:
+    """With the shipped registry: China resolves to country:CN, the fragment is valid."""
+    res = epoch.load(DATA_DIR, Resolver())
+    assert res.graph.problems() == []
+    assert "country:CN|OWNS|accelerator:nvidia-gpu|epoch" in res.graph.edges
