@@ -1,0 +1,495 @@
+"""Curated links: the company and component layer no public data set covers.
+
+Two CSV files in ``ingest/data/curated/`` (their format is public, see ``docs/curated-format.md``):
+
+* ``nodes.csv`` – nodes the public data sets lack (GaN power devices, HBM, CoWoS, optical
+  transceivers, accelerator families ...):
+  ``id,kind,name,layer,roles,aliases,source,as_of,confidence,rationale`` (+ optional
+  ``unit``, ``capacity``).
+* ``links.csv`` – one row per edge:
+  ``from,to,type,weight,weight_low,weight_high,sales_share,substitutability,source,as_of,
+  confidence,rationale`` (+ optional ``amount``, ``unit``).
+
+Users add their own files of the same form (any ``*nodes*.csv`` / ``*links*.csv`` in a folder
+given with ``--data-dir`` or ``RISKGRAPH_DATA``); :func:`load_user_dir` reads them and they merge
+into the graph.
+
+A ``from``/``to`` value is a node id (``company:tsmc``, ``input:wafer``, ``mineral:gallium``) or a
+name the registry or a curated node knows (``TSMC``, ``Taiwan Semiconductor``, ``Gallium``).  An
+id is *known* when it is a registry entity (``ingest/data/entities/``), a curated node, an
+accelerator family, a CSET input found under the data folder, or in the ``known_ids`` the caller
+passes (the builder passes the ids of the graph built so far).  Anything else is an
+:class:`IngestError` naming file, line, column, and the closest known ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from riskgraph.graph import schema
+from riskgraph.graph.model import Edge, GraphData, Node, PropValue
+from riskgraph.ingest.base import DATA_DIR, LoadResult, SourceInfo, parse_number, read_csv_rows, rel
+from riskgraph.ingest.entities import company_layer
+from riskgraph.ingest.resolve import Resolver, norm, slugify
+
+from riskgraph.errors import IngestError, suggest
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CURATED_DIR = "curated"
+
+SOURCE = SourceInfo(
+    key="curated",
+    title="Curated links: components, foundries, memory, packaging, clouds, model labs",
+    citation=(
+        "riskgraph team, ingest/data/curated/{nodes,links}.csv; every row cites its own "
+        "document (10-K, annual report, USGS MCS, source article) or is marked estimated "
+        "with a rationale and a low/high range"
+    ),
+    licence="CC BY 4.0 (riskgraph project data); cited figures remain their publishers'",
+    as_of="2025",
+    path="curated/",
+)
+
+NODE_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence", "rationale",
+)
+NODE_OPTIONAL: tuple[str, ...] = ("unit", "capacity")
+LINK_COLUMNS: tuple[str, ...] = (
+    "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
+    "substitutability", "source", "as_of", "confidence", "rationale",
+)
+LINK_OPTIONAL: tuple[str, ...] = ("amount", "unit")
+
+# Accelerator families the Epoch AI loader links to their owners (always known ids).
+ACCELERATOR_FAMILIES: dict[str, str] = {
+    "accelerator:nvidia-gpu": "Nvidia data-centre GPUs",
+    "accelerator:amd-instinct": "AMD Instinct accelerators",
+    "accelerator:google-tpu": "Google TPUs",
+    "accelerator:aws-trainium": "AWS Trainium",
+}
+
+DEFAULT_LAYER: dict[str, str] = {
+    "country": "countries",
+    "mineral": "minerals",
+    "input": "inputs",
+    "stage": "inputs",
+    "accelerator": "chips",
+}
+
+_AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class CuratedIndex:
+    """Every id a curated link may point to, and the names that resolve to them."""
+
+    ids: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # norm(name) -> id
+
+    def add(self, node_id: str, names: Iterable[str] = ()) -> None:
+        self.ids.add(node_id)
+        for n in names:
+            k = norm(n)
+            if k and k not in self.names:
+                self.names[k] = node_id
+
+
+# -- public API ---------------------------------------------------------------------------------
+def load(
+    data_dir: Path = DATA_DIR,
+    resolver: Resolver | None = None,
+    *,
+    known_ids: Iterable[str] | None = None,
+) -> LoadResult:
+    """Load the shipped curated tables ``<data_dir>/curated/{nodes,links}.csv``.
+
+    Parameters
+    ----------
+    data_dir
+        The ``ingest/data`` folder (the builder passes ``DATA_DIR``).
+    resolver
+        The entity registry; a fresh :class:`Resolver` when omitted.
+    known_ids
+        Ids defined by other loaders (the graph built so far).  Links may point to them.
+        Without it, CSET input ids are read from any ``inputs.csv`` under ``data_dir``.
+
+    Returns
+    -------
+    LoadResult
+        Tables ``nodes`` and ``links`` (pandas) and the GraphData fragment.
+
+    Raises
+    ------
+    IngestError
+        For any invalid row (file, line, column and reason).
+    """
+    resolver = resolver or Resolver()
+    folder = Path(data_dir) / CURATED_DIR
+    nodes_path, links_path = folder / "nodes.csv", folder / "links.csv"
+    for p in (nodes_path, links_path):
+        if not p.exists():
+            raise IngestError(p, "missing curated file")
+    extra = set(known_ids or ()) | cset_input_ids(Path(data_dir))
+    return _load_files([nodes_path], [links_path], resolver, extra, SOURCE)
+
+
+def load_user_dir(
+    path: Path, resolver: Resolver | None = None, *, known_ids: Iterable[str] | None = None
+) -> LoadResult:
+    """Load a user's folder of curated-format CSVs (``*nodes*.csv`` and ``*links*.csv``).
+
+    Their links may point to registry entities, the shipped curated nodes, CSET inputs,
+    accelerator families, the ``known_ids`` given, and the nodes of the user's own files.
+
+    Raises
+    ------
+    IngestError
+        When the folder holds no such file, or for any invalid row.
+    """
+    resolver = resolver or Resolver()
+    folder = Path(path)
+    if not folder.is_dir():
+        raise IngestError(folder, "user data directory does not exist")
+    node_files = sorted(p for p in folder.glob("*.csv") if "nodes" in p.name.casefold())
+    link_files = sorted(
+        p for p in folder.glob("*.csv")
+        if "links" in p.name.casefold() and "nodes" not in p.name.casefold()
+    )
+    if not node_files and not link_files:
+        raise IngestError(folder, "no *nodes*.csv or *links*.csv file in the user data directory")
+    extra = set(known_ids or ()) | cset_input_ids(DATA_DIR)
+    shipped_links: dict[tuple[str, str, str], tuple[Path, int]] = {}
+    if (DATA_DIR / CURATED_DIR / "links.csv").exists():
+        shipped = load(DATA_DIR, resolver, known_ids=known_ids)
+        extra |= set(shipped.graph.nodes)
+        for rec in shipped.tables["links"].itertuples(index=False):
+            shipped_links[(str(rec[0]), str(rec[1]), str(rec[2]))] = (
+                DATA_DIR / str(rec.file), int(rec.line))
+    src = SourceInfo(
+        key=f"user:{slugify(folder.name) or 'data'}",
+        title=f"User data: {folder}",
+        citation=f"user-supplied curated-format CSVs in {folder}",
+        licence="the user's own",
+        as_of="",
+        path=str(folder),
+    )
+    return _load_files(node_files, link_files, resolver, extra, src, shipped_links)
+
+
+def cset_input_ids(data_dir: Path) -> set[str]:
+    """Ids (``input:`` + slugify(input_name)) of the CSET inputs shipped under ``data_dir``."""
+    out: set[str] = set()
+    if not data_dir.is_dir():
+        return out
+    for p in data_dir.rglob("inputs.csv"):
+        try:
+            with p.open(encoding="utf-8-sig", newline="") as fh:
+                reader = csv.DictReader(fh)
+                if not reader.fieldnames or "input_name" not in reader.fieldnames:
+                    continue
+                for row in reader:
+                    name = (row.get("input_name") or "").strip()
+                    if name:
+                        out.add("input:" + slugify(name))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return out
+
+
+# -- internals ----------------------------------------------------------------------------------
+def _load_files(
+    node_files: list[Path],
+    link_files: list[Path],
+    resolver: Resolver,
+    extra_ids: set[str],
+    source: SourceInfo,
+    shipped_links: dict[tuple[str, str, str], tuple[Path, int]] | None = None,
+) -> LoadResult:
+    import pandas as pd
+
+    shipped_links = shipped_links or {}
+    graph = GraphData()
+    index = _base_index(resolver, extra_ids)
+    rows = 0
+    node_records: list[dict[str, object]] = []
+    seen_nodes: dict[str, tuple[Path, int]] = {}
+    for p in node_files:
+        nodes, nrows = _read_nodes(p, resolver)
+        rows += nrows
+        for n in nodes:
+            line = int(n.props.pop("_line"))
+            if n.id in seen_nodes:
+                fp, fl = seen_nodes[n.id]
+                raise IngestError(p, f"duplicate node id {n.id!r} (first defined in "
+                                  f"{rel(fp)} line {fl})", row=line, column="id")
+            seen_nodes[n.id] = (p, line)
+            for a in [n.name, *n.aliases]:
+                k = norm(a)
+                prev = index.names.get(k)
+                if prev is not None and prev != n.id and prev in seen_nodes:
+                    raise IngestError(p, f"name or alias {a!r} names both {prev} and {n.id}",
+                                      row=line, column="aliases")
+            index.add(n.id, [n.id, n.name, *n.aliases])
+            graph.add_node(n)
+            node_records.append({"id": n.id, "kind": n.kind, "name": n.name, "layer": n.layer,
+                                 "confidence": n.confidence, "file": rel(p), "line": line})
+    link_records: list[dict[str, object]] = []
+    seen_links: dict[tuple[str, str, str], tuple[Path, int]] = {}
+    for p in link_files:
+        header, lrows = read_csv_rows(p, LINK_COLUMNS)
+        if not lrows:
+            raise IngestError(p, "no data rows (only a header)")
+        rows += len(lrows)
+        for line, row in lrows:
+            e = _parse_link(p, line, row, resolver, index, source.key)
+            k = (e.src, e.dst, e.type)
+            if k in shipped_links:
+                fp, fl = shipped_links[k]
+                raise IngestError(
+                    p, f"link {e.src} -[{e.type}]-> {e.dst} is already in the shipped table "
+                    f"({rel(fp)} line {fl}); change its figures for one run with --set instead",
+                    row=line,
+                )
+            if k in seen_links:
+                fp, fl = seen_links[k]
+                raise IngestError(
+                    p, f"duplicate link {e.src} -[{e.type}]-> {e.dst} (first in {rel(fp)} "
+                    f"line {fl})", row=line,
+                )
+            seen_links[k] = (p, line)
+            graph.add_edge(e)
+            rec: dict[str, object] = {"from": e.src, "to": e.dst, "type": e.type}
+            for col in ("weight", "weight_low", "weight_high", "sales_share",
+                        "substitutability", "amount"):
+                rec[col] = e.props.get(col)
+            rec.update({"unit": e.props.get("unit", ""), "confidence": e.confidence,
+                        "as_of": e.as_of, "source": e.source, "file": rel(p), "line": line})
+            link_records.append(rec)
+    tables: dict[str, pd.DataFrame] = {
+        "nodes": pd.DataFrame(node_records,
+                              columns=["id", "kind", "name", "layer", "confidence", "file",
+                                       "line"]),
+        "links": pd.DataFrame(link_records,
+                              columns=["from", "to", "type", "weight", "weight_low",
+                                       "weight_high", "sales_share", "substitutability",
+                                       "amount", "unit", "confidence", "as_of", "source",
+                                       "file", "line"]),
+    }
+    for col in ("weight", "weight_low", "weight_high", "sales_share", "substitutability",
+                "amount"):
+        tables["links"][col] = pd.to_numeric(tables["links"][col]).astype("float64")
+    files = [rel(p) for p in [*node_files, *link_files]]
+    return LoadResult(source=source, tables=tables, graph=graph, rows=rows, files=files)
+
+
+def _base_index(resolver: Resolver, extra_ids: set[str]) -> CuratedIndex:
+    idx = CuratedIndex()
+    for fam, name in ACCELERATOR_FAMILIES.items():
+        idx.add(fam, [fam, name])
+    for node_id in extra_ids:
+        idx.add(node_id, [node_id])
+    return idx
+
+
+def _registry_id(value: str, resolver: Resolver) -> str | None:
+    """Resolve ``kind:name`` or a bare name through the registry (countries, minerals, firms)."""
+    kind, sep, rest = value.partition(":")
+    if sep and kind in ("company", "mineral", "country"):
+        hit = resolver.lookup(rest, kind)
+        if hit is not None:
+            return hit
+        if not resolver.rows.get(kind):
+            # No registry file for this kind (yet): accept a well-formed id; the builder checks
+            # that some loader defines it.
+            return value if _SLUG_RE.match(rest) else None
+        return None
+    if sep:
+        return None
+    hits = {h for k in ("company", "mineral", "country") if (h := resolver.lookup(value, k))}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _resolve_end(
+    value: str, path: Path, line: int, column: str, resolver: Resolver, index: CuratedIndex
+) -> str:
+    v = value.strip()
+    if not v:
+        raise IngestError(path, "empty node id", row=line, column=column)
+    if v in index.ids:
+        return v
+    hit = _registry_id(v, resolver)
+    if hit is not None:
+        return hit
+    named = index.names.get(norm(v))
+    if named is not None:
+        return named
+    candidates = sorted(index.ids) + [
+        f"{kind}:{(r.get(key) or '').strip()}"
+        for kind, key in (("company", "slug"), ("mineral", "slug"), ("country", "iso2"))
+        for r in resolver.rows.get(kind, [])
+    ]
+    near = suggest(v, candidates)
+    if not near and ":" in v:
+        near = suggest(v.partition(":")[2], candidates) or [
+            c for c in candidates if c.startswith(v.partition(":")[0] + ":")
+            and v.partition(":")[2][:4].casefold() in c.casefold()
+        ][:3]
+    msg = f"unknown node {v!r}"
+    if near:
+        msg += "; did you mean " + " or ".join(repr(s) for s in near[:3]) + "?"
+    msg += " (define it in a nodes file or the entity registry)"
+    raise IngestError(path, msg, row=line, column=column)
+
+
+def _check_provenance(path: Path, line: int, row: dict[str, str]) -> tuple[str, str, str, str]:
+    source = row["source"].strip()
+    if not source:
+        raise IngestError(path, "empty source: cite a document, or say who estimated it",
+                          row=line, column="source")
+    as_of = row["as_of"].strip()
+    if not _AS_OF_RE.match(as_of):
+        raise IngestError(path, f"as_of {as_of!r} is not a year or date (YYYY, YYYY-MM or "
+                          "YYYY-MM-DD)", row=line, column="as_of")
+    conf = row["confidence"].strip()
+    if conf not in schema.CONFIDENCE:
+        raise IngestError(path, f"confidence {conf!r} is not one of 'reported' or 'estimated'",
+                          row=line, column="confidence")
+    rationale = row["rationale"].strip()
+    if conf == "estimated" and not rationale:
+        raise IngestError(path, "estimated without rationale: say in one line why this figure",
+                          row=line, column="rationale")
+    return source, as_of, conf, rationale
+
+
+def _split(raw: str | None) -> list[str]:
+    return [p.strip() for p in (raw or "").split("|") if p.strip()]
+
+
+def _read_nodes(path: Path, resolver: Resolver) -> tuple[list[Node], int]:
+    header, rows = read_csv_rows(path, NODE_COLUMNS)
+    if not rows:
+        raise IngestError(path, "no data rows (only a header)")
+    out: list[Node] = []
+    for line, row in rows:
+        node_id = row["id"].strip()
+        kind = row["kind"].strip()
+        if kind not in schema.NODE_KINDS:
+            near = suggest(kind, schema.NODE_KINDS)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise IngestError(path, f"unknown kind {kind!r}{hint}", row=line, column="kind")
+        prefix, sep, slug = node_id.partition(":")
+        if not sep or prefix != kind or not _SLUG_RE.match(slug):
+            raise IngestError(path, f"id {node_id!r} must be '{kind}:<slug>' (letters, digits, "
+                              "'-', '.', '_')", row=line, column="id")
+        name = row["name"].strip()
+        if not name:
+            raise IngestError(path, "empty name", row=line, column="name")
+        roles = _split(row["roles"])
+        for r in roles:
+            if r not in schema.COMPANY_ROLES:
+                near = suggest(r, schema.COMPANY_ROLES)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                raise IngestError(path, f"unknown role {r!r}{hint}", row=line, column="roles")
+        if roles and kind != "company":
+            raise IngestError(path, "only company nodes have roles", row=line, column="roles")
+        layer = row["layer"].strip()
+        if layer and layer not in schema.LAYERS:
+            near = suggest(layer, schema.LAYERS)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise IngestError(path, f"unknown layer {layer!r}{hint}", row=line, column="layer")
+        if not layer:
+            layer = company_layer(roles) if kind == "company" else DEFAULT_LAYER.get(kind, "")
+        source, as_of, conf, rationale = _check_provenance(path, line, row)
+        props: dict[str, PropValue] = {"_line": line}
+        cap = parse_number(row.get("capacity", ""), path=path, row=line, column="capacity")
+        if cap is not None:
+            props["capacity"] = cap
+        unit = (row.get("unit") or "").strip()
+        if unit:
+            props["unit"] = unit
+        out.append(Node(
+            id=node_id, kind=kind, name=name, layer=layer, roles=roles,
+            aliases=_split(row["aliases"]),
+            source=f"{source} (riskgraph curated, {rel(path)} line {line})",
+            as_of=as_of, confidence=conf, rationale=rationale, props=props,
+        ))
+    return out, len(rows)
+
+
+def _fraction(path: Path, line: int, row: dict[str, str], column: str) -> float | None:
+    raw = (row.get(column) or "").strip()
+    v = parse_number(raw, path=path, row=line, column=column, minimum=None)
+    if v is None:
+        return None
+    if raw.endswith("%"):
+        v /= 100.0
+    if not 0.0 <= v <= 1.0:
+        raise IngestError(path, f"{column} {raw} is outside [0, 1] (a fraction: 0.4 or 40%)",
+                          row=line, column=column)
+    return v
+
+
+def _parse_link(
+    path: Path,
+    line: int,
+    row: dict[str, str],
+    resolver: Resolver,
+    index: CuratedIndex,
+    key_suffix: str = "curated",
+) -> Edge:
+    rtype = row["type"].strip()
+    if rtype not in schema.REL_TYPES:
+        near = suggest(rtype, schema.REL_TYPES)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise IngestError(path, f"unknown type {rtype!r}{hint}", row=line, column="type")
+    src = _resolve_end(row["from"], path, line, "from", resolver, index)
+    dst = _resolve_end(row["to"], path, line, "to", resolver, index)
+    if src == dst:
+        raise IngestError(path, f"self-loop: from and to are both {src!r}", row=line,
+                          column="to")
+    w = _fraction(path, line, row, "weight")
+    lo = _fraction(path, line, row, "weight_low")
+    hi = _fraction(path, line, row, "weight_high")
+    supply = schema.flow_of(rtype) != "none"
+    if supply and w is None:
+        raise IngestError(path, f"{rtype} is a supply relation and needs a weight",
+                          row=line, column="weight")
+    if w is None and (lo is not None or hi is not None):
+        raise IngestError(path, "weight_low/weight_high without a weight", row=line,
+                          column="weight")
+    if w is not None and lo is not None and lo > w:
+        raise IngestError(path, f"weight_low {lo:g} > weight {w:g}", row=line,
+                          column="weight_low")
+    if w is not None and hi is not None and w > hi:
+        raise IngestError(path, f"weight {w:g} > weight_high {hi:g}", row=line,
+                          column="weight_high")
+    source, as_of, conf, rationale = _check_provenance(path, line, row)
+    if conf == "estimated" and w is not None and (lo is None or hi is None):
+        raise IngestError(path, "estimated weight without a range: give weight_low and "
+                          "weight_high", row=line,
+                          column="weight_low" if lo is None else "weight_high")
+    props: dict[str, PropValue] = {}
+    for col, val in (("weight", w), ("weight_low", lo), ("weight_high", hi),
+                     ("sales_share", _fraction(path, line, row, "sales_share")),
+                     ("substitutability", _fraction(path, line, row, "substitutability"))):
+        if val is not None:
+            props[col] = val
+    amount = parse_number(row.get("amount", ""), path=path, row=line, column="amount")
+    if amount is not None:
+        props["amount"] = amount
+    unit = (row.get("unit") or "").strip()
+    if unit:
+        props["unit"] = unit
+    if amount is not None and not unit:
+        raise IngestError(path, "amount without a unit", row=line, column="unit")
+    return Edge(src, dst, rtype, source=f"{source} (riskgraph curated, {rel(path)} line {line})",
+                as_of=as_of, confidence=conf, rationale=rationale, props=props,
+                key=f"{src}|{rtype}|{dst}|{key_suffix}")
