@@ -89,7 +89,7 @@ from riskgraph.errors import IngestError, suggest
 
 SOURCE = SourceInfo(
     key="epoch",
-    title="Epoch AI AI chip counts (accelerator ownership)",
+    title="Epoch AI, AI chip counts (accelerator ownership)",
     citation=(
         "Epoch AI, AI chip counts, github.com/epoch-research/ai-chip-counts "
         "@d1b1bc311479ed385befa400e94533afc8b59fb7"
