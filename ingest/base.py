@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskgraph.errors import IngestError
 from riskgraph.graph.model import GraphData
+
+from riskgraph.errors import IngestError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +45,7 @@ class LoadResult:
     graph: GraphData
     rows: int  # data rows read across the source's files
     files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # kept, not fatal (e.g. shares 101%)
 
 
 # Tokens the sources use for "no figure": withheld, not available, none.
@@ -68,10 +70,8 @@ def parse_number(
     the missing tokens (``W`` withheld, ``NA``, ``n.a.``, ``--``) -> ``None``.  Anything else,
     a non-finite value, or a value outside [minimum, maximum] raises :class:`IngestError`.
     """
-    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
-        s = ""
-    else:
-        s = str(raw).strip()
+    missing = raw is None or (isinstance(raw, float) and math.isnan(raw))
+    s = "" if missing else str(raw).strip()
     if s.casefold() in MISSING_TOKENS:
         if allow_missing:
             return None

@@ -55,15 +55,12 @@ silently; up to 105% is kept with a warning (``LoadResult.warnings`` and the ``s
 table): the real data has four such groups, all by country: EDA software 2019 (102.0%), logic
 chip design 2022, the design stage 2022 and the fabrication stage 2022 (101.0% each).  Above 105%
 the file is wrong (e.g. a provider listed twice) and the loader raises :class:`IngestError`.
-
-``LoadResult`` has no warnings field yet, so :func:`load` returns a :class:`CsetLoadResult`
-(a subclass that adds ``warnings``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +112,6 @@ SHARE_WARN_PCT = 105.0  # sums up to here are kept with a warning; above, Ingest
 
 
 @dataclass
-class CsetLoadResult(LoadResult):
-    """:class:`LoadResult` plus the share-check warnings (kept, not fatal)."""
-
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
 class _Provider:
     line: int
     pid: str
@@ -151,7 +141,7 @@ def _year(path: Path, line: int, raw: str, col: str, *, allow_missing: bool) -> 
     return int(v)
 
 
-def load(data_dir: Path, resolver: Resolver) -> CsetLoadResult:
+def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     """Load the CSET supply-chain tables from ``data_dir / "cset"``.
 
     Parameters
@@ -163,7 +153,7 @@ def load(data_dir: Path, resolver: Resolver) -> CsetLoadResult:
 
     Returns
     -------
-    CsetLoadResult
+    LoadResult
         Typed tables ``stages``, ``inputs``, ``sequence``, ``providers``, ``provision``,
         ``share_checks``; the GraphData fragment; row count; files; share warnings.
 
@@ -544,7 +534,7 @@ def load(data_dir: Path, resolver: Resolver) -> CsetLoadResult:
                                                       "provider_type", "share_sum_pct",
                                                       "providers", "status"]),
     }
-    return CsetLoadResult(source=SOURCE, tables=tables, graph=g, rows=rows_read,
+    return LoadResult(source=SOURCE, tables=tables, graph=g, rows=rows_read,
                           files=[rel(p) for p in paths.values()], warnings=warnings)
 
 

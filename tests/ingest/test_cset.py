@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from riskgraph.ingest import cset
-from riskgraph.ingest.base import DATA_DIR
+from riskgraph.ingest.base import DATA_DIR, LoadResult
 from riskgraph.ingest.resolve import ENTITIES_DIR, Resolver
 
 from riskgraph.errors import IngestError
@@ -49,7 +49,7 @@ def resolver(tmp_path_factory: pytest.TempPathFactory) -> Resolver:
 
 
 @pytest.fixture(scope="module")
-def result(resolver: Resolver) -> cset.CsetLoadResult:
+def result(resolver: Resolver) -> LoadResult:
     return cset.load(DATA_DIR, resolver)
 
 
@@ -69,7 +69,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 # -- real files ---------------------------------------------------------------------------------
 
 
-def test_counts(result: cset.CsetLoadResult) -> None:
+def test_counts(result: LoadResult) -> None:
     g = result.graph
     kinds = Counter(n.kind for n in g.nodes.values())
     rels = Counter(e.type for e in g.edges.values())
@@ -93,7 +93,7 @@ def test_counts(result: cset.CsetLoadResult) -> None:
     assert g.problems() == []
 
 
-def test_provides_weight_and_provenance(result: cset.CsetLoadResult) -> None:
+def test_provides_weight_and_provenance(result: LoadResult) -> None:
     e = result.graph.edges["company:asml|PROVIDES|input:euv-lithography-tools|2025"]
     assert e.weight == 1.0
     assert e.props["share_pct"] == 100.0
@@ -107,7 +107,7 @@ def test_provides_weight_and_provenance(result: cset.CsetLoadResult) -> None:
     assert "the row cites no source" in usa.source
 
 
-def test_provider_without_share_has_no_weight(result: cset.CsetLoadResult) -> None:
+def test_provider_without_share_has_no_weight(result: LoadResult) -> None:
     e = result.graph.edges["company:tsmc|PROVIDES|input:photomasks|2019"]
     assert e.weight is None
     assert e.props["share_basis"] == "provider named, no share in source"
@@ -115,7 +115,7 @@ def test_provider_without_share_has_no_weight(result: cset.CsetLoadResult) -> No
     assert len(unweighted) == 246
 
 
-def test_registry_and_new_firms(result: cset.CsetLoadResult) -> None:
+def test_registry_and_new_firms(result: LoadResult) -> None:
     g = result.graph
     assert "company:asml" in g and "registry" in g.nodes["company:asml"].source
     canon = g.nodes["company:canon"]
@@ -128,7 +128,7 @@ def test_registry_and_new_firms(result: cset.CsetLoadResult) -> None:
     assert "company:various-companies" not in g
 
 
-def test_inputs_layers_and_edges(result: cset.CsetLoadResult) -> None:
+def test_inputs_layers_and_edges(result: LoadResult) -> None:
     g = result.graph
     wafer = g.nodes["input:wafer"]
     assert wafer.layer == "inputs" and wafer.props["cset_id"] == "N26"
@@ -145,13 +145,13 @@ def test_inputs_layers_and_edges(result: cset.CsetLoadResult) -> None:
     assert derived.props["basis"].startswith("derived: cset/sequence.csv lines 4, ")
 
 
-def test_aggregates_recorded_on_target(result: cset.CsetLoadResult) -> None:
+def test_aggregates_recorded_on_target(result: LoadResult) -> None:
     props = result.graph.nodes["input:deposition-tools"].props
     assert "Various companies: 5.1% (2025)" in props["aggregate_providers"]
     assert "EUR: 10% (2022)" in result.graph.nodes["stage:design"].props["aggregate_providers"]
 
 
-def test_share_overshoot_warnings(result: cset.CsetLoadResult) -> None:
+def test_share_overshoot_warnings(result: LoadResult) -> None:
     assert result.warnings == [
         "cset/provision.csv: shares of countries for N6 'Logic chip design' in 2022 add up "
         "to 101% (kept; rounding in the source)",
@@ -167,7 +167,7 @@ def test_share_overshoot_warnings(result: cset.CsetLoadResult) -> None:
     assert checks["share_sum_pct"].max() == pytest.approx(102.0)
 
 
-def test_typed_tables(result: cset.CsetLoadResult) -> None:
+def test_typed_tables(result: LoadResult) -> None:
     prov = result.tables["provision"]
     assert str(prov["share_pct"].dtype) == "float64"
     assert str(prov["year"].dtype) == "int64"
