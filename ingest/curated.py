@@ -331,22 +331,32 @@ def _resolve_end(
     named = index.names.get(norm(v))
     if named is not None:
         return named
-    candidates = sorted(index.ids) + [
-        f"{kind}:{(r.get(key) or '').strip()}"
-        for kind, key in (("company", "slug"), ("mineral", "slug"), ("country", "iso2"))
-        for r in resolver.rows.get(kind, [])
-    ]
-    near = suggest(v, candidates)
-    if not near and ":" in v:
-        near = suggest(v.partition(":")[2], candidates) or [
-            c for c in candidates if c.startswith(v.partition(":")[0] + ":")
-            and v.partition(":")[2][:4].casefold() in c.casefold()
-        ][:3]
+    near = _near_ids(v, resolver, index)
     msg = f"unknown node {v!r}"
     if near:
         msg += "; did you mean " + " or ".join(repr(s) for s in near[:3]) + "?"
     msg += " (define it in a nodes file or the entity registry)"
     raise IngestError(path, msg, row=line, column=column)
+
+
+def _near_ids(value: str, resolver: Resolver, index: CuratedIndex) -> list[str]:
+    """Known ids close to ``value``: by slug within the same kind, else by name or alias."""
+    ids = set(index.ids)
+    names: dict[str, str] = dict(index.names)
+    for kind, key in (("company", "slug"), ("mineral", "slug"), ("country", "iso2")):
+        for r in resolver.rows.get(kind, []):
+            node_id = f"{kind}:{(r.get(key) or '').strip()}"
+            ids.add(node_id)
+            for n in [r.get("name") or "", *(r.get("aliases") or "").split("|")]:
+                if norm(n):
+                    names.setdefault(norm(n), node_id)
+    kind, sep, rest = value.partition(":")
+    if sep:
+        same = {i.partition(":")[2]: i for i in ids if i.startswith(kind + ":")}
+        pool = same or {i.partition(":")[2]: i for i in ids}
+        return [pool[h] for h in suggest(rest, pool)]
+    hits = [names[h] for h in suggest(norm(value), names)]
+    return list(dict.fromkeys(hits))
 
 
 def _check_provenance(path: Path, line: int, row: dict[str, str]) -> tuple[str, str, str, str]:
