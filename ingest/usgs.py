@@ -263,6 +263,12 @@ def _read_file(path: Path, release: int, code: str, resolver: Resolver) -> _File
             r = _Row(line, country, "aggregate", None, "", False, row_type, values)
         else:
             cid, qual, fe = _resolve_country(country, resolver, path, line)
+            same = f"{cid}|{norm(qual)}"
+            if same in seen:  # "Japan" and "Japane": one country twice, no qualifier
+                raise IngestError(path, f"duplicate row: {country!r} is the same country "
+                                  f"({cid}) as line {seen[same]} in the same production type",
+                                  row=line, column="Country")
+            seen[same] = line
             r = _Row(line, country, "country", cid, qual, fe, row_type, values)
         current.rows.append(r)
     if current.rows:  # rows after the last world total: a group without a total

@@ -301,6 +301,17 @@ def test_broken_duplicate_row(broken: tuple[Path, Path], resolver: Resolver) -> 
     )
 
 
+def test_broken_duplicate_country_spelling(
+    broken: tuple[Path, Path], resolver: Resolver
+) -> None:
+    data, f = broken
+    _edit(f, "MCS2024,Russiae,", "MCS2024,Chinae,")
+    assert _error(data, resolver) == (
+        f"{f}, line 6, column 'Country': duplicate row: 'Chinae' is the same country "
+        "(country:CN) as line 3 in the same production type"
+    )
+
+
 def test_broken_empty_file(broken: tuple[Path, Path], resolver: Resolver) -> None:
     data, f = broken
     f.write_bytes(b"")
