@@ -27,7 +27,7 @@ from typing import Any
 
 from riskgraph.graph.model import Edge, GraphData, PropValue
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number
-from riskgraph.ingest.entities import registry_node
+from riskgraph.ingest.entities import REGISTRY_AS_OF, registry_node
 from riskgraph.ingest.resolve import Resolver
 
 from riskgraph.errors import IngestError
@@ -312,10 +312,12 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
         if r["parent_id"] == group_id:
             src = (f"{ARTICLE}, sub-row {r['mineral_de']!r} of the platinum-group row and "
                    f"footnote '*' ({where} line {r['line']})")
+            as_of = "2023"  # the article's date (December 2023)
         else:
             src = f"riskgraph entity registry, entities/minerals.csv line {reg_line} (group)"
+            as_of = REGISTRY_AS_OF
         g.add_edge(Edge(r["mineral_id"], group_id, "PART_OF", source=src,
-                        as_of=SOURCE.as_of, confidence="reported"))
+                        as_of=as_of, confidence="reported"))
     df = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     df["year"] = df["year"].astype("Int64")
     return LoadResult(source=SOURCE, tables={"minerals": df}, graph=g, rows=len(rows),
