@@ -15,6 +15,16 @@ type (the article vs USGS, several USGS releases and years, CSET years) the engi
 When arcs of different types join the same pair, the matrix entry is the LARGEST of their
 dependencies (they describe the same dependency in different words; summing would double it).
 
+Countries are supply sources only: an arc INTO a country node (Epoch AI lists "China" as an
+owner of accelerators) is left out, because a country node's output is what it produces and
+lacking GPUs does not make its mines produce less; keeping it would feed every accelerator
+shortfall back into the minerals (a spurious cycle).
+
+Missing weights: a share-type edge (:data:`SHARE_TYPES`: PRODUCES, PROVIDES; the weight is the
+supplier's share of the customer's supply) without a weight gets an equal part of the share the
+stated edges of the same customer and type leave unallocated, ``max(0, 1 - sum) / count``; any
+other edge without a weight gets ``default_weight``.
+
 Nothing here is cached between calls: a :class:`CompiledGraph` is plain data the caller keeps.
 """
 
@@ -32,6 +42,9 @@ from riskgraph.errors import UsageError
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+SHARE_TYPES: frozenset[str] = frozenset({"PRODUCES", "PROVIDES"})
 
 
 def _num(v: Any) -> float:
@@ -60,7 +73,10 @@ class CompiledGraph:
     subst: np.ndarray  # NaN where absent
     sales_share: np.ndarray  # NaN where absent
     estimated: np.ndarray  # bool
+    share_type: np.ndarray  # bool: PRODUCES/PROVIDES (missing weight = unallocated share)
+    share_default: np.ndarray  # weight of share-type arcs without one (NaN elsewhere)
     dropped: int  # edges not used because another edge of the same pair and type won
+    into_country: int  # arcs left out because their customer is a country
 
     @property
     def n(self) -> int:
@@ -83,7 +99,8 @@ class CompiledGraph:
         """Dependency a_ij per arc, the default weight where the edge has none."""
         import numpy as np
 
-        return np.where(np.isnan(self.weight), params.default_weight, self.weight)
+        w = np.where(self.share_type, self.share_default, params.default_weight)
+        return np.where(np.isnan(self.weight), w, self.weight)
 
     def arc_subst(self, params: Params) -> np.ndarray:
         import numpy as np
@@ -190,12 +207,16 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
     node_buffer = np.array([_num(graph.nodes[i].props.get("buffer")) for i in ids], dtype=float)
 
     groups: dict[tuple[str, str, str], list[Edge]] = {}
+    into_country: set[tuple[str, str, str]] = set()
     for e in graph.edges.values():
         flow = schema.flow_of(e.type)
         if flow == "none" or e.src == e.dst:
             continue
         sup, cus = (e.src, e.dst) if flow == "forward" else (e.dst, e.src)
         if sup not in index or cus not in index:
+            continue
+        if graph.nodes[cus].kind == "country":
+            into_country.add((sup, cus, e.type))
             continue
         groups.setdefault((sup, cus, e.type), []).append(e)
 
@@ -224,6 +245,11 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
     def col(name: str) -> np.ndarray:
         return np.array([_num(e.props.get(name)) for _, _, e in chosen], dtype=float)
 
+    cus_arr = np.array([index[c] for _, c, _ in chosen], dtype=np.int64)
+    weight = col("weight")
+    share_type = np.array([e.type in SHARE_TYPES for _, _, e in chosen], dtype=bool)
+    share_default = _share_defaults(cus_arr, [e.type for _, _, e in chosen], weight, share_type,
+                                    len(ids))
     return CompiledGraph(
         graph=graph,
         ids=ids,
@@ -231,15 +257,40 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         node_buffer=node_buffer,
         edges=[e for _, _, e in chosen],
         sup=np.array([index[s] for s, _, _ in chosen], dtype=np.int64),
-        cus=np.array([index[c] for _, c, _ in chosen], dtype=np.int64),
-        weight=col("weight"),
+        cus=cus_arr,
+        weight=weight,
         weight_low=col("weight_low"),
         weight_high=col("weight_high"),
         subst=col("substitutability"),
         sales_share=col("sales_share"),
         estimated=np.array([e.confidence == "estimated" for _, _, e in chosen], dtype=bool),
+        share_type=share_type,
+        share_default=share_default,
         dropped=dropped,
+        into_country=len(into_country),
     )
+
+
+def _share_defaults(cus: np.ndarray, types: list[str], weight: np.ndarray,
+                    share_type: np.ndarray, n: int) -> np.ndarray:
+    """Unallocated share split equally among the weightless share-type arcs of a customer."""
+    import numpy as np
+
+    out = np.full(cus.size, np.nan)
+    if not share_type.any():
+        return out
+    tcode = {t: k for k, t in enumerate(sorted(set(types)))}
+    key = cus * len(tcode) + np.array([tcode[t] for t in types], dtype=np.int64)
+    size = n * len(tcode)
+    stated = share_type & ~np.isnan(weight)
+    missing = share_type & np.isnan(weight)
+    total = np.bincount(key[stated], weights=weight[stated], minlength=size)
+    count = np.bincount(key[missing], minlength=size)
+    rest = np.maximum(0.0, 1.0 - total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(count > 0, rest / np.maximum(count, 1), np.nan)
+    out[missing] = part[key[missing]]
+    return out
 
 
 def _neg(s: str) -> tuple[int, ...]:

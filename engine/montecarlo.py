@@ -1,8 +1,9 @@
 r"""Monte Carlo over uncertain dependency weights (``--samples N --seed S``).
 
 Which arcs are drawn: estimated edges that state a range ``[weight_low, weight_high]``, and
-edges without a weight (the engine's ``default_weight``, drawn in ``[default_weight_low,
-default_weight_high]``).  Reported weights and weights fixed by ``--set weight[...]`` stay put.
+edges without a weight that take ``default_weight`` (drawn in ``[default_weight_low,
+default_weight_high]``).  Reported weights, weightless share-type edges (their weight is the
+unallocated share) and weights fixed by ``--set weight[...]`` stay put.
 
 Distribution: triangular on ``[low, high]`` with its mode at the point estimate (clipped into the
 range), so the central figure stays the most likely one and the tails reach the stated bounds.
@@ -29,7 +30,7 @@ def sampled_arcs(cg: CompiledGraph, ra: RunArrays, params: Params
     """Indices of the arcs drawn and their (low, mode, high)."""
     import numpy as np
 
-    missing = np.isnan(cg.weight)
+    missing = np.isnan(cg.weight) & ~cg.share_type
     ranged = cg.estimated & np.isfinite(cg.weight_low) & np.isfinite(cg.weight_high)
     pick = np.flatnonzero((missing | ranged) & ~ra.fixed)
     lo = np.where(missing[pick], params.default_weight_low, cg.weight_low[pick])

@@ -224,6 +224,7 @@ def run_shock(
             "edges": graph.number_of_edges(),
             "supply_arcs": cg.m,
             "duplicate_edges_dropped": cg.dropped,
+            "arcs_into_countries_dropped": cg.into_country,
             "as_of_oldest": as_ofs[0] if as_ofs else None,
             "as_of_newest": as_ofs[-1] if as_ofs else None,
         },

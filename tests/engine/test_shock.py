@@ -311,3 +311,33 @@ def test_compiled_graph_reuse_gives_same_numbers(gallium_graph: GraphData) -> No
     b = run_shock(gallium_graph, "gallium", 50)
     assert a == b
     assert np.all(cg.sup < cg.n)
+
+
+def test_arcs_into_countries_are_left_out(gallium_graph: GraphData) -> None:
+    # Epoch-style "China owns Nvidia GPUs" must not feed back into China's gallium output
+    gallium_graph.add_edge(Edge("country:CN", "accelerator:nvidia-gpu", "OWNS", "t", "2024",
+                                "reported", props={"weight": 1.0, "h100e": 1.0}))
+    cg = compile_graph(gallium_graph)
+    assert cg.into_country == 1
+    r = run_shock(gallium_graph, "gallium", 50, compiled=cg)
+    assert shortfalls(r)["mineral:gallium"] == pytest.approx(0.5)
+    assert r["data"]["arcs_into_countries_dropped"] == 1
+
+
+def test_weightless_share_edges_split_the_unallocated_share() -> None:
+    g = GraphData()
+    g.add_node(Node("input:photoresists", "input", "Photoresists", "t", "2024", "reported",
+                    layer="inputs"))
+    for c in ("JP", "KR", "US", "DE"):
+        g.add_node(Node(f"country:{c}", "country", c, "t", "2024", "reported",
+                        layer="countries"))
+    g.add_edge(Edge("country:JP", "input:photoresists", "PROVIDES", "t", "2024", "reported",
+                    props={"weight": 0.7}))
+    for c in ("KR", "US", "DE"):  # CSET lists them without a share: (1 - 0.7) / 3 each
+        g.add_edge(Edge(f"country:{c}", "input:photoresists", "PROVIDES", "t", "2024",
+                        "reported"))
+    r = run_shock(g, "US", 100)
+    assert shortfalls(r)["input:photoresists"] == pytest.approx(0.1)
+    # default_weight does not apply to share-type edges
+    r = run_shock(g, "US", 100, sets=["default_weight=0.8", "default_weight_high=0.9"])
+    assert shortfalls(r)["input:photoresists"] == pytest.approx(0.1)
