@@ -387,3 +387,17 @@ def test_user_dir_errors(tmp_path: Path, resolver: Resolver) -> None:
     assert ei.value.reason.startswith(
         "link company:openai -[RUNS_ON]-> company:microsoft is already in the shipped table "
         "(curated/links.csv line ")
+
+
+def test_the_documented_example_loads(tmp_path: Path, resolver: Resolver) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "curated-format.md").read_text(
+        encoding="utf-8")
+    blocks = re.findall(r"`my-supply-chain/(\w+\.csv)`:\n\n```csv\n(.*?)```", doc, re.S)
+    assert [name for name, _ in blocks] == ["acme_nodes.csv", "acme_links.csv"]
+    d = tmp_path / "my-supply-chain"
+    d.mkdir()
+    for name, text in blocks:
+        (d / name).write_text(text, encoding="utf-8")
+    r = curated.load_user_dir(d, resolver)
+    assert len(r.graph.edges) == 3
+    assert "company:acme-optics|SUPPLIES|company:tsmc|user:my-supply-chain" in r.graph.edges
