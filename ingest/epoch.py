@@ -40,7 +40,11 @@ Quirks handled
 * An owner not named in a family's file (Amazon, Google or CoreWeave for AMD) has its holdings
   of that family inside the family's residual; its weights cover the families it is named in.
 * Owners resolve through the registry: companies (Google -> ``company:alphabet``, Amazon ->
-  ``company:amazon`` ...), else countries (China -> ``country:CN``).
+  ``company:amazon`` ...), else countries.  A country owner ("China": every owner in China) is NOT
+  the country node, which produces minerals: a gallium shock would otherwise cut China's
+  accelerators, hence China's gallium output (a spurious cycle).  It becomes an aggregate owner
+  node ``company:owners-in-cn`` ("Owners in China (Epoch AI aggregate)", layer ``clouds``, prop
+  ``aggregate = True``) with ``HEADQUARTERED_IN`` to ``country:CN``.
 
 Graph
 -----
@@ -334,6 +338,21 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                             source=f"{CITE}, {x['file']} line {x['line']}",
                             as_of=x["end"].isoformat(), confidence="reported", layer="clouds",
                             props=oprops))
+        elif owner.startswith("company:owners-in-"):
+            country = "country:" + owner.rpartition("-")[2].upper()
+            cnode = registry_node(resolver, country)
+            g.add_node(cnode)
+            if owner not in g.nodes:  # the first family's row defines it
+                g.add_node(Node(owner, "company", f"Owners in {cnode.name} (Epoch AI aggregate)",
+                                source=f"{CITE}, {x['file']} line {x['line']}",
+                                as_of=x["end"].isoformat(), confidence="reported",
+                                layer="clouds", roles=["cloud"],
+                                props={"aggregate": True, "epoch_owner": x["owner"]}))
+            hq_key = f"{owner}|HEADQUARTERED_IN|{country}|epoch"
+            if hq_key not in g.edges:
+                g.add_edge(Edge(owner, country, "HEADQUARTERED_IN",
+                                source=f"{CITE}, {x['file']} line {x['line']} (Owner column)",
+                                as_of=x["end"].isoformat(), confidence="reported", key=hq_key))
         else:
             g.add_node(registry_node(resolver, owner))
         props = {"basis": BASIS, "family": fam.slug, "epoch_owner": x["owner"],
@@ -391,6 +410,8 @@ def _owner_row(path: Path, line: int, r: dict[str, str], fam: Family,
             hint = ("; did you mean " + " or ".join(repr(c) for c in cands) + "?") if cands else ""
             raise IngestError(path, f"unknown owner {owner!r}: neither a company nor a country "
                               f"in the registry{hint}", row=line, column="Owner")
+        if found.startswith("country:"):
+            found = f"company:owners-in-{found.partition(':')[2].lower()}"
         node = found
     start = _date(path, line, r, "Start date")
     end = _date(path, line, r, "End date")

@@ -59,7 +59,8 @@ def _line_of(path: Path, needle: str) -> int:
 
 def test_counts(result: LoadResult) -> None:
     g = result.graph
-    assert Counter(e.type for e in g.edges.values()) == {"OWNS": 15, "DESIGNS": 4}
+    assert Counter(e.type for e in g.edges.values()) == {"OWNS": 15, "DESIGNS": 4,
+                                                                "HEADQUARTERED_IN": 1}
     accs = sorted(n.id for n in g.nodes.values() if n.kind == "accelerator")
     assert accs == ["accelerator:amd-instinct", "accelerator:aws-trainium",
                     "accelerator:google-tpu", "accelerator:nvidia-gpu"]
@@ -113,7 +114,7 @@ def test_owners_resolved(result: LoadResult) -> None:
     g = result.graph
     owners = {e.src for e in g.iter_edges(["OWNS"])}
     assert owners == {"company:microsoft", "company:meta", "company:amazon", "company:alphabet",
-                      "company:oracle", "company:coreweave", "country:CN",
+                      "company:oracle", "company:coreweave", "company:owners-in-cn",
                       "company:other-owners-nvidia-gpu", "company:other-owners-amd-instinct"}
     other = g.nodes["company:other-owners-nvidia-gpu"]
     assert other.props["aggregate"] is True
@@ -265,7 +266,10 @@ def test_missing_file(broken: Path, resolver: Resolver) -> None:
 
 
 def test_real_registry() -> None:
-    """With the shipped registry: China resolves to country:CN, the fragment is valid."""
+    """With the shipped registry: China -> aggregate owner node in CN; the fragment is valid."""
     res = epoch.load(DATA_DIR, Resolver())
     assert res.graph.problems() == []
-    assert "country:CN|OWNS|accelerator:nvidia-gpu|epoch" in res.graph.edges
+    assert "company:owners-in-cn|OWNS|accelerator:nvidia-gpu|epoch" in res.graph.edges
+    assert "company:owners-in-cn|HEADQUARTERED_IN|country:CN|epoch" in res.graph.edges
+    owns = [e for e in res.graph.edges.values() if e.type == "OWNS"]
+    assert not [e for e in owns if e.src.startswith("country:")]
