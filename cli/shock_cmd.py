@@ -88,7 +88,7 @@ def render_table(result: dict[str, Any]) -> None:
         lt.add_column(col)
     for lay in result["layers"]:
         lt.add_row(lay["layer"], str(lay["affected"]), _pct(lay["max_shortfall"]),
-                   _pct(lay["mean_shortfall"]), names.get(lay["top_node"], lay["top_node"]))
+                   _pct(lay["mean_shortfall"]), lay["top_node_name"])
     console.print(lt)
     if mc:
         console.print(f"Monte Carlo: {mc['samples']} samples, seed {mc['seed']}, "

@@ -324,6 +324,7 @@ def _layers(graph: GraphData, cg: CompiledGraph, q: np.ndarray, affected: np.nda
             "max_shortfall": float(vals.max()),
             "mean_shortfall": float(vals.mean()),
             "top_node": cg.ids[top_i],
+            "top_node_name": graph.nodes[cg.ids[top_i]].name,
         })
     return out
 
