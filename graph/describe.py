@@ -77,7 +77,7 @@ def concentration(g: GraphData, node_id: str) -> list[dict[str, Any]]:
     for e in g.edges.values():
         if e.dst != node_id or e.type != "PRODUCES" or e.weight is None:
             continue
-        release = str(e.props.get("release") or e.source.split(",")[0])
+        release = str(e.props.get("release") or e.props.get("dataset") or e.source.split(",")[0])
         ptype = str(e.props.get("production_type") or "")
         year = str(e.props.get("year") or e.as_of)
         groups[(release, ptype, year)].append(e)
