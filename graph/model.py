@@ -220,7 +220,8 @@ class GraphData:
         """Everything that breaks the provenance contract; an empty list means valid."""
         out: list[str] = []
         for n in self.nodes.values():
-            out += _provenance_problems(f"node {n.id}", n.source, n.as_of, n.confidence, n.rationale)
+            what = f"node {n.id}"
+            out += _provenance_problems(what, n.source, n.as_of, n.confidence, n.rationale)
             if n.kind not in schema.NODE_KINDS:
                 out.append(f"node {n.id}: unknown kind {n.kind!r}")
             if not n.id.startswith(n.kind + ":"):
@@ -269,7 +270,8 @@ class GraphData:
             attrs.update(n.props)
             G.add_node(n.id, **attrs)
         for e in self.edges.values():
-            attrs = {k: v for k, v in e.to_dict().items() if k not in ("src", "dst", "key", "props")}
+            drop = ("src", "dst", "key", "props")
+            attrs = {k: v for k, v in e.to_dict().items() if k not in drop}
             attrs.update(e.props)
             G.add_edge(e.src, e.dst, key=e.key, **attrs)
         return G

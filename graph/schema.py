@@ -2,7 +2,8 @@
 
 Every node and every edge carries the provenance triple
 
-* ``source``     – document or data set, with table/row (e.g. ``USGS MCS 2024 world, mcs2024-galli_world.csv line 3``)
+* ``source``     – document or data set, with table/row
+  (e.g. ``USGS MCS 2024 world, mcs2024-galli_world.csv line 3``)
 * ``as_of``      – the date or year the figure refers to (ISO ``YYYY`` or ``YYYY-MM-DD``)
 * ``confidence`` – ``reported`` (a cited figure) or ``estimated`` (the team's judgement; then
   ``rationale`` says why in one line)

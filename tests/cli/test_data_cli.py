@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
 from riskgraph.cli.app import app
+from typer.testing import CliRunner
 
 runner = CliRunner()
 
