@@ -166,10 +166,12 @@ def load_user_dir(
     if not node_files and not link_files:
         raise IngestError(folder, "no *nodes*.csv or *links*.csv file in the user data directory")
     extra = set(known_ids or ()) | cset_input_ids(DATA_DIR)
+    base_nodes: list[Node] = []
     shipped_links: dict[tuple[str, str, str], tuple[Path, int]] = {}
     if (DATA_DIR / CURATED_DIR / "links.csv").exists():
         shipped = load(DATA_DIR, resolver, known_ids=known_ids)
         extra |= set(shipped.graph.nodes)
+        base_nodes = list(shipped.graph.nodes.values())
         for rec in shipped.tables["links"].itertuples(index=False):
             shipped_links[(str(rec[0]), str(rec[1]), str(rec[2]))] = (
                 DATA_DIR / str(rec.file), int(rec.line))
@@ -181,7 +183,7 @@ def load_user_dir(
         as_of="",
         path=str(folder),
     )
-    return _load_files(node_files, link_files, resolver, extra, src, shipped_links)
+    return _load_files(node_files, link_files, resolver, extra, src, shipped_links, base_nodes)
 
 
 def cset_input_ids(data_dir: Path) -> set[str]:
@@ -212,12 +214,15 @@ def _load_files(
     extra_ids: set[str],
     source: SourceInfo,
     shipped_links: dict[tuple[str, str, str], tuple[Path, int]] | None = None,
+    base_nodes: Iterable[Node] = (),
 ) -> LoadResult:
     import pandas as pd
 
     shipped_links = shipped_links or {}
     graph = GraphData()
     index = _base_index(resolver, extra_ids)
+    for bn in base_nodes:  # the shipped curated nodes: user links may name them
+        index.add(bn.id, [bn.id, bn.name, *bn.aliases])
     rows = 0
     node_records: list[dict[str, object]] = []
     seen_nodes: dict[str, tuple[Path, int]] = {}

@@ -337,6 +337,8 @@ Acme Optics,input:optical-transceivers,PROVIDES,0.02,0.01,0.04,,0.5,our supplier
 estimated,Small niche supplier,,
 mineral:indium,Acme,INPUT_TO,0.9,0.8,1,,,our bill of materials,2025,estimated,InP lasers,,
 Acme,TSMC,SUPPLIES,10%,5%,20%,,,our sales ledger,2025-06,estimated,Test optics,1.5,MUSD
+Acme,Optical transceivers (datacom),INPUT_TO,0.05,0.01,0.1,,,our bill of materials,2025,\
+estimated,Named by the shipped node's name,,
 """
 
 
@@ -356,6 +358,7 @@ def test_user_dir_loads_with_names_and_percentages(tmp_path: Path, resolver: Res
         "company:acme-optics|PROVIDES|input:optical-transceivers|user:mine",
         "mineral:indium|INPUT_TO|company:acme-optics|user:mine",
         "company:acme-optics|SUPPLIES|company:tsmc|user:mine",
+        "company:acme-optics|INPUT_TO|input:optical-transceivers|user:mine",
     }
     e = r.graph.edges["company:acme-optics|SUPPLIES|company:tsmc|user:mine"]
     assert (e.weight, e.props["weight_low"], e.props["unit"]) == (0.1, 0.05, "MUSD")
@@ -368,7 +371,7 @@ def test_user_dir_merges_into_the_graph(tmp_path: Path, monkeypatch: pytest.Monk
     b = build()
     assert "company:acme-optics" in b.graph.nodes
     assert "company:acme-optics|SUPPLIES|company:tsmc|user:mine" in b.graph.edges
-    assert b.sources[-1].key == "user:mine" and b.sources[-1].edges == 3
+    assert b.sources[-1].key == "user:mine" and b.sources[-1].edges == 4
     assert b.graph.problems() == []
 
 
@@ -383,7 +386,7 @@ def test_user_dir_errors(tmp_path: Path, resolver: Resolver) -> None:
         fh.write("company:openai,company:microsoft,RUNS_ON,0.5,0.4,0.6,,,mine,2025,estimated,x,,\n")
     with pytest.raises(IngestError) as ei:
         curated.load_user_dir(d, resolver)
-    assert ei.value.row == 5
+    assert ei.value.row == 6
     assert ei.value.reason.startswith(
         "link company:openai -[RUNS_ON]-> company:microsoft is already in the shipped table "
         "(curated/links.csv line ")
