@@ -333,6 +333,12 @@ def _resolve_end(
     hit = _registry_id(v, resolver)
     if hit is not None:
         return hit
+    if ":" not in v:
+        hits = sorted({h for k in ("company", "mineral", "country")
+                       if (h := resolver.lookup(v, k))})
+        if len(hits) > 1:
+            raise IngestError(path, f"ambiguous name {v!r}: it names " + " and ".join(hits)
+                              + "; write the id instead", row=line, column=column)
     named = index.names.get(norm(v))
     if named is not None:
         return named

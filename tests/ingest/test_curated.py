@@ -234,6 +234,8 @@ OPENAI_AZURE = ("company:openai", "company:microsoft", "RUNS_ON")
         ("to", "Microsfot",
          "unknown node 'Microsfot'; did you mean 'company:microsoft' or 'company:micron'? "
          "(define it in a nodes file or the entity registry)"),
+        ("from", "Ga", "ambiguous name 'Ga': it names country:GA and mineral:gallium; "
+                       "write the id instead"),
         ("type", "RUN_ON", "unknown type 'RUN_ON'; did you mean 'RUNS_ON'?"),
         ("weight", "1.5", "weight 1.5 is outside [0, 1] (a fraction: 0.4 or 40%)"),
         ("weight", "0.3", "weight_low 0.4 > weight 0.3"),
