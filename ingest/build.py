@@ -118,7 +118,7 @@ def build(data_dirs: list[Path] | None = None) -> Build:
     if dirs:
         curated = importlib.import_module("riskgraph.ingest.curated")
         for d in dirs:
-            result = curated.load_user_dir(d, resolver)
+            result = curated.load_user_dir(d, resolver, known_ids=set(graph.nodes))
             graph.merge(result.graph)
             sources.append(_summary(result.source, result.files, result.rows, result.graph))
 
