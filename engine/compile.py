@@ -109,36 +109,42 @@ class CompiledGraph:
 
     def arc_astar(self, w: np.ndarray, s: np.ndarray, b: np.ndarray) -> np.ndarray:
         """a*_ij = (1 - b_i) a_ij (1 - s_ij) per arc (i the customer)."""
-        return (1.0 - b[self.cus]) * w * (1.0 - s)
+        out = w * (1.0 - s) if s.any() else w.copy()
+        if b.any():
+            out *= 1.0 - b[self.cus]
+        return out
 
     def _pattern(self, upstream: bool) -> tuple[np.ndarray, ...]:
         """Static sparsity pattern of one orientation (computed once, kept on this object).
 
-        Returns ``(order, starts, rows, cols, indptr, sender_order)``: arcs sorted by
-        (receiver, sender), the first position of each distinct pair, the pair's receiver and
-        sender, the CSR ``indptr`` over receivers, and the pairs sorted by sender.
+        Returns ``(order, starts, receivers, senders, indptr)``: arcs sorted by (sender,
+        receiver), the first position of each distinct pair, each pair's receiver and sender, and
+        the CSC ``indptr`` over senders (columns).
         """
         import numpy as np
 
         cache = self.__dict__.setdefault("_patterns", {})
         if upstream in cache:
-            return cache[upstream]
-        rows, cols = (self.sup, self.cus) if upstream else (self.cus, self.sup)
+            return cache[upstream]  # type: ignore[no-any-return]
+        receivers, senders = (self.sup, self.cus) if upstream else (self.cus, self.sup)
         n = self.n
-        key = rows.astype(np.int64) * n + cols
+        key = senders.astype(np.int64) * n + receivers
         order = np.argsort(key, kind="stable")
         ks = key[order]
         first = np.ones(ks.size, dtype=bool)
         first[1:] = ks[1:] != ks[:-1]
         starts = np.flatnonzero(first)
-        ur, uc = rows[order][starts], cols[order][starts]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(ur, minlength=n))]).astype(np.int64)
-        sender_order = np.argsort(uc, kind="stable")
-        cache[upstream] = (order, starts, ur, uc, indptr, sender_order)
-        return cache[upstream]
+        itype = np.int32 if max(n, ks.size) < 2**31 - 1 else np.int64
+        ur = receivers[order][starts].astype(itype)
+        us = senders[order][starts]
+        if np.array_equal(order, np.arange(order.size)):
+            order = None  # arcs already sorted: no gather per run
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(us, minlength=n))]).astype(itype)
+        cache[upstream] = (order, starts, ur, us, indptr)
+        return cache[upstream]  # type: ignore[no-any-return]
 
     def matrix(self, arc_values: np.ndarray, *, upstream: bool = False) -> Any:
-        """CSR array, rows = receivers, columns = senders, duplicates combined by max.
+        """Sparse array (CSC), rows = receivers, columns = senders, duplicates combined by max.
 
         Downstream: ``M[i, j]`` = value of arc j -> i (supplier j to customer i).
         Upstream:   ``M[j, i]`` = value of arc j -> i (demand flows customer i to supplier j).
@@ -147,13 +153,13 @@ class CompiledGraph:
         import numpy as np
         import scipy.sparse as sp
 
-        order, starts, _ur, uc, indptr, _so = self._pattern(upstream)
+        order, starts, ur, _us, indptr = self._pattern(upstream)
         n = self.n
         if starts.size == 0:
-            return sp.csr_array((n, n))
-        v = np.nan_to_num(arc_values[order], nan=0.0)
-        data = np.maximum.reduceat(np.maximum(v, 0.0), starts)
-        return sp.csr_array((data, uc, indptr), shape=(n, n))
+            return sp.csc_array((n, n))
+        v = np.fmax(arc_values if order is None else arc_values[order], 0.0)  # NaN -> 0
+        data = v if starts.size == v.size else np.maximum.reduceat(v, starts)
+        return sp.csc_array((data, ur, indptr), shape=(n, n))
 
     def representative_arcs(self, arc_values: np.ndarray, *, upstream: bool = False
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -165,10 +171,12 @@ class CompiledGraph:
         """
         import numpy as np
 
-        order, starts, ur, uc, _indptr, sender_order = self._pattern(upstream)
+        order, starts, ur, us, _indptr = self._pattern(upstream)
         n = self.n
         if starts.size == 0:
             return np.zeros(n + 1, dtype=np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if order is None:
+            order = np.arange(arc_values.size)
         v = np.nan_to_num(arc_values[order], nan=-1.0)
         gmax = np.maximum.reduceat(v, starts)
         gid = np.repeat(np.arange(starts.size), np.diff(np.append(starts, v.size)))
@@ -176,11 +184,11 @@ class CompiledGraph:
         g = gid[idx]
         firstg = np.ones(idx.size, dtype=bool)
         firstg[1:] = g[1:] != g[:-1]
-        rep = order[idx[firstg]]  # one arc per pair, in pair order
-        so = sender_order[gmax[sender_order] > 0]
-        counts = np.bincount(uc[so], minlength=n)
+        rep = order[idx[firstg]]  # one arc per pair, in pair (sender-major) order
+        keep = gmax > 0
+        counts = np.bincount(us[keep], minlength=n)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return indptr, ur[so], rep[so]
+        return indptr, ur[keep].astype(np.int64), rep[keep]
 
     # -- overrides -----------------------------------------------------------------------------
     def find_arcs(self, text: str, resolve: Any) -> np.ndarray:
@@ -240,7 +248,8 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         )
         dropped += len(groups[(sup, cus, typ)]) - 1
         chosen.append((sup, cus, best))
-    chosen.sort(key=lambda t: (t[0], t[1], t[2].type))
+    # sorted by (supplier, customer) index: the downstream matrix needs no gather per run
+    chosen.sort(key=lambda t: (index[t[0]], index[t[1]], t[2].type))
 
     def col(name: str) -> np.ndarray:
         return np.array([_num(e.props.get(name)) for _, _, e in chosen], dtype=float)

@@ -78,6 +78,7 @@ def top_paths(
     if k <= 0:
         return out
     indptr, receivers, arcs = cg.representative_arcs(arc_values, upstream=upstream)
+    relevant = _ancestors(indptr, receivers, cg.n, wanted) if wanted is not None else None
     heap: list[tuple[float, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], float]]
     heap = []
     counter = 0
@@ -100,7 +101,7 @@ def top_paths(
             continue
         for p in range(indptr[node], indptr[node + 1]):
             r = int(receivers[p])
-            if r in nodes:
+            if (relevant is not None and not relevant[r]) or r in nodes:
                 continue
             a = int(arcs[p])
             v = float(arc_values[a])
@@ -112,6 +113,25 @@ def top_paths(
     if wanted is not None:
         out = {i: ps for i, ps in out.items() if i in wanted}
     return out
+
+
+def _ancestors(indptr: np.ndarray, receivers: np.ndarray, n: int, wanted: set[int]
+               ) -> np.ndarray:
+    """Mask of the nodes from which some node of ``wanted`` can be reached (``wanted`` too)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    senders = np.repeat(np.arange(n), np.diff(indptr))
+    # RT[s, r] = 1 when s sends to r: the senders into a set are RT @ mask
+    RT = sp.csr_array((np.ones(receivers.size), (senders, receivers)), shape=(n, n))
+    mask = np.zeros(n, dtype=bool)
+    mask[list(wanted)] = True
+    frontier = mask.copy()
+    while frontier.any():
+        reach = (RT @ frontier.astype(float)) > 0  # senders into the frontier
+        frontier = reach & ~mask
+        mask |= reach
+    return mask
 
 
 def path_to_dict(cg: CompiledGraph, p: Path, *, upstream: bool = False) -> dict[str, Any]:
