@@ -114,7 +114,7 @@ class CompiledGraph:
             out *= 1.0 - b[self.cus]
         return out
 
-    def _pattern(self, upstream: bool) -> tuple[np.ndarray, ...]:
+    def _pattern(self, upstream: bool) -> tuple[Any, ...]:
         """Static sparsity pattern of one orientation (computed once, kept on this object).
 
         Returns ``(order, starts, receivers, senders, indptr)``: arcs sorted by (sender,
@@ -125,11 +125,11 @@ class CompiledGraph:
 
         cache = self.__dict__.setdefault("_patterns", {})
         if upstream in cache:
-            return cache[upstream]  # type: ignore[no-any-return]
+            return cache[upstream]  # type: ignore[no-any-return,unused-ignore]
         receivers, senders = (self.sup, self.cus) if upstream else (self.cus, self.sup)
         n = self.n
         key = senders.astype(np.int64) * n + receivers
-        order = np.argsort(key, kind="stable")
+        order: Any = np.argsort(key, kind="stable")
         ks = key[order]
         first = np.ones(ks.size, dtype=bool)
         first[1:] = ks[1:] != ks[:-1]
@@ -141,7 +141,7 @@ class CompiledGraph:
             order = None  # arcs already sorted: no gather per run
         indptr = np.concatenate([[0], np.cumsum(np.bincount(us, minlength=n))]).astype(itype)
         cache[upstream] = (order, starts, ur, us, indptr)
-        return cache[upstream]  # type: ignore[no-any-return]
+        return cache[upstream]  # type: ignore[no-any-return,unused-ignore]
 
     def matrix(self, arc_values: np.ndarray, *, upstream: bool = False) -> Any:
         """Sparse array (CSC), rows = receivers, columns = senders, duplicates combined by max.

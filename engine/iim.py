@@ -88,7 +88,7 @@ def inoperability(
     import scipy.sparse as sp
 
     cv = np.asarray(c, dtype=float).ravel()
-    A = a_star if sp.issparse(a_star) else np.asarray(a_star, dtype=float)
+    A: Any = a_star if sp.issparse(a_star) else np.asarray(a_star, dtype=float)
     n = cv.shape[0]
     if A.ndim != 2 or A.shape != (n, n):
         raise ModelError(f"a_star has shape {A.shape}, expected ({n}, {n}) to match c")
