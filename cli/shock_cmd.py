@@ -34,8 +34,12 @@ class Backend(StrEnum):
 def load(backend: Backend, data_dir: list[Path] | None) -> GraphData:
     """The graph from the embedded store (cached build) or from Neo4j (NEO4J_* env)."""
     if backend == Backend.neo4j:
-        from riskgraph.graph.neo4j_store import read_graph
+        try:
+            from riskgraph.graph.neo4j_store import read_graph
+        except ImportError as e:
+            from riskgraph.errors import RiskgraphError
 
+            raise RiskgraphError(f"the Neo4j backend is not available: {e}") from None
         return read_graph()
     from riskgraph.ingest.build import load_graph
 
