@@ -82,7 +82,7 @@ def kernel(n: int, m: int) -> dict[str, float]:
         graph=None, ids=[str(i) for i in range(n)], index={}, node_buffer=np.full(n, np.nan),
         edges=[None] * m, sup=sup, cus=cus, weight=w, weight_low=nan, weight_high=nan,
         subst=nan, sales_share=nan, estimated=np.zeros(m, bool), share_type=np.zeros(m, bool),
-        share_default=nan, dropped=0, into_country=0,
+        share_default=nan, exogenous=np.zeros(m, bool), dropped=0, into_country=0,
     )  # type: ignore[arg-type]
     t0 = time.perf_counter()
     cg._pattern(False)

@@ -20,6 +20,14 @@ owner of accelerators) is left out, because a country node's output is what it p
 lacking GPUs does not make its mines produce less; keeping it would feed every accelerator
 shortfall back into the minerals (a spurious cycle).
 
+Roles: a company node carries several roles (Alphabet designs TPUs, owns TPUs and Nvidia GPUs,
+runs a cloud); its shortfall in the model is that of what it receives (compute through OWNS). A
+``DESIGNS`` arc stands for design capability, which such shortfalls do not diminish within the
+shock horizon, so it passes on only a shock applied to the designer itself (``shock Nvidia``), not
+shortfalls that reach the designer (:data:`EXOGENOUS_TYPES`; downstream only: upstream, a
+family's lost sales do reach its designer).  This also removes the designer <-> owner cycles
+(Alphabet <-> TPU, Amazon <-> Trainium).
+
 Missing weights: a share-type edge (:data:`SHARE_TYPES`: PRODUCES, PROVIDES; the weight is the
 supplier's share of the customer's supply) without a weight gets an equal part of the share the
 stated edges of the same customer and type leave unallocated, ``max(0, 1 - sum) / count``; any
@@ -45,6 +53,8 @@ if TYPE_CHECKING:
 
 
 SHARE_TYPES: frozenset[str] = frozenset({"PRODUCES", "PROVIDES"})
+# Arcs that pass on only a shock applied to their sender, not shortfalls that reach it.
+EXOGENOUS_TYPES: frozenset[str] = frozenset({"DESIGNS"})
 
 
 def _num(v: Any) -> float:
@@ -75,6 +85,7 @@ class CompiledGraph:
     estimated: np.ndarray  # bool
     share_type: np.ndarray  # bool: PRODUCES/PROVIDES (missing weight = unallocated share)
     share_default: np.ndarray  # weight of share-type arcs without one (NaN elsewhere)
+    exogenous: np.ndarray  # bool: DESIGNS (carries only its sender's own initial shock)
     dropped: int  # edges not used because another edge of the same pair and type won
     into_country: int  # arcs left out because their customer is a country
 
@@ -275,6 +286,7 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         estimated=np.array([e.confidence == "estimated" for _, _, e in chosen], dtype=bool),
         share_type=share_type,
         share_default=share_default,
+        exogenous=np.array([e.type in EXOGENOUS_TYPES for _, _, e in chosen], dtype=bool),
         dropped=dropped,
         into_country=len(into_country),
     )

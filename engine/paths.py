@@ -104,6 +104,8 @@ def top_paths(
             if (relevant is not None and not relevant[r]) or r in nodes:
                 continue
             a = int(arcs[p])
+            if parcs and not upstream and cg.exogenous[a]:
+                continue  # DESIGNS passes on only its sender's own shock: first hop only
             v = float(arc_values[a])
             nc = contrib * v
             if nc < min_contribution or nc <= 0:

@@ -162,7 +162,8 @@ def run_shock(
         max_expansions=p.max_path_expansions,
         min_contribution=p.min_path_contribution * float(c.max() if c.size else 0.0),
     )
-    capped = (M @ q + c > 1.0 + 1e-12) if model == "iim" else np.zeros(cg.n, bool)
+    c_eff = _with_exogenous(cg, arc_vals, c, upstream)
+    capped = (M @ q + c_eff > 1.0 + 1e-12) if model == "iim" else np.zeros(cg.n, bool)
 
     mc_block = None
     mc: dict[str, np.ndarray] = {}
@@ -259,12 +260,25 @@ def _propagate(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, p: Params
     from riskgraph.engine.debtrank import debtrank
     from riskgraph.engine.iim import inoperability
 
-    M = cg.matrix(arc_vals, upstream=upstream)
+    exo = cg.exogenous if not upstream else np.zeros(cg.m, dtype=bool)
+    M = cg.matrix(np.where(exo, np.nan, arc_vals), upstream=upstream)
+    c_eff = _with_exogenous(cg, arc_vals, c, upstream)
     if model == "iim":
-        q, it = inoperability(M, c, max_iter=p.max_iter, tol=p.tol, return_iterations=True)
+        q, it = inoperability(M, c_eff, max_iter=p.max_iter, tol=p.tol, return_iterations=True)
         return q, it, M
-    r = debtrank(M, np.ones(cg.n), None, c)
+    r = debtrank(M, np.ones(cg.n), None, c_eff)
     return r.stress, r.rounds, M
+
+
+def _with_exogenous(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, upstream: bool
+                    ) -> np.ndarray:
+    """c* plus what DESIGNS-type arcs pass on downstream: only their sender's initial shock."""
+    import numpy as np
+
+    if upstream or not cg.exogenous.any():
+        return c
+    D = cg.matrix(np.where(cg.exogenous, arc_vals, np.nan), upstream=upstream)
+    return np.asarray(np.minimum(1.0, c + D @ c))
 
 
 def _absolute(cg: CompiledGraph, i: int, q: float) -> dict[str, Any] | None:

@@ -341,3 +341,27 @@ def test_weightless_share_edges_split_the_unallocated_share() -> None:
     # default_weight does not apply to share-type edges
     r = run_shock(g, "US", 100, sets=["default_weight=0.8", "default_weight_high=0.9"])
     assert shortfalls(r)["input:photoresists"] == pytest.approx(0.1)
+
+
+def test_designs_passes_on_only_the_designers_own_shock() -> None:
+    # Alphabet designs TPUs and owns them: its compute shortfall must not feed back into TPUs
+    g = GraphData()
+    for nid, name, layer in (("accelerator:google-tpu", "Google TPUs", "chips"),
+                             ("company:alphabet", "Alphabet", "clouds"),
+                             ("input:hbm", "HBM", "inputs")):
+        g.add_node(Node(nid, nid.partition(":")[0], name, "t", "2024", "reported", layer=layer))
+    for src, dst, typ, w in (("company:alphabet", "accelerator:google-tpu", "DESIGNS", 1.0),
+                             ("company:alphabet", "accelerator:google-tpu", "OWNS", 0.6),
+                             ("input:hbm", "accelerator:google-tpu", "INPUT_TO", 0.5)):
+        g.add_edge(Edge(src, dst, typ, "t", "2024", "reported", props={"weight": w}))
+    q = shortfalls(run_shock(g, "HBM", 40))
+    assert q["accelerator:google-tpu"] == pytest.approx(0.2)  # no feedback from Alphabet
+    assert q["company:alphabet"] == pytest.approx(0.12)
+    r = run_shock(g, "Alphabet", 50)
+    q = shortfalls(r)
+    assert q["accelerator:google-tpu"] == pytest.approx(0.5)  # the designer's own cut
+    assert q["company:alphabet"] == pytest.approx(0.5 + 0.6 * 0.5)
+    tpu = next(n for n in r["nodes"] if n["id"] == "accelerator:google-tpu")
+    assert [h["type"] for h in tpu["paths"][0]["hops"]] == ["DESIGNS"]
+    alph = next(n for n in r["nodes"] if n["id"] == "company:alphabet")
+    assert alph["paths"][0]["hops"] == []  # its own shock; DESIGNS is never a later hop
