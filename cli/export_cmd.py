@@ -1,9 +1,219 @@
-"""Placeholder: this command group is being built."""
+"""``riskgraph export rdf|graphml|json|csv|html OUT`` and ``riskgraph sparql NAME|FILE``.
+
+Heavy libraries (rdflib, networkx, pyvis) are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+
+DataDirOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data-dir",
+        help="Extra folder of curated-format CSVs (your own suppliers) to merge; repeatable. "
+        "Default: $RISKGRAPH_DATA.",
+        file_okay=False,
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Rebuild the graph.")]
+OutArg = Annotated[Path, typer.Argument(help="File to write (its folder must exist).")]
+
+DEFAULT_BASE = "https://w3id.org/riskgraph/id/"  # = riskgraph.export.rdf.DEFAULT_BASE
+
+
+class RdfFormat(StrEnum):
+    turtle = "turtle"
+    json_ld = "json-ld"
+    nt = "nt"
+    xml = "xml"
+
+
+export_app = typer.Typer(
+    name="export",
+    help="Write the whole graph as RDF, GraphML, JSON, CSV or an HTML view (see docs/exports.md).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``export`` (a command group) and ``sparql`` to ``app``."""
+    app.add_typer(export_app, name="export")
+    app.command("sparql")(sparql)
+
+
+def _graph(data_dir: list[Path] | None, no_cache: bool) -> Any:
+    from riskgraph.ingest.build import load_graph
+
+    return load_graph(data_dir, use_cache=not no_cache)
+
+
+def _done(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+@export_app.command("rdf")
+def export_rdf(
+    out: OutArg,
+    fmt: Annotated[RdfFormat, typer.Option(
+        "--format", "-f", help="RDF serialisation.", case_sensitive=False)] = RdfFormat.turtle,
+    base: Annotated[str, typer.Option(
+        "--base", help="Namespace of node, relation and source IRIs (ends in / or #).")
+    ] = DEFAULT_BASE,
+    data_dir: DataDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """RDF following the riskgraph ontology: one resource per node, one qualified relation per
+    edge (with weight, unit, source, date and confidence)."""
+    with handle_errors():
+        from riskgraph.export.rdf import check_base, write_rdf
+
+        check_base(base)
+        n = write_rdf(_graph(data_dir, no_cache), out, fmt.value, base)
+        _done(f"Wrote {out} ({n} triples, {fmt.value})")
+
+
+@export_app.command("graphml")
+def export_graphml(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
+    """GraphML for Gephi, yEd and networkx (lists as JSON strings)."""
+    with handle_errors():
+        from riskgraph.export.graphml import write_graphml
+
+        g = _graph(data_dir, no_cache)
+        write_graphml(g, out)
+        _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
+
+
+@export_app.command("json")
+def export_json(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
+    """JSON, schema riskgraph.graph/1: every node and edge with all properties and provenance."""
+    with handle_errors():
+        from riskgraph.export.tabular import write_json
+
+        g = _graph(data_dir, no_cache)
+        write_json(g, out)
+        _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
+
+
+@export_app.command("csv")
+def export_csv(
+    out: Annotated[Path, typer.Argument(
+        help="Folder to write nodes.csv and edges.csv into (created if missing).")],
+    data_dir: DataDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """nodes.csv and edges.csv for spreadsheets and pandas."""
+    with handle_errors():
+        from riskgraph.export.tabular import write_csv
+
+        g = _graph(data_dir, no_cache)
+        nodes, edges = write_csv(g, out)
+        _done(f"Wrote {nodes} ({len(g)} nodes) and {edges} ({g.number_of_edges()} edges)")
+
+
+@export_app.command("html")
+def export_html(
+    out: OutArg,
+    layers: Annotated[list[str] | None, typer.Option(
+        "--layers", "-l",
+        help="Only these layers (countries, minerals, inputs, chips, clouds, labs); "
+        "repeatable or comma-separated.")] = None,
+    data_dir: DataDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """An interactive, self-contained HTML view of the graph, layers left to right."""
+    with handle_errors():
+        from riskgraph.views.html import write_graph_html
+
+        wanted = [s.strip() for item in (layers or []) for s in item.split(",") if s.strip()]
+        n = write_graph_html(_graph(data_dir, no_cache), out, wanted or None)
+        _done(f"Wrote {out} ({n} nodes)")
+
+
+def sparql(
+    query: Annotated[str | None, typer.Argument(
+        help="Name of a shipped query (see --list) or a .rq file.", show_default=False)] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Query parameter NAME=VALUE; repeatable.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Output format.", case_sensitive=False)] = OutputFormat.table,
+    rdf_file: Annotated[Path | None, typer.Option(
+        "--rdf", help="Query this RDF file (an export) instead of the current graph.",
+        dir_okay=False)] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the shipped queries.")] = False,
+    data_dir: DataDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Run a SPARQL query on the graph's RDF form (rdflib): the same questions as the Cypher
+    library, e.g. riskgraph sparql suppliers --param node=company:microsoft"""
+    with handle_errors():
+        from riskgraph.errors import UsageError
+        from riskgraph.export import sparql as sq
+
+        if list_:
+            _list_queries(sq.library(), fmt)
+            return
+        if not query:
+            raise UsageError("name a query or a .rq file (riskgraph sparql --list shows them)")
+        q = sq.find_query(query)
+        params = sq.parse_params(param or [])
+        sq.bindings(q, params)  # check parameters before the (slow) conversion
+        from riskgraph.export import rdf
+
+        g = rdf.read_rdf(rdf_file) if rdf_file else rdf.to_rdf(_graph(data_dir, no_cache))
+        cols, rows = sq.run(q, g, params)
+        _print_rows(q.title or q.name, cols, rows, fmt)
+
+
+def _list_queries(lib: dict[str, Any], fmt: OutputFormat) -> None:
+    rows = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "params": ", ".join(
+                p.name + ("" if p.required else f"={p.default}") for p in q.params
+            ),
+        }
+        for q in lib.values()
+    ]
+    _print_rows("SPARQL queries", ["name", "title", "params"], rows, fmt)
+
+
+def _print_rows(title: str, cols: list[str], rows: list[dict[str, Any]], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        print_json({"schema": "riskgraph.sparql/1", "query": title, "columns": cols,
+                    "rows": rows})
+        return
+    if fmt is OutputFormat.csv:
+        import csv
+        import sys
+
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows({c: "" if r.get(c) is None else r[c] for c in cols} for r in rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(title))
+    for c in cols:
+        t.add_column(Text(c))
+    for r in rows:
+        cells = []
+        for c in cols:
+            v = r.get(c)
+            if isinstance(v, float):
+                cells.append(Text(f"{v:.4g}"))
+            else:
+                cells.append(Text("" if v is None else str(v)))
+        t.add_row(*cells)
+    console = Console()
+    console.print(t)
+    console.print(f"{len(rows)} row(s)")
