@@ -1,0 +1,673 @@
+"""The scale path: curated-format CSVs straight into index maps and CSR arrays.
+
+:class:`~riskgraph.graph.model.GraphData` keeps one Python object per node and edge: right for
+the shipped graph (about a thousand nodes), far too heavy for a user's map of a million firms and
+ten million links.  :func:`load_columnar` reads the same curated CSV files
+(``docs/curated-format.md``) with pandas in chunks, checks every row with vectorised tests, and
+keeps only numpy arrays: node ids and kinds, and per supply arc the supplier, customer, weight,
+substitutability and sales share.  :meth:`ColumnarGraph.shock` runs the SAME model as the
+engine (``riskgraph.engine.compile`` + :func:`riskgraph.engine.iim.inoperability`):
+
+* an edge flows as its type says (``graph/schema.py``: forward, reverse, none); ``none`` edges
+  never propagate; arcs INTO a country node are left out (countries are supply sources only);
+* ``a*_ij = (1 - b_i) * a_ij * (1 - s_ij)`` per arc, ``b`` the model-wide buffer and ``s`` the
+  edge's substitutability or the model-wide default (``engine/defaults.toml``, ``--set``);
+* arcs of different types joining the same pair combine by their LARGEST value;
+* downstream: ``q = min(1, A* q + c*)``; upstream: ``q = min(1, S q + d)`` with ``S`` the sales
+  shares.
+
+Differences from the curated loader (:mod:`riskgraph.ingest.curated`), on purpose:
+
+* ``from``/``to`` must be node ids (of the nodes files, or ``known_ids``); names and aliases
+  are not resolved (a name is reported as an unknown node);
+* the checks are the curated ones (unknown ids, types, fractions out of [0, 1] or not numbers,
+  a supply type without a weight, ``weight_low <= weight <= weight_high``, an estimated weight
+  without its range, confidence, as_of, source, rationale, self-loops, duplicate links and node
+  ids), and each failure is the same kind of :class:`~riskgraph.errors.IngestError` naming file,
+  line and column.  Line numbers count quoted line breaks (the exact line is recomputed for
+  the failing row only).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from riskgraph.graph import schema
+from riskgraph.ingest.base import parse_number
+
+from riskgraph.errors import IngestError, UsageError, suggest
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from riskgraph.engine.defaults import Params
+
+LINK_COLUMNS: tuple[str, ...] = (
+    "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
+    "substitutability", "source", "as_of", "confidence", "rationale",
+)
+NODE_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence", "rationale",
+)
+FRACTIONS: tuple[str, ...] = (
+    "weight", "weight_low", "weight_high", "sales_share", "substitutability",
+)
+TYPES: tuple[str, ...] = tuple(schema.REL_TYPES)
+KINDS: tuple[str, ...] = tuple(schema.NODE_KINDS)
+_FLOW_CODE = {"forward": 1, "reverse": -1, "none": 0}
+_AS_OF_RE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CHUNK = 1_000_000
+
+
+@dataclass
+class ColumnarGraph:
+    """A supply graph as arrays.  Node ``k`` is ``ids[k]``; arc ``a`` is ``sup[a] -> cus[a]``.
+
+    Attributes
+    ----------
+    ids : numpy.ndarray of str
+        Node ids, sorted (the engine's node order).
+    kind : numpy.ndarray of int8
+        Index into :data:`KINDS` per node.
+    sup, cus : numpy.ndarray of int64
+        Supplier and customer of every supply arc (flow applied, ``none`` edges and arcs into
+        countries left out).
+    arc_type : numpy.ndarray of int8
+        Index into :data:`TYPES` per arc.
+    weight, subst, sales_share : numpy.ndarray of float
+        Per arc; NaN where the file leaves the cell empty.
+    links : int
+        Rows read (every type).
+    into_country : int
+        Arcs left out because their customer is a country.
+    files : list of str
+        The files read.
+    """
+
+    ids: np.ndarray
+    kind: np.ndarray
+    sup: np.ndarray
+    cus: np.ndarray
+    arc_type: np.ndarray
+    weight: np.ndarray
+    subst: np.ndarray
+    sales_share: np.ndarray
+    links: int
+    into_country: int
+    files: list[str] = field(default_factory=list)
+    _patterns: dict[bool, tuple[Any, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        """Number of nodes."""
+        return int(self.ids.size)
+
+    @property
+    def m(self) -> int:
+        """Number of supply arcs."""
+        return int(self.sup.size)
+
+    def index_of(self, node_ids: str | Sequence[str]) -> np.ndarray:
+        """Positions of node ids; :class:`UsageError` (with suggestions) for an unknown one."""
+        import numpy as np
+
+        wanted = [node_ids] if isinstance(node_ids, str) else list(node_ids)
+        pos = np.searchsorted(self.ids, np.array(wanted, dtype=self.ids.dtype))
+        pos = np.minimum(pos, max(self.n - 1, 0))
+        for w, p in zip(wanted, pos.tolist(), strict=True):
+            if self.n == 0 or self.ids[p] != w:
+                near = suggest(w, self._near_pool(w))
+                hint = ("; did you mean " + " or ".join(repr(s) for s in near) + "?") if near \
+                    else ""
+                raise UsageError(f"unknown node {w!r}{hint}")
+        return pos.astype(np.int64)
+
+    def _near_pool(self, w: str) -> list[str]:
+        prefix = w.partition(":")[0] + ":"
+        lo = int(__import__("numpy").searchsorted(self.ids, prefix))
+        return [str(x) for x in self.ids[lo:lo + 5000] if str(x).startswith(prefix)]
+
+    # -- the model -----------------------------------------------------------------------------
+    def arc_values(self, params: Params | None = None, *, upstream: bool = False
+                   ) -> np.ndarray:
+        """Per arc: ``a*_ij = (1 - b_i) a_ij (1 - s_ij)`` downstream, the sales share upstream."""
+        import numpy as np
+
+        if upstream:
+            return self.sales_share
+        p = params or _defaults()
+        s = np.where(np.isnan(self.subst), p.substitutability, self.subst)
+        w = np.where(np.isnan(self.weight), p.default_weight, self.weight)
+        return (1.0 - p.buffer) * w * (1.0 - s)
+
+    def _pattern(self, upstream: bool) -> tuple[Any, ...]:
+        import numpy as np
+
+        if upstream in self._patterns:
+            return self._patterns[upstream]
+        rows, cols = (self.sup, self.cus) if upstream else (self.cus, self.sup)
+        key = rows * np.int64(self.n) + cols
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        first = np.ones(ks.size, dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        starts = np.flatnonzero(first)
+        ur = rows[order][starts]
+        indices = cols[order][starts].astype(np.int32 if self.n < 2**31 else np.int64)
+        counts = np.bincount(ur, minlength=self.n)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(indices.dtype)
+        self._patterns[upstream] = (order, starts, indices, indptr)
+        return self._patterns[upstream]
+
+    def matrix(self, arc_values: np.ndarray, *, upstream: bool = False) -> Any:
+        """CSR array, rows = receivers, columns = senders; pairs combine by max; NaN = 0."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        order, starts, indices, indptr = self._pattern(upstream)
+        if starts.size == 0:
+            return sp.csr_array((self.n, self.n))
+        v = np.nan_to_num(arc_values[order], nan=0.0)
+        data = np.maximum.reduceat(np.maximum(v, 0.0), starts)
+        return sp.csr_array((data, indices, indptr), shape=(self.n, self.n))
+
+    def shock(
+        self,
+        targets: str | Sequence[str],
+        pct: float,
+        *,
+        params: Params | None = None,
+        direction: str = "downstream",
+        return_iterations: bool = False,
+    ) -> Any:
+        """Shortfall ``q`` of every node when ``targets`` lose ``pct`` percent of their output.
+
+        Parameters
+        ----------
+        targets : str or sequence of str
+            Node ids.
+        pct : float
+            Size of the cut in percent, in (0, 100].
+        params : Params, optional
+            Model parameters (``engine/defaults.toml`` when omitted).
+        direction : {"downstream", "upstream"}
+        return_iterations : bool
+            Also return the iterations of the fixed point.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``q`` per node (order of :attr:`ids`), and the iteration count if asked.
+
+        Raises
+        ------
+        UsageError
+            Unknown node id, bad pct or direction.
+        ModelError
+            The fixed point did not converge.
+        """
+        import numpy as np
+        from riskgraph.engine.iim import inoperability
+
+        if direction not in ("downstream", "upstream"):
+            raise UsageError(f"direction must be downstream or upstream, not {direction!r}")
+        if not 0 < pct <= 100:
+            raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
+        p = params or _defaults()
+        up = direction == "upstream"
+        c = np.zeros(self.n)
+        c[self.index_of(targets)] = pct / 100.0
+        M = self.matrix(self.arc_values(p, upstream=up), upstream=up)
+        return inoperability(M, c, max_iter=p.max_iter, tol=p.tol,
+                             return_iterations=return_iterations)
+
+
+def _defaults() -> Params:
+    from riskgraph.engine.defaults import load_defaults
+
+    return load_defaults()
+
+
+# -- loading ------------------------------------------------------------------------------------
+def load_dir(folder: Path, *, known_ids: Iterable[str] = ()) -> ColumnarGraph:
+    """Load a folder as ``--data-dir`` reads it: every ``*nodes*.csv`` and ``*links*.csv``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise IngestError(folder, "user data directory does not exist")
+    csvs = sorted(folder.glob("*.csv"))
+    nodes = [p for p in csvs if "nodes" in p.name.casefold()]
+    links = [p for p in csvs if "links" in p.name.casefold() and p not in nodes]
+    if not links:
+        raise IngestError(folder, "no *links*.csv file in the folder")
+    return load_columnar(links, nodes, known_ids=known_ids)
+
+
+def load_columnar(
+    links: Path | Sequence[Path],
+    nodes: Path | Sequence[Path] = (),
+    *,
+    known_ids: Iterable[str] = (),
+    chunksize: int = CHUNK,
+) -> ColumnarGraph:
+    """Read curated-format links (and nodes) files into a :class:`ColumnarGraph`.
+
+    Parameters
+    ----------
+    links : Path or sequence of Path
+        ``links.csv`` files (columns of ``docs/curated-format.md``).
+    nodes : Path or sequence of Path
+        ``nodes.csv`` files defining the node ids the links may use.
+    known_ids : iterable of str
+        Further valid ids (e.g. registry ids); their kind is the id's prefix.
+    chunksize : int
+        Rows parsed at a time (bounds the memory of the text columns).
+
+    Returns
+    -------
+    ColumnarGraph
+
+    Raises
+    ------
+    IngestError
+        The first invalid row: file, line, column and reason.
+    """
+    import numpy as np
+    import pandas as pd
+
+    link_files = [Path(links)] if isinstance(links, str | Path) else [Path(p) for p in links]
+    node_files = [Path(nodes)] if isinstance(nodes, str | Path) else [Path(p) for p in nodes]
+    id_parts: list[np.ndarray] = []
+    where: list[tuple[Path, np.ndarray]] = []
+    for p in node_files:
+        ids_p, kinds_p = _read_nodes(p, chunksize)
+        id_parts.append(ids_p)
+        where.append((p, ids_p))
+    extra = np.array(sorted(set(known_ids)), dtype=object)
+    all_ids = np.concatenate(id_parts + [extra]) if id_parts or extra.size else \
+        np.zeros(0, dtype=object)
+    _check_duplicate_nodes(all_ids, where)
+    ids = np.unique(all_ids.astype(str))
+    kind = _kinds_of(ids)
+    index = pd.Index(ids)
+
+    sup_l: list[np.ndarray] = []
+    cus_l: list[np.ndarray] = []
+    typ_l: list[np.ndarray] = []
+    num_l: dict[str, list[np.ndarray]] = {c: [] for c in ("weight", "sales_share",
+                                                           "substitutability")}
+    file_of: list[np.ndarray] = []
+    row_of: list[np.ndarray] = []
+    total = 0
+    for fno, p in enumerate(link_files):
+        rows_in_file = 0
+        for start, chunk in _chunks(p, LINK_COLUMNS, chunksize):
+            f, t, ty, nums = _check_links(p, start, chunk, index)
+            sup_l.append(f)
+            cus_l.append(t)
+            typ_l.append(ty)
+            for c in num_l:
+                num_l[c].append(nums[c])
+            file_of.append(np.full(f.size, fno, dtype=np.int16))
+            row_of.append(np.arange(start, start + f.size, dtype=np.int64))
+            rows_in_file += f.size
+        if rows_in_file == 0:
+            raise IngestError(p, "no data rows (only a header)")
+        total += rows_in_file
+
+    def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    frm, to, typ = cat(sup_l, np.int64), cat(cus_l, np.int64), cat(typ_l, np.int8)
+    fnos, rnos = cat(file_of, np.int16), cat(row_of, np.int64)
+    _check_duplicate_links(frm, to, typ, fnos, rnos, link_files, ids)
+    del fnos, rnos
+
+    flow = np.array([_FLOW_CODE[schema.flow_of(t)] for t in TYPES], dtype=np.int8)[typ]
+    keep = flow != 0
+    sup = np.where(flow > 0, frm, to)[keep]
+    cus = np.where(flow > 0, to, frm)[keep]
+    country = KINDS.index("country")
+    into = kind[cus] == country
+    keep_arc = ~into
+    nums = {c: cat(v, float)[keep][keep_arc] for c, v in num_l.items()}
+    return ColumnarGraph(
+        ids=ids,
+        kind=kind,
+        sup=sup[keep_arc],
+        cus=cus[keep_arc],
+        arc_type=typ[keep][keep_arc],
+        weight=nums["weight"],
+        subst=nums["substitutability"],
+        sales_share=nums["sales_share"],
+        links=total,
+        into_country=int(into.sum()),
+        files=[str(p) for p in [*node_files, *link_files]],
+    )
+
+
+def _chunks(path: Path, required: Sequence[str], chunksize: int
+            ) -> Iterable[tuple[int, pd.DataFrame]]:
+    """``(first data row index, DataFrame of str)`` per chunk; header and encoding checked."""
+    import pandas as pd
+
+    header = _header(path, required)
+    wanted = set(required)
+    try:
+        reader = pd.read_csv(
+            path, dtype=object, usecols=lambda c: str(c).strip() in wanted,
+            keep_default_na=False, na_filter=False,
+            encoding="utf-8-sig", chunksize=chunksize, skipinitialspace=False,
+            skip_blank_lines=True, engine="c",
+        )
+        start = 0
+        for chunk in reader:
+            chunk.columns = [str(c).strip() for c in chunk.columns]
+            chunk = chunk.fillna("")  # rows with fewer fields than the header
+            yield start, chunk
+            start += len(chunk)
+    except UnicodeDecodeError as e:
+        raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    except pd.errors.ParserError as e:
+        msg = str(e)
+        m = re.search(r"line (\d+), saw (\d+)", msg)
+        if m:
+            raise IngestError(
+                path, f"{m.group(2)} fields but the header has {len(header)} "
+                "(wrong delimiter or an unquoted comma?)", row=int(m.group(1))) from None
+        raise IngestError(path, f"malformed CSV: {msg}") from None
+
+
+def _header(path: Path, required: Sequence[str]) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline()
+            rest = fh.read(1 << 16)
+    except UnicodeDecodeError as e:
+        raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    except OSError as e:
+        raise IngestError(path, f"cannot read: {e.strerror}") from None
+    if not first.strip() and not rest.strip():
+        raise IngestError(path, "empty file")
+    header = [h.strip() for h in next(csv.reader([first]))]
+    for col in required:
+        if col not in header:
+            near = suggest(col, header, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise IngestError(path, f"missing column {col!r}{hint}", row=1, column=col)
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise IngestError(path, f"column {dup!r} appears twice in the header", row=1)
+    if not rest.strip():
+        raise IngestError(path, "no data rows (only a header)")
+    return header
+
+
+def line_of(path: Path, k: int) -> int:
+    """The line (1-based, header = 1) where data row ``k`` (0-based, blank lines skipped)
+    starts, counting line breaks inside quoted fields."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        prev_end = reader.line_num
+        seen = -1
+        for rec in reader:
+            if any(f.strip() for f in rec):
+                seen += 1
+                if seen == k:
+                    return prev_end + 1
+            prev_end = reader.line_num
+    return k + 2
+
+
+def _fail(path: Path, k: int, column: str | None, reason: str) -> IngestError:
+    return IngestError(path, reason, row=line_of(path, k), column=column)
+
+
+def _first(mask: np.ndarray) -> int:
+    import numpy as np
+
+    return int(np.flatnonzero(mask)[0])
+
+
+def _factor(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and stripped distinct values of a text column (strip once per distinct value)."""
+    import pandas as pd
+
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object))
+    return codes, [str(u).strip() for u in uniq]
+
+
+def _fractions(path: Path, start: int, s: pd.Series, column: str) -> np.ndarray:
+    """Parse a fraction column the way the curated loader does (``0.4``, ``40%``, missing)."""
+    import numpy as np
+    import pandas as pd
+
+    raw = s.to_numpy(dtype=object)
+    v = pd.to_numeric(raw, errors="coerce").astype(float)
+    v = np.asarray(v, dtype=float).copy()
+    odd = np.flatnonzero(np.isnan(v) & (raw != ""))
+    for k in odd.tolist():  # blanks, percent signs, missing tokens, bad text: the slow path
+        text = str(raw[k]).strip()
+        try:
+            x = parse_number(text, path=path, row=0, column=column, minimum=None)
+        except IngestError as e:
+            raise _fail(path, start + k, column, e.reason) from None
+        if x is not None:
+            v[k] = x / 100.0 if text.endswith("%") else x
+    bad = ~np.isnan(v) & ~((v >= 0.0) & (v <= 1.0))
+    if bad.any():
+        k = _first(bad)
+        text = str(raw[k]).strip()
+        if math.isfinite(v[k]):
+            raise _fail(path, start + k, column,
+                        f"{column} {text} is outside [0, 1] (a fraction: 0.4 or 40%)")
+        raise _fail(path, start + k, column, f"not a finite number: {text!r}")
+    return v
+
+
+def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    import numpy as np
+    import pandas as pd
+
+    tcodes, tuniq = _factor(df["type"])
+    known = {t: k for k, t in enumerate(TYPES)}
+    for u, t in enumerate(tuniq):
+        if t not in known:
+            near = suggest(t, TYPES)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise _fail(path, start + _first(tcodes == u), "type", f"unknown type {t!r}{hint}")
+    typ = np.array([known[t] for t in tuniq], dtype=np.int8)[tcodes]
+    ends = []
+    for col in ("from", "to"):
+        raw = df[col].to_numpy(dtype=object)
+        pos = np.asarray(index.get_indexer(pd.Index(raw))).astype(np.int64)
+        miss = np.flatnonzero(pos < 0)
+        if miss.size:  # surrounding blanks, then unknown ids
+            stripped = np.array([str(x).strip() for x in raw[miss]], dtype=object)
+            pos[miss] = index.get_indexer(pd.Index(stripped))
+            for k, v in zip(miss.tolist(), stripped.tolist(), strict=True):
+                if not v:
+                    raise _fail(path, start + k, col, "empty node id")
+                if pos[k] < 0:
+                    raise _fail(path, start + k, col, _unknown_msg(v, index))
+        ends.append(pos)
+    frm, to = ends
+    loop = frm == to
+    if loop.any():
+        k = _first(loop)
+        raise _fail(path, start + k, "to",
+                    f"self-loop: from and to are both {str(index[frm[k]])!r}")
+    nums = {c: _fractions(path, start, df[c], c) for c in FRACTIONS}
+    w, lo, hi = nums["weight"], nums["weight_low"], nums["weight_high"]
+    supply = np.array([schema.flow_of(t) != "none" for t in TYPES])[typ]
+    miss_w = supply & np.isnan(w)
+    if miss_w.any():
+        k = _first(miss_w)
+        raise _fail(path, start + k, "weight",
+                    f"{TYPES[typ[k]]} is a supply relation and needs a weight")
+    orphan = np.isnan(w) & (~np.isnan(lo) | ~np.isnan(hi))
+    if orphan.any():
+        raise _fail(path, start + _first(orphan), "weight",
+                    "weight_low/weight_high without a weight")
+    with np.errstate(invalid="ignore"):
+        above = lo > w
+        below = w > hi
+    if above.any():
+        k = _first(above)
+        raise _fail(path, start + k, "weight_low", f"weight_low {lo[k]:g} > weight {w[k]:g}")
+    if below.any():
+        k = _first(below)
+        raise _fail(path, start + k, "weight_high", f"weight {w[k]:g} > weight_high {hi[k]:g}")
+    estimated = _check_provenance(path, start, df)
+    est = estimated & ~np.isnan(w) & (np.isnan(lo) | np.isnan(hi))
+    if est.any():
+        k = _first(est)
+        raise _fail(path, start + k, "weight_low" if np.isnan(lo[k]) else "weight_high",
+                    "estimated weight without a range: give weight_low and weight_high")
+    return frm, to, typ, nums
+
+
+def _check_provenance(path: Path, start: int, df: pd.DataFrame) -> np.ndarray:
+    """The curated provenance rules, checked once per distinct value; True where estimated."""
+    import numpy as np
+
+    codes, uniq = _factor(df["source"])
+    for u, v in enumerate(uniq):
+        if not v:
+            raise _fail(path, start + _first(codes == u), "source",
+                        "empty source: cite a document, or say who estimated it")
+    codes, uniq = _factor(df["as_of"])
+    for u, v in enumerate(uniq):
+        if not re.match(_AS_OF_RE, v):
+            raise _fail(path, start + _first(codes == u), "as_of", f"as_of {v!r} is not a "
+                        "year or date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    ccodes, cuniq = _factor(df["confidence"])
+    for u, v in enumerate(cuniq):
+        if v not in schema.CONFIDENCE:
+            raise _fail(path, start + _first(ccodes == u), "confidence",
+                        f"confidence {v!r} is not one of 'reported' or 'estimated'")
+    estimated = np.array([v == "estimated" for v in cuniq], dtype=bool)[ccodes]
+    if "rationale" in df.columns:
+        rcodes, runiq = _factor(df["rationale"])
+        blank = np.array([not v for v in runiq], dtype=bool)[rcodes]
+        no_why = estimated & blank
+        if no_why.any():
+            raise _fail(path, start + _first(no_why), "rationale",
+                        "estimated without rationale: say in one line why this figure")
+    return estimated
+
+
+def _unknown_msg(value: str, index: pd.Index) -> str:
+    import numpy as np
+
+    ids = index.to_numpy()
+    prefix = value.partition(":")[0] + ":" if ":" in value else ""
+    lo = int(np.searchsorted(ids, prefix)) if prefix else 0
+    pool = [str(x) for x in ids[lo:lo + 5000] if str(x).startswith(prefix)] if prefix else \
+        [str(x) for x in ids[:5000]]
+    near = suggest(value, pool)
+    msg = f"unknown node {value!r}"
+    if near:
+        msg += "; did you mean " + " or ".join(repr(s) for s in near[:3]) + "?"
+    if ":" not in value:
+        msg += " (the columnar loader takes node ids such as company:acme, not names)"
+    else:
+        msg += " (define it in a nodes file)"
+    return msg
+
+
+def _read_nodes(path: Path, chunksize: int) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
+    ids_l: list[np.ndarray] = []
+    kinds_l: list[np.ndarray] = []
+    for start, df in _chunks(path, NODE_COLUMNS, chunksize):
+        ids = df["id"].str.strip()
+        kind = df["kind"].str.strip()
+        bad = ~kind.isin(KINDS).to_numpy()
+        if bad.any():
+            k = _first(bad)
+            near = suggest(str(kind.iloc[k]), KINDS)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise _fail(path, start + k, "kind", f"unknown kind {str(kind.iloc[k])!r}{hint}")
+        parts = ids.str.partition(":")
+        bad = ((parts[0] != kind) | (parts[1] != ":")
+               | ~parts[2].str.match(_SLUG_RE.pattern)).to_numpy(dtype=bool)
+        if bad.any():
+            k = _first(bad)
+            raise _fail(path, start + k, "id", f"id {str(ids.iloc[k])!r} must be "
+                        f"'{kind.iloc[k]}:<slug>' (letters, digits, '-', '.', '_')")
+        noname = (df["name"].str.strip() == "").to_numpy()
+        if noname.any():
+            raise _fail(path, start + _first(noname), "name", "empty name")
+        _check_provenance(path, start, df)
+        ids_l.append(ids.to_numpy(dtype=object))
+        kinds_l.append(kind.to_numpy(dtype=object))
+    return np.concatenate(ids_l), np.concatenate(kinds_l)
+
+
+def _check_duplicate_nodes(all_ids: np.ndarray, where: list[tuple[Path, np.ndarray]]) -> None:
+    import numpy as np
+    import pandas as pd
+
+    if all_ids.size == 0:
+        return
+    dup = np.asarray(pd.Index(all_ids).duplicated()).copy()
+    n_files = sum(a.size for _, a in where)
+    dup[n_files:] = False  # a known id may also be defined in a nodes file
+    if not dup.any():
+        return
+    g = _first(dup)
+    node_id = str(all_ids[g])
+    hits: list[tuple[Path, int]] = []
+    for p, a in where:
+        for k in np.flatnonzero(a == node_id).tolist():
+            hits.append((p, k))
+    (fp, fk), (p, k) = hits[0], hits[1]
+    raise _fail(p, k, "id", f"duplicate node id {node_id!r} (first defined in {fp} line "
+                f"{line_of(fp, fk)})")
+
+
+def _check_duplicate_links(frm: np.ndarray, to: np.ndarray, typ: np.ndarray,
+                           fnos: np.ndarray, rnos: np.ndarray, files: list[Path],
+                           ids: np.ndarray) -> None:
+    import numpy as np
+
+    if frm.size < 2:
+        return
+    n = np.int64(max(ids.size, 1))
+    key = (frm * n + to) * np.int64(len(TYPES)) + typ
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    same = ks[1:] == ks[:-1]
+    if not same.any():
+        return
+    # the duplicate that comes first in file order
+    second = order[1:][same]
+    first = order[:-1][same]
+    j = int(np.argmin(second))
+    a, b = int(first[j]), int(second[j])
+    pa, pb = files[int(fnos[a])], files[int(fnos[b])]
+    raise _fail(pb, int(rnos[b]), None,
+                f"duplicate link {ids[frm[b]]} -[{TYPES[typ[b]]}]-> {ids[to[b]]} "
+                f"(first in {pa} line {line_of(pa, int(rnos[a]))})")
+
+
+def _kinds_of(ids: np.ndarray) -> np.ndarray:
+    import numpy as np
+    import pandas as pd
+
+    prefix = pd.Series(ids, dtype=object).str.partition(":")[0]
+    code = prefix.map({k: i for i, k in enumerate(KINDS)}).fillna(-1)
+    return code.to_numpy(dtype=np.int8)
+
+
+__all__ = ["ColumnarGraph", "load_columnar", "load_dir", "line_of", "LINK_COLUMNS", "TYPES"]
