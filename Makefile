@@ -20,7 +20,7 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	VENV=$(VENV) bash scripts/typecheck.sh
 
 unit: setup
 	$(BIN)/pytest -m "not neo4j and not browser"

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
 from riskgraph.cli.common import OutputFormat, handle_errors, print_json
 
 DataDirOpt = Annotated[
@@ -50,11 +49,15 @@ def data(
         from rich.table import Table
 
         t = Table(title="riskgraph data sources")
-        for col in ("source", "files", "rows", "nodes", "edges", "as of", "licence"):
-            t.add_column(col, justify="right" if col in ("files", "rows", "nodes", "edges") else "left")
+        t.add_column("source")
+        for col in ("files", "rows", "nodes", "edges"):
+            t.add_column(col, justify="right")
+        t.add_column("as of")
+        t.add_column("licence")
         for r in rows:
-            t.add_row(r["title"], str(r["files"]), str(r["rows"]), str(r["nodes"]), str(r["edges"]),
-                      r["as_of"], r["licence"])
+            licence = r["licence"].split(" (")[0]
+            t.add_row(f"{r['key']}: {r['title']}", str(r["files"]), str(r["rows"]),
+                      str(r["nodes"]), str(r["edges"]), r["as_of"], licence)
         c = Console()
         c.print(t)
         c.print(f"Merged graph: {totals['nodes']} nodes, {totals['edges']} edges "

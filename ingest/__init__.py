@@ -1,1 +1,2 @@
-"""Loaders: one per source, each turning raw files into validated tables and a GraphData fragment."""
+"""Loaders: one per source, each turning raw files into validated tables and a GraphData
+fragment."""

@@ -172,9 +172,9 @@ def load_user_dir(
         shipped = load(DATA_DIR, resolver, known_ids=known_ids)
         extra |= set(shipped.graph.nodes)
         base_nodes = list(shipped.graph.nodes.values())
-        for rec in shipped.tables["links"].itertuples(index=False):
-            shipped_links[(str(rec[0]), str(rec[1]), str(rec[2]))] = (
-                DATA_DIR / str(rec.file), int(rec.line))
+        for trow in shipped.tables["links"].to_dict("records"):
+            shipped_links[(str(trow["from"]), str(trow["to"]), str(trow["type"]))] = (
+                DATA_DIR / str(trow["file"]), int(trow["line"]))
     src = SourceInfo(
         key=f"user:{slugify(folder.name) or 'data'}",
         title=f"User data: {folder}",
@@ -230,7 +230,7 @@ def _load_files(
         nodes, nrows = _read_nodes(p, resolver)
         rows += nrows
         for n in nodes:
-            line = int(n.props.pop("_line"))
+            line = int(str(n.props.pop("_line")))
             if n.id in seen_nodes:
                 fp, fl = seen_nodes[n.id]
                 raise IngestError(p, f"duplicate node id {n.id!r} (first defined in "
@@ -255,21 +255,21 @@ def _load_files(
         rows += len(lrows)
         for line, row in lrows:
             e = _parse_link(p, line, row, resolver, index, source.key)
-            k = (e.src, e.dst, e.type)
-            if k in shipped_links:
-                fp, fl = shipped_links[k]
+            lk = (e.src, e.dst, e.type)
+            if lk in shipped_links:
+                fp, fl = shipped_links[lk]
                 raise IngestError(
                     p, f"link {e.src} -[{e.type}]-> {e.dst} is already in the shipped table "
                     f"({rel(fp)} line {fl}); change its figures for one run with --set instead",
                     row=line,
                 )
-            if k in seen_links:
-                fp, fl = seen_links[k]
+            if lk in seen_links:
+                fp, fl = seen_links[lk]
                 raise IngestError(
                     p, f"duplicate link {e.src} -[{e.type}]-> {e.dst} (first in {rel(fp)} "
                     f"line {fl})", row=line,
                 )
-            seen_links[k] = (p, line)
+            seen_links[lk] = (p, line)
             graph.add_edge(e)
             rec: dict[str, object] = {"from": e.src, "to": e.dst, "type": e.type}
             for col in ("weight", "weight_low", "weight_high", "sales_share",
