@@ -53,6 +53,7 @@ EDGE_PROPS: dict[str, str] = {
     "unit": "unit",
     "year": "year",
     "release": "release",
+    "dataset": "dataset",
     "production_type": "productionType",
 }
 # Node props with a property of their own.  name_de becomes skos:altLabel with language "de".

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from riskgraph.graph.model import Edge, GraphData, Node
 
-EVIL = "<script>alert(1)</script> \"double\" 'single' &amp;\nsecond line '}) DETACH DELETE n //"
+EVIL = (
+    "<script>alert(1)</script><img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
+    " \"double\" 'single' &amp; ]]> <!-- \nsecond line '}) DETACH DELETE n // [bold]rich[/bold]"
+)
 EVIL_SOURCE = "Evil Corp filing </script><script>alert(2)</script>, table 1 row \"3\""
 
 
