@@ -5,10 +5,10 @@ import rdflib
 from conftest import normalised
 from rdflib import OWL, RDF, RDFS
 from rg_sample_graph import EVIL, EVIL_SOURCE
+from riskgraph.graph import schema
 
 from riskgraph.errors import UsageError
 from riskgraph.export import rdf
-from riskgraph.graph import schema
 
 RG = rdflib.Namespace(rdf.ONTOLOGY_NS)
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
