@@ -337,7 +337,7 @@ def load_columnar(
     into = kind[cus] == country
     keep_arc = ~into
     nums = {c: cat(v, float)[keep][keep_arc] for c, v in num_l.items()}
-    return ColumnarGraph(
+    g = ColumnarGraph(
         ids=ids,
         kind=kind,
         sup=sup[keep_arc],
@@ -350,6 +350,8 @@ def load_columnar(
         into_country=int(into.sum()),
         files=[str(p) for p in [*node_files, *link_files]],
     )
+    g._pattern(False)  # the downstream CSR pattern is part of loading: shocks only fill values
+    return g
 
 
 def _chunks(path: Path, required: Sequence[str], chunksize: int
