@@ -1,0 +1,8 @@
+"""View tests reuse the hostile sample graph of tests/export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "export"))
