@@ -8,6 +8,7 @@ column, reason) and nothing half-loaded reaches the graph.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -97,21 +98,25 @@ def read_csv_rows(
     """Read a CSV as text rows, tolerating a UTF-8 BOM and CRLF.
 
     Returns the header and ``(line_number, row)`` pairs (line numbers as an editor shows them,
-    the header being line 1, multi-line quoted fields counted).  Raises :class:`IngestError` for
+    the header being line 1, multi-line quoted fields counted; a record spanning several lines is
+    named by its first).  Raises :class:`IngestError` for
     an empty file, a header without a required column (with the nearest existing name), a row
     with more fields than the header, or text that is not UTF-8.
     """
     from riskgraph.errors import suggest
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
     except UnicodeDecodeError as e:
         raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
     except OSError as e:
         raise IngestError(path, f"cannot read: {e.strerror}") from None
     if not text.strip():
         raise IngestError(path, "empty file")
-    reader = csv.reader(text.splitlines(keepends=True))
+    # Lines end at \n, \r\n or \r only (not at form feeds or U+2028 as str.splitlines would
+    # have it: those may sit inside a field).
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
@@ -122,9 +127,11 @@ def read_csv_rows(
             hint = f"; did you mean {near[0]!r}?" if near else ""
             raise IngestError(path, f"missing column {col!r}{hint}", row=1, column=col)
     rows: list[tuple[int, dict[str, str]]] = []
+    end = reader.line_num  # the line where the previous record ended
     try:
         for fields in reader:
-            lineno = reader.line_num
+            lineno = end + 1  # a record spanning lines (quoted line breaks) is named by its first
+            end = reader.line_num
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) > len(header):
