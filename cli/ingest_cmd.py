@@ -1,9 +1,155 @@
-"""Placeholder: this command group is being built."""
+"""``riskgraph ingest [--neo4j]``: build the graph from every source; optionally into Neo4j."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from riskgraph.cli.common import handle_errors
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``riskgraph ingest`` to ``app``."""
+    app.command("ingest")(ingest)
+
+
+def ingest(
+    neo4j: Annotated[
+        bool,
+        typer.Option(
+            "--neo4j", help="Also write the graph to Neo4j (batched, idempotent, per source)."
+        ),
+    ] = False,
+    uri: Annotated[
+        str | None,
+        typer.Option("--uri", help="Bolt URI. Default: $NEO4J_URI or bolt://127.0.0.1:7687."),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="User. Default: $NEO4J_USERNAME or neo4j.")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            help="Password. Default: $NEO4J_PASSWORD or riskgraph-test (never printed).",
+        ),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help="Database. Default: $NEO4J_DATABASE or neo4j."),
+    ] = None,
+    wipe: Annotated[
+        bool, typer.Option("--wipe", help="Delete everything in the database before writing.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Rows per UNWIND statement (1 = row by row).")
+    ] = 1000,
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data-dir",
+            help="Extra folder of curated-format CSVs to merge; repeatable. "
+            "Default: $RISKGRAPH_DATA.",
+            file_okay=False,
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Rebuild the graph instead of using the cache.")
+    ] = False,
+) -> None:
+    """Build the graph from every source and print counts per source; with --neo4j, write it
+    to Neo4j: constraints first, one transaction per source, MERGE on ids and edge keys (a
+    second run changes no count), then delete what the sources no longer have."""
+    with handle_errors():
+        from rich.console import Console
+        from rich.table import Table
+        from riskgraph.ingest.build import load_build
+
+        b = load_build(data_dir, use_cache=not no_cache)
+        out = Console()
+        if not neo4j:
+            t = Table(title="riskgraph ingest (embedded store)")
+            t.add_column("source")
+            for col in ("files", "rows", "nodes", "edges"):
+                t.add_column(col, justify="right")
+            for s in b.sources:
+                t.add_row(s.key, str(s.files), str(s.rows), str(s.nodes), str(s.edges))
+            out.print(t)
+            cached = " (from the cache)" if b.from_cache else ""
+            out.print(
+                f"Embedded graph{cached}: {len(b.graph)} nodes, {b.graph.number_of_edges()} edges."
+            )
+            return
+        _to_neo4j(b.graph, data_dir, uri, user, password, database, wipe, batch_size, out)
+
+
+def _to_neo4j(
+    graph: object,
+    data_dir: list[Path] | None,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    wipe: bool,
+    batch_size: int,
+    out: object,
+) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+    from riskgraph.graph import neo4j_store as store
+    from riskgraph.graph.model import GraphData
+
+    assert isinstance(graph, GraphData) and isinstance(out, Console)
+    settings = store.Neo4jSettings.from_env(uri, user, password, database)
+    units = store.source_units(graph, data_dir)
+    driver = store.connect(settings)
+    total = sum(len(u.node_ids) + len(u.edge_keys) for u in units)
+    err = Console(stderr=True)
+    try:
+        with (
+            store.neo4j_errors(settings),
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err,
+                transient=True,
+            ) as bar,
+        ):
+            task = bar.add_task("Neo4j", total=total)
+
+            def progress(unit: str, rows: int) -> None:
+                bar.update(task, advance=rows, description=f"Neo4j: {unit}")
+
+            report = store.write_graph(
+                driver,
+                graph,
+                database=settings.database,
+                units=units,
+                batch_size=batch_size,
+                wipe_first=wipe,
+                progress=progress,
+            )
+            after = store.counts(driver, database=settings.database)
+    finally:
+        driver.close()
+    t = Table(title=f"riskgraph ingest -> {settings.uri} database {settings.database}")
+    t.add_column("source (one transaction each)")
+    for col in ("nodes", "relationships", "seconds"):
+        t.add_column(col, justify="right")
+    for u in report.units:
+        t.add_row(u.name, str(u.nodes), str(u.edges), f"{u.seconds:.2f}")
+    out.print(t)
+    pruned = ""
+    if report.pruned_nodes or report.pruned_edges:
+        pruned = (
+            f"; removed {report.pruned_nodes} nodes and {report.pruned_edges} relationships "
+            "the sources no longer have"
+        )
+    out.print(
+        f"Neo4j now holds {after['nodes']} nodes and {after['relationships']} relationships "
+        f"(graph: {report.nodes} nodes, {report.edges} edges) in {report.seconds:.1f} s"
+        f"{pruned}."
+    )

@@ -1,11 +1,10 @@
-"""``riskgraph neo4j start|stop|status``: a local Neo4j server from Maven Central jars (no Docker)."""
+"""``riskgraph neo4j start|stop|status``: a local Neo4j from Maven Central jars (no Docker)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-
 from riskgraph.cli.common import handle_errors
 
 neo4j_app = typer.Typer(

@@ -18,6 +18,7 @@ after the timeout).  :func:`status` reports whether our process runs and whether
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -81,7 +82,10 @@ class ServerStatus:
 
     def describe(self) -> str:
         if self.pid is not None and self.bolt_open:
-            return f"Neo4j is running (pid {self.pid}) at {self.server.uri}; log {self.server.log_file}"
+            return (
+                f"Neo4j is running (pid {self.pid}) at {self.server.uri}; "
+                f"log {self.server.log_file}"
+            )
         if self.pid is not None:
             return f"Neo4j is starting or stuck (pid {self.pid}); Bolt {self.server.uri} is closed"
         if self.bolt_open:
@@ -268,9 +272,10 @@ def start(
         )
     check_tools(server)
     _run_script(server, "fetch", what="downloading the Neo4j jars (mvn)", timeout=1200)
-    if not (server.home / "data" / "dbms" / "auth.ini").exists() and not (
-        server.home / "data" / "databases"
-    ).exists():
+    if (
+        not (server.home / "data" / "dbms" / "auth.ini").exists()
+        and not (server.home / "data" / "databases").exists()
+    ):
         if len(password) < 8:
             raise UsageError("the Neo4j password must have at least 8 characters")
         _run_script(
@@ -279,7 +284,8 @@ def start(
     server.log_file.parent.mkdir(parents=True, exist_ok=True)
     server.pid_file.parent.mkdir(parents=True, exist_ok=True)
     with server.log_file.open("ab") as log:
-        log.write(f"\n=== riskgraph neo4j start {time.strftime('%Y-%m-%d %H:%M:%S')} ===\n".encode())
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        log.write(f"\n=== riskgraph neo4j start {stamp} ===\n".encode())
         log.flush()
         proc = subprocess.Popen(
             ["bash", str(server.script), "console"],
@@ -335,19 +341,15 @@ def _terminate(server: LocalServer, pid: int, timeout: float) -> bool:
     except ProcessLookupError:
         server.pid_file.unlink(missing_ok=True)
         return False
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and _alive(pid):
         _reap(pid)
         time.sleep(0.2)
     if _alive(pid):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         while _alive(pid):
             _reap(pid)
             time.sleep(0.1)
@@ -357,10 +359,8 @@ def _terminate(server: LocalServer, pid: int, timeout: float) -> bool:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def stop(uri: str | None = None, *, timeout: float = 60.0) -> bool:
