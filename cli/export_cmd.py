@@ -210,7 +210,7 @@ def _print_rows(title: str, cols: list[str], rows: list[dict[str, Any]], fmt: Ou
         for c in cols:
             v = r.get(c)
             if isinstance(v, float):
-                cells.append(Text(f"{v:.4g}"))
+                cells.append(Text(f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"))
             else:
                 cells.append(Text("" if v is None else str(v)))
         t.add_row(*cells)
