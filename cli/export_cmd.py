@@ -72,9 +72,11 @@ def export_rdf(
     """RDF following the riskgraph ontology: one resource per node, one qualified relation per
     edge (with weight, unit, source, date and confidence)."""
     with handle_errors():
+        from riskgraph.export.atomic import check_folder
         from riskgraph.export.rdf import check_base, write_rdf
 
         check_base(base)
+        check_folder(out)
         n = write_rdf(_graph(data_dir, no_cache), out, fmt.value, base)
         _done(f"Wrote {out} ({n} triples, {fmt.value})")
 
@@ -83,8 +85,10 @@ def export_rdf(
 def export_graphml(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
     """GraphML for Gephi, yEd and networkx (lists as JSON strings)."""
     with handle_errors():
+        from riskgraph.export.atomic import check_folder
         from riskgraph.export.graphml import write_graphml
 
+        check_folder(out)
         g = _graph(data_dir, no_cache)
         write_graphml(g, out)
         _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
@@ -94,8 +98,10 @@ def export_graphml(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOp
 def export_json(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
     """JSON, schema riskgraph.graph/1: every node and edge with all properties and provenance."""
     with handle_errors():
+        from riskgraph.export.atomic import check_folder
         from riskgraph.export.tabular import write_json
 
+        check_folder(out)
         g = _graph(data_dir, no_cache)
         write_json(g, out)
         _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
@@ -129,8 +135,10 @@ def export_html(
 ) -> None:
     """An interactive, self-contained HTML view of the graph, layers left to right."""
     with handle_errors():
+        from riskgraph.export.atomic import check_folder
         from riskgraph.views.html import write_graph_html
 
+        check_folder(out)
         wanted = [s.strip() for item in (layers or []) for s in item.split(",") if s.strip()]
         n = write_graph_html(_graph(data_dir, no_cache), out, wanted or None)
         _done(f"Wrote {out} ({n} nodes)")

@@ -18,6 +18,16 @@ from typing import IO, Any
 from riskgraph.errors import ExportError
 
 
+def check_folder(path: str | Path) -> Path:
+    """Raise :class:`ExportError` unless the folder of ``path`` exists (check before slow work)."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    return path
+
+
 def _tmp_in(path: Path) -> tuple[int, str]:
     folder = path.parent
     if not folder.is_dir():

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from riskgraph.errors import ExportError, UsageError
-from riskgraph.export.atomic import write_with
+from riskgraph.export.atomic import check_folder, write_with
 from riskgraph.graph import schema
 from riskgraph.graph.model import Edge, GraphData, Node
 
@@ -269,6 +269,7 @@ def write_rdf(
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_folder(path)
     g = to_rdf(graph, base)
 
     def writer(tmp: Path) -> None:
