@@ -6,7 +6,8 @@ customer, the largest value where several relationship types join one pair), and
 capped IIM ``q = min(1, A* q + c*)`` by the same fixed-point iteration from ``q = 0``, looping
 over every edge in every iteration.  Same rules as ``engine/compile.py``: flow by relationship
 type, ``none`` types and arcs into countries left out, ``a*_ij = (1 - b_i) a_ij (1 - s_ij)``
-with the model-wide buffer and default substitutability (``engine/defaults.toml``).  Upstream:
+with the model-wide buffer and default substitutability (``engine/defaults.toml``), ``DESIGNS``
+passing on only its sender's own shock.  Upstream:
 ``q = min(1, S q + d)`` with the sales shares.
 
 It must give the same numbers as the engine (tests/robustness/test_scale_parity.py); it is
@@ -19,6 +20,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from riskgraph.engine.compile import EXOGENOUS_TYPES
 from riskgraph.graph import schema
 
 
@@ -34,8 +36,8 @@ def _frac(raw: str | None) -> float | None:
 def load_nx(folder: Path, buffer: float = 0.0, substitutability: float = 0.0) -> Any:
     """The supply DiGraph of a curated-format folder (``*nodes*.csv``, ``*links*.csv``).
 
-    Edge attributes: ``astar`` (downstream value) and ``sales`` (upstream value), each the
-    largest over the relationship types joining the pair.
+    Edge attributes: ``astar`` (downstream value), ``exo`` (the same for ``DESIGNS``) and
+    ``sales`` (upstream value), each the largest over the relationship types joining the pair.
     """
     import networkx as nx
 
@@ -63,12 +65,12 @@ def load_nx(folder: Path, buffer: float = 0.0, substitutability: float = 0.0) ->
                 sales = _frac(row["sales_share"]) or 0.0
                 astar = (1.0 - buffer) * (0.5 if w is None else w) * \
                     (1.0 - (substitutability if s is None else s))
-                if G.has_edge(sup, cus):
-                    d = G.edges[sup, cus]
-                    d["astar"] = max(d["astar"], astar)
-                    d["sales"] = max(d["sales"], sales)
-                else:
-                    G.add_edge(sup, cus, astar=astar, sales=sales)
+                key = "exo" if row["type"].strip() in EXOGENOUS_TYPES else "astar"
+                if not G.has_edge(sup, cus):
+                    G.add_edge(sup, cus, astar=0.0, exo=0.0, sales=0.0)
+                d = G.edges[sup, cus]
+                d[key] = max(d[key], astar)
+                d["sales"] = max(d["sales"], sales)
     return G
 
 
@@ -76,6 +78,12 @@ def shock_nx(G: Any, targets: list[str], pct: float, *, direction: str = "downst
              max_iter: int = 10000, tol: float = 1e-10) -> tuple[dict[str, float], int]:
     """Shortfall per node and the iterations used: the fixed point, one edge at a time."""
     c = {t: pct / 100.0 for t in targets}
+    if direction == "downstream":  # DESIGNS: passes on only its sender's own shock
+        c0 = dict(c)
+        for u, v, d in G.edges(data=True):
+            if d["exo"] and u in c0:
+                c[v] = c.get(v, 0.0) + d["exo"] * c0[u]
+        c = {n: min(1.0, x) for n, x in c.items()}
     q = {n: 0.0 for n in G.nodes}
     for it in range(1, max_iter + 1):
         nxt = {n: c.get(n, 0.0) for n in G.nodes}

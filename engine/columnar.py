@@ -13,6 +13,8 @@ engine (``riskgraph.engine.compile`` + :func:`riskgraph.engine.iim.inoperability
 * ``a*_ij = (1 - b_i) * a_ij * (1 - s_ij)`` per arc, ``b`` the model-wide buffer and ``s`` the
   edge's substitutability or the model-wide default (``engine/defaults.toml``, ``--set``);
 * arcs of different types joining the same pair combine by their LARGEST value;
+* ``DESIGNS`` arcs (the engine's ``EXOGENOUS_TYPES``) pass on only a shock applied to their
+  sender, downstream: ``c*`` becomes ``min(1, c + D c)`` and they leave ``A*``;
 * downstream: ``q = min(1, A* q + c*)``; upstream: ``q = min(1, S q + d)`` with ``S`` the sales
   shares.
 
@@ -224,9 +226,24 @@ class ColumnarGraph:
         up = direction == "upstream"
         c = np.zeros(self.n)
         c[self.index_of(targets)] = pct / 100.0
-        M = self.matrix(self.arc_values(p, upstream=up), upstream=up)
+        vals = self.arc_values(p, upstream=up)
+        exo = self.exogenous_arcs() if not up else None
+        if exo is not None and exo.any():
+            # DESIGNS passes on only its sender's own shock (engine/compile.py EXOGENOUS_TYPES)
+            D = self.matrix(np.where(exo, vals, np.nan))
+            c = np.minimum(1.0, c + D @ c)
+            vals = np.where(exo, np.nan, vals)
+        M = self.matrix(vals, upstream=up)
         return inoperability(M, c, max_iter=p.max_iter, tol=p.tol,
                              return_iterations=return_iterations)
+
+    def exogenous_arcs(self) -> np.ndarray:
+        """True for arcs of the engine's exogenous types (``DESIGNS``): see engine/compile.py."""
+        import numpy as np
+        from riskgraph.engine.compile import EXOGENOUS_TYPES
+
+        codes = [k for k, t in enumerate(TYPES) if t in EXOGENOUS_TYPES]
+        return np.isin(self.arc_type, codes)
 
 
 def _defaults() -> Params:
@@ -363,14 +380,15 @@ def _chunks(path: Path, required: Sequence[str], chunksize: int
     wanted = set(required)
     try:
         reader = pd.read_csv(
-            path, dtype=object, usecols=lambda c: str(c).strip() in wanted,
-            keep_default_na=False, na_filter=False,
+            path, dtype=object, keep_default_na=False, na_filter=False,
             encoding="utf-8-sig", chunksize=chunksize, skipinitialspace=False,
             skip_blank_lines=True, engine="c",
         )
         start = 0
         for chunk in reader:
+            # every column is parsed (``usecols`` would hide rows with too many fields)
             chunk.columns = [str(c).strip() for c in chunk.columns]
+            chunk = chunk[[c for c in chunk.columns if c in wanted]]
             chunk = chunk.fillna("")  # rows with fewer fields than the header
             yield start, chunk
             start += len(chunk)

@@ -158,7 +158,8 @@ def test_duplicate_node_id(tmp_path: Path, resolver: Resolver) -> None:
     nodes = NODE_HEADER + ACME + ACME.replace("Acme Optics", "Acme Two").replace(",Acme,", ",,")
     e = fails(write_dir(tmp_path, nodes=nodes), resolver)
     assert (e.row, e.column) == (3, "id")
-    assert e.reason == f"duplicate node id 'company:acme-optics' (first defined in {tmp_path / NODES} line 2)"
+    assert e.reason == ("duplicate node id 'company:acme-optics' (first defined in "
+                        f"{tmp_path / NODES} line 2)")
 
 
 def test_duplicate_link_by_alias(tmp_path: Path, resolver: Resolver) -> None:
