@@ -1,9 +1,156 @@
-"""Placeholder: this command group is being built."""
+"""``riskgraph query NAME|FILE --param k=v``: run an analyst query from cypher/ against Neo4j."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from typing import Annotated, Any
+
 import typer
+from riskgraph.cli.common import OutputFormat, handle_errors, print_json
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``riskgraph query`` to ``app``."""
+    app.command("query")(query)
+
+
+def query(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Library query name (see --list) or a path to a .cypher file."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Query parameter as NAME=VALUE; repeatable."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    ] = OutputFormat.table,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the library queries and their parameters.")
+    ] = False,
+    uri: Annotated[str | None, typer.Option("--uri", help="Bolt URI. Default: $NEO4J_URI.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="User. Default: $NEO4J_USERNAME.")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password. Default: $NEO4J_PASSWORD.")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database. Default: $NEO4J_DATABASE.")
+    ] = None,
+) -> None:
+    """Run a Cypher query from the analysts' library (or a file) in READ mode against Neo4j.
+
+    Load the graph first with `riskgraph ingest --neo4j`.  Values given with --param are
+    passed as query parameters, never spliced into the query text.
+    """
+    with handle_errors():
+        from riskgraph.cypher import library
+
+        from riskgraph.errors import UsageError
+
+        if list_:
+            _list(library.list_queries(), fmt)
+            return
+        if not name:
+            raise UsageError("name a query (or use --list)")
+        q = library.load(name)
+        raw: dict[str, str] = {}
+        for p in param or []:
+            k, sep, v = p.partition("=")
+            if not sep or not k.strip():
+                raise UsageError(f"--param takes NAME=VALUE, got {p!r}")
+            raw[k.strip()] = v
+        params = q.bind(raw)
+
+        from riskgraph.graph import neo4j_store as store
+
+        settings = store.Neo4jSettings.from_env(uri, user, password, database)
+        driver = store.connect(settings)
+        try:
+            result = library.run_query(
+                driver, q, params, database=settings.database, settings=settings
+            )
+        finally:
+            driver.close()
+        if fmt is OutputFormat.json:
+            print_json(
+                {
+                    "schema": "riskgraph.query/1",
+                    "query": q.name,
+                    "params": params,
+                    "columns": result.columns,
+                    "rows": result.records(),
+                }
+            )
+        elif fmt is OutputFormat.csv:
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(result.columns)
+            for row in result.rows:
+                w.writerow([_cell(v) for v in row])
+            typer.echo(buf.getvalue(), nl=False)
+        else:
+            from rich.console import Console
+            from rich.table import Table
+
+            t = Table(title=f"{q.name}: {len(result.rows)} rows")
+            for c in result.columns:
+                t.add_column(c)
+            for row in result.rows:
+                t.add_row(*[_cell(v) for v in row])
+            Console().print(t)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _list(queries: list[Any], fmt: OutputFormat) -> None:
+    rows = [
+        {
+            "name": q.name,
+            "question": q.question,
+            "params": [
+                {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                for p in q.params
+            ],
+            "example": q.example,
+        }
+        for q in queries
+    ]
+    if fmt is OutputFormat.json:
+        print_json({"schema": "riskgraph.queries/1", "queries": rows})
+        return
+    if fmt is OutputFormat.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["name", "question", "params"])
+        for r in rows:
+            w.writerow([r["name"], r["question"], " ".join(p["name"] for p in r["params"])])
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{len(rows)} queries in the library (riskgraph query NAME --param k=v)")
+    t.add_column("name")
+    t.add_column("question")
+    t.add_column("parameters (default)")
+    for r in rows:
+        ps = ", ".join(
+            f"{p['name']}={p['default']}" if p["default"] is not None else f"{p['name']} (required)"
+            for p in r["params"]
+        )
+        t.add_row(r["name"], r["question"], ps)
+    Console().print(t)

@@ -1,0 +1,12 @@
+// Question: What are the sources behind the relationships between two nodes (either
+//   direction), with their date, confidence and rationale?
+// Parameters:
+//   from (str) node id of one end [default: country:CN]
+//   to (str) node id of the other end [default: mineral:gallium]
+// Example: riskgraph query edge-sources --param from=company:tsmc --param to=accelerator:nvidia-gpu
+// Returns: type, start, end, key, weight, source, as_of, confidence, rationale
+MATCH (a:Entity {id: $from})-[r]-(b:Entity {id: $to})
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, r.key AS key,
+       r.weight AS weight, r.source AS source, r.as_of AS as_of, r.confidence AS confidence,
+       r.rationale AS rationale
+ORDER BY key

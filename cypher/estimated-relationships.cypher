@@ -1,0 +1,11 @@
+// Question: Which relationships rest on the team's own estimates rather than a cited
+//   figure, and why (their one-line rationale)?  Per relationship type.
+// Parameters:
+//   type (str) relationship type, or ALL [default: ALL]
+// Example: riskgraph query estimated-relationships --param type=SUPPLIES
+// Returns: type, start, end, weight, rationale, source
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.confidence = 'estimated' AND ($type = 'ALL' OR type(r) = $type)
+RETURN type(r) AS type, a.id AS start, b.id AS end, r.weight AS weight,
+       r.rationale AS rationale, r.source AS source
+ORDER BY type, start, end
