@@ -324,8 +324,14 @@ def load_columnar(
     total = 0
     for fno, p in enumerate(link_files):
         rows_in_file = 0
-        for start, chunk in _chunks(p, LINK_COLUMNS, chunksize):
-            f, t, ty, nums = _check_links(p, start, chunk, index)
+        parts: list[tuple[int, Any]] = []
+        try:
+            for start, chunk in _chunks(p, LINK_COLUMNS, chunksize, fast=True):
+                parts.append((start, _check_links(p, start, chunk, index, fast=True)))
+        except _SlowPath:
+            parts = [(start, _check_links(p, start, chunk, index))
+                     for start, chunk in _chunks(p, LINK_COLUMNS, chunksize)]
+        for start, (f, t, ty, nums) in parts:
             sup_l.append(f)
             cus_l.append(t)
             typ_l.append(ty)
@@ -334,6 +340,7 @@ def load_columnar(
             file_of.append(np.full(f.size, fno, dtype=np.int16))
             row_of.append(np.arange(start, start + f.size, dtype=np.int64))
             rows_in_file += f.size
+        del parts
         if rows_in_file == 0:
             raise IngestError(p, "no data rows (only a header)")
         total += rows_in_file
@@ -371,25 +378,42 @@ def load_columnar(
     return g
 
 
-def _chunks(path: Path, required: Sequence[str], chunksize: int
+class _SlowPath(Exception):
+    """A number the fast float parser cannot take (``40%``, ``n/a``, out of range): re-read
+    the file as text so the error, or the value, is exactly the curated loader's."""
+
+
+def _chunks(path: Path, required: Sequence[str], chunksize: int, fast: bool = False
             ) -> Iterable[tuple[int, pd.DataFrame]]:
-    """``(first data row index, DataFrame of str)`` per chunk; header and encoding checked."""
+    """``(first data row index, DataFrame)`` per chunk; header and encoding checked.
+
+    Every column is text (``object``), except with ``fast``: the fraction columns are parsed
+    as floats by the C parser (empty = NaN), and any cell it cannot parse raises
+    :class:`_SlowPath`.
+    """
     import pandas as pd
 
     header = _header(path, required)
     wanted = set(required)
+    nums = [c for c in header if c in FRACTIONS] if fast else []
+    opts: dict[str, Any] = {"dtype": object, "keep_default_na": False, "na_filter": False}
+    if nums:
+        raw_names = {h.strip(): h for h in _raw_header(path)}
+        opts = {"dtype": {**{h: object for h in raw_names.values()},
+                          **{raw_names[c]: "float64" for c in nums}},
+                "keep_default_na": False, "na_values": {raw_names[c]: [""] for c in nums}}
     try:
         reader = pd.read_csv(
-            path, dtype=object, keep_default_na=False, na_filter=False,
-            encoding="utf-8-sig", chunksize=chunksize, skipinitialspace=False,
-            skip_blank_lines=True, engine="c",
+            path, encoding="utf-8-sig", chunksize=chunksize, skipinitialspace=False,
+            skip_blank_lines=True, engine="c", **opts,
         )
         start = 0
         for chunk in reader:
             # every column is parsed (``usecols`` would hide rows with too many fields)
             chunk.columns = [str(c).strip() for c in chunk.columns]
             chunk = chunk[[c for c in chunk.columns if c in wanted]]
-            chunk = chunk.fillna("")  # rows with fewer fields than the header
+            text = [c for c in chunk.columns if c not in nums]
+            chunk[text] = chunk[text].fillna("")  # rows with fewer fields than the header
             yield start, chunk
             start += len(chunk)
     except UnicodeDecodeError as e:
@@ -402,6 +426,15 @@ def _chunks(path: Path, required: Sequence[str], chunksize: int
                 path, f"{m.group(2)} fields but the header has {len(header)} "
                 "(wrong delimiter or an unquoted comma?)", row=int(m.group(1))) from None
         raise IngestError(path, f"malformed CSV: {msg}") from None
+    except (ValueError, TypeError, OverflowError):
+        if nums:
+            raise _SlowPath from None
+        raise
+
+
+def _raw_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return next(csv.reader([fh.readline()]))
 
 
 def _header(path: Path, required: Sequence[str]) -> list[str]:
@@ -464,10 +497,17 @@ def _factor(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes, [str(u).strip() for u in uniq]
 
 
-def _fractions(path: Path, start: int, s: pd.Series, column: str) -> np.ndarray:
+def _fractions(path: Path, start: int, s: pd.Series, column: str, fast: bool = False
+               ) -> np.ndarray:
     """Parse a fraction column the way the curated loader does (``0.4``, ``40%``, missing)."""
     import numpy as np
     import pandas as pd
+
+    if fast:  # already floats: anything outside [0, 1] goes back to the text path
+        v = s.to_numpy(dtype=float)
+        if (~np.isnan(v) & ~((v >= 0.0) & (v <= 1.0))).any():
+            raise _SlowPath
+        return v
 
     raw = s.to_numpy(dtype=object)
     v = pd.to_numeric(raw, errors="coerce").astype(float)
@@ -492,7 +532,7 @@ def _fractions(path: Path, start: int, s: pd.Series, column: str) -> np.ndarray:
     return v
 
 
-def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index
+def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast: bool = False
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     import numpy as np
     import pandas as pd
@@ -525,7 +565,7 @@ def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index
         k = _first(loop)
         raise _fail(path, start + k, "to",
                     f"self-loop: from and to are both {str(index[frm[k]])!r}")
-    nums = {c: _fractions(path, start, df[c], c) for c in FRACTIONS}
+    nums = {c: _fractions(path, start, df[c], c, fast) for c in FRACTIONS}
     w, lo, hi = nums["weight"], nums["weight_low"], nums["weight_high"]
     supply = np.array([schema.flow_of(t) != "none" for t in TYPES])[typ]
     miss_w = supply & np.isnan(w)
