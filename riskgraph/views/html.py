@@ -34,7 +34,9 @@ from riskgraph.graph import schema
 from riskgraph.graph.model import GraphData
 
 LAYER_X_SPACING = 320
+SUBCOLUMN_SPACING = 230
 ROW_SPACING = 70
+MIN_ROWS = 15
 NO_DATA_COLOUR = "#bdbdbd"
 
 # ColorBrewer YlOrRd (9 classes), a sequential scale light (0 %) -> dark red (100 %).
@@ -128,31 +130,35 @@ def _layer_of(node: dict[str, Any] | None, graph: GraphData | None, node_id: str
     return layer if layer in schema.LAYERS else (layer or "other")
 
 
-def _layout(by_layer: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
-    """Fixed positions: one column per layer (schema order, then unknown layers), rows centred."""
+def _layout(
+    by_layer: dict[str, list[str]],
+) -> tuple[dict[str, tuple[int, int]], list[dict[str, Any]]]:
+    """Fixed positions: one block per layer (schema order, then unknown layers), left to right.
+
+    A layer with more than ``rows`` nodes wraps into several sub-columns, ``rows`` growing with
+    the square root of the node count so that large graphs stay roughly screen-shaped.
+    Returns the positions and the column headers (layer, x of the block's centre, count).
+    """
     order = [lay for lay in schema.LAYERS] + sorted(set(by_layer) - set(schema.LAYERS))
+    total = sum(len(v) for v in by_layer.values())
+    rows = max(MIN_ROWS, math.ceil(math.sqrt(2 * total)))
     pos: dict[str, tuple[int, int]] = {}
-    col = 0
+    cols: list[dict[str, Any]] = []
+    x = 0
     for lay in order:
-        ids = by_layer.get(lay)
+        ids = by_layer.get(lay) or []
         if lay not in schema.LAYERS and not ids:
             continue
-        for i, nid in enumerate(ids or []):
-            pos[nid] = (col * LAYER_X_SPACING, round((i - (len(ids or []) - 1) / 2) * ROW_SPACING))
-        col += 1
-    return pos
-
-
-def _columns(by_layer: dict[str, list[str]]) -> list[dict[str, Any]]:
-    order = [lay for lay in schema.LAYERS] + sorted(set(by_layer) - set(schema.LAYERS))
-    cols = []
-    col = 0
-    for lay in order:
-        if lay not in schema.LAYERS and not by_layer.get(lay):
-            continue
-        cols.append({"layer": lay, "x": col * LAYER_X_SPACING, "n": len(by_layer.get(lay, []))})
-        col += 1
-    return cols
+        n_sub = max(1, math.ceil(len(ids) / rows))
+        per = math.ceil(len(ids) / n_sub) if ids else 0
+        for i, nid in enumerate(ids):
+            sub, row = divmod(i, per)
+            in_col = min(per, len(ids) - sub * per)
+            pos[nid] = (x + sub * SUBCOLUMN_SPACING, round((row - (in_col - 1) / 2) * ROW_SPACING))
+        width = (n_sub - 1) * SUBCOLUMN_SPACING
+        cols.append({"layer": lay, "x": x + width // 2, "n": len(ids)})
+        x += width + LAYER_X_SPACING
+    return pos, cols
 
 
 def _short(name: str, n: int = 28) -> str:
@@ -269,7 +275,7 @@ def shock_subgraph(result: dict[str, Any], graph: GraphData | None = None) -> di
     by_layer: dict[str, list[str]] = {}
     for nid in sorted(ids, key=lambda i: (-(shortfall[i] or 0.0), names[i].lower(), i)):
         by_layer.setdefault(layer[nid], []).append(nid)
-    pos = _layout(by_layer)
+    pos, columns = _layout(by_layer)
 
     net = _net()
     for nid in ids:
@@ -349,7 +355,7 @@ def shock_subgraph(result: dict[str, Any], graph: GraphData | None = None) -> di
         title += f", {shock['direction']}"
     if shock.get("model"):
         title += f", model {shock['model']}"
-    return {"nodes": net.nodes, "edges": net.edges, "columns": _columns(by_layer), "title": title}
+    return {"nodes": net.nodes, "edges": net.edges, "columns": columns, "title": title}
 
 
 def _legend_shock() -> str:
@@ -414,9 +420,9 @@ def graph_view_data(graph: GraphData, layers: list[str] | None = None) -> dict[s
     layer = {nid: _layer_of(None, graph, nid) for nid in graph.nodes}
     ids = [nid for nid in graph.nodes if wanted is None or layer[nid] in wanted]
     by_layer: dict[str, list[str]] = {}
-    for nid in sorted(ids, key=lambda i: (graph.nodes[i].name.lower(), i)):
+    for nid in sorted(ids, key=lambda i: (graph.nodes[i].kind, graph.nodes[i].name.lower(), i)):
         by_layer.setdefault(layer[nid], []).append(nid)
-    pos = _layout(by_layer)
+    pos, columns = _layout(by_layer)
     net = _net()
     for nid in ids:
         n = graph.nodes[nid]
@@ -448,14 +454,16 @@ def graph_view_data(graph: GraphData, layers: list[str] | None = None) -> dict[s
                      dashes=flow == "none", color="#999999",
                      width=1 + 3 * (e.weight or 0.0), key=e.key)
     title = "riskgraph: " + (", ".join(layers) if layers else "all layers")
-    return {"nodes": net.nodes, "edges": net.edges, "columns": _columns(by_layer), "title": title}
+    return {"nodes": net.nodes, "edges": net.edges, "columns": columns, "title": title}
 
 
-def _legend_graph() -> str:
+def _legend_graph(present: set[str]) -> str:
     items = "".join(
-        f'<label><input type="checkbox" class="layer-toggle" value="{lay}" checked>'
-        f'<span class="sw" style="background:{c}"></span>{lay}</label> '
-        for lay, c in LAYER_COLOURS.items()
+        f'<label><input type="checkbox" class="layer-toggle" value="{html.escape(lay)}" checked>'
+        f'<span class="sw" style="background:{LAYER_COLOURS.get(lay, NO_DATA_COLOUR)}"></span>'
+        f"{html.escape(lay)}</label> "
+        for lay in [*LAYER_COLOURS, *sorted(present - set(LAYER_COLOURS))]
+        if lay in present
     )
     return (
         f'<div class="legend"><b>Layers</b> (tick to show) {items}'
@@ -485,7 +493,8 @@ def write_graph_html(graph: GraphData, path: str | Path, layers: list[str] | Non
         The file cannot be written.
     """
     data = graph_view_data(graph, layers)
-    _write_page(path, data, _legend_graph(), layer_filter=True)
+    present = {c["layer"] for c in data["columns"] if c["n"]}
+    _write_page(path, data, _legend_graph(present), layer_filter=True)
     return len(data["nodes"])
 
 
@@ -542,14 +551,15 @@ _JS = """
   network.on("click", function (p) { if (p.nodes.length) { show(p.nodes[0]); } });
   network.on("beforeDrawing", function (ctx) {
     ctx.save();
-    ctx.font = "bold 16px system-ui, sans-serif";
+    var px = Math.round(16 / Math.max(network.getScale(), 0.05));
+    ctx.font = "bold " + px + "px system-ui, sans-serif";
     ctx.fillStyle = "#555";
     ctx.textAlign = "center";
     var top = Infinity;
     nodeView.forEach(function (n) { if (n.y < top) { top = n.y; } });
     if (top === Infinity) { top = 0; }
     data.columns.forEach(function (c) {
-      if (!hidden[c.layer]) { ctx.fillText(c.layer, c.x, top - 45); }
+      if (!hidden[c.layer]) { ctx.fillText(c.layer, c.x, top - 30 - px); }
     });
     ctx.restore();
   });
