@@ -51,7 +51,9 @@ def test_paths_table_prints_a_bracketed_name_verbatim(markup: Path) -> None:
     assert "Acme [/] [bold]Optics[/bold]" in out
 
 
-def test_data_table_with_a_bracketed_folder_name(tmp_path: Path, markup: Path) -> None:
+def test_data_table_with_a_bracketed_folder_name(tmp_path: Path, markup: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # no folding of the long temporary path
     odd = tmp_path / "[red]suppliers"  # rich would eat "[red]" and colour the rest
     odd.mkdir()
     for p in markup.iterdir():
