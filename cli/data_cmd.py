@@ -58,7 +58,7 @@ def data(
             licence = r["licence"].split(" (")[0]
             t.add_row(f"{r['key']}: {r['title']}", str(r["files"]), str(r["rows"]),
                       str(r["nodes"]), str(r["edges"]), r["as_of"], licence)
-        c = Console()
+        c = Console(markup=False)  # titles and paths are user text
         c.print(t)
         c.print(f"Merged graph: {totals['nodes']} nodes, {totals['edges']} edges "
                 "(a node named by several sources is counted once).")

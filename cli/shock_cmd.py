@@ -85,7 +85,8 @@ def render_table(result: dict[str, Any]) -> None:
             row.append(f"{_pct(m['p5'])}-{_pct(m['p95'])}")
         row += [_absolute(n["absolute"]), main_path_text(n, names)]
         t.add_row(*row)
-    console = Console(width=max(Console().width, 140), soft_wrap=False)
+    # markup=False: node names are user text; '[bold]' in a name must print as written.
+    console = Console(width=max(Console().width, 140), soft_wrap=False, markup=False)
     console.print(t)
     lt = Table(title="Per layer", title_justify="left")
     for col in ("layer", "affected", "max", "mean", "most affected"):
@@ -234,7 +235,7 @@ def paths(
                 lines.append(f"{names[h['src']]} -[{h['type']} {wt}, {h['confidence']}]-> "
                              f"{names[h['dst']]}  ({h['source']})")
             t.add_row(str(k), _pct(p["dependency"]), "\n".join(lines))
-        Console(width=max(Console().width, 140)).print(t)
+        Console(width=max(Console().width, 140), markup=False).print(t)
 
 
 def register(app: typer.Typer) -> None:

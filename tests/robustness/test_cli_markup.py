@@ -1,11 +1,8 @@
-"""PENDING (cli/ is not the robustness engineer's to edit): user text with rich markup.
+"""User text with rich markup prints verbatim (names from user curated files, folder names).
 
-A name from the user's own curated files that contains square brackets (``[/]``, ``[bold]``) is
-read by rich as markup when the table views print it unescaped: ``riskgraph shock`` (node
-column, main path), ``riskgraph paths`` (hops) and ``riskgraph data`` (the user folder's title)
-end in ``rich.errors.MarkupError`` with a traceback, or silently restyle the text.  ``show``
-already escapes (``rich.markup.escape``).  Fix: escape every user string put into a rich Table
-or ``console.print`` (cli/shock_cmd.py ``render_table`` and ``paths``, cli/data_cmd.py ``data``).
+A name from the user's own curated files may contain square brackets (``[/]``, ``[bold]``); rich
+would read them as markup (MarkupError traceback or silent restyling) unless the tables print
+user text verbatim: ``shock``, ``paths``, ``data`` use consoles without markup, ``show`` escapes.
 """
 
 from __future__ import annotations
