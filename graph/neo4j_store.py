@@ -346,14 +346,17 @@ class Unit:
 def units_from_parts(graph: GraphData, parts: Iterable[tuple[str, GraphData]]) -> list[Unit]:
     """One unit per source fragment, plus ``entities`` for nodes no fragment mentions.
 
-    A unit holds the fragment's edges and every node the fragment defines or its edges touch;
-    fragments' edges and nodes that the merged ``graph`` lacks are ignored.
+    A unit holds the fragment's edges (an edge in several fragments goes with the first) and
+    every node the fragment defines or its edges touch; fragments' edges and nodes that the
+    merged ``graph`` lacks are ignored.
     """
     units: list[Unit] = []
     covered: set[str] = set()
+    seen_keys: set[str] = set()  # an edge two sources share goes with the first
     for name, frag in parts:
         ids: dict[str, None] = {}
-        keys = [k for k in frag.edges if k in graph.edges]
+        keys = [k for k in frag.edges if k in graph.edges and k not in seen_keys]
+        seen_keys.update(keys)
         for k in keys:
             e = graph.edges[k]
             ids[e.src] = None
