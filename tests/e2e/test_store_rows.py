@@ -1,0 +1,104 @@
+"""How GraphData is flattened for Neo4j and split into per-source units (no server needed)."""
+
+from __future__ import annotations
+
+import pytest
+from riskgraph.graph import neo4j_store as store
+from riskgraph.graph.model import Edge, GraphData, Node
+
+
+def node(nid: str, kind: str, **kw) -> Node:  # type: ignore[no-untyped-def]
+    return Node(nid, kind, nid.split(":")[1], "src", "2024", "reported", **kw)
+
+
+def test_node_row_round_trips_with_none_and_lists() -> None:
+    n = node(
+        "company:tsmc",
+        "company",
+        roles=["foundry"],
+        aliases=["台積電"],
+        props={"country": "TW", "gone": None, "xs": [1, 2], "flag": True},
+    )
+    row = store.node_row(n)
+    assert "gone" not in row and row["prop_keys"] == ["country", "flag", "gone", "xs"]
+    assert row["roles"] == ["foundry"] and row["country"] == "TW"
+    assert store.node_from_props(row).to_dict() == n.to_dict()
+
+
+def test_edge_row_round_trips() -> None:
+    e = Edge(
+        "a:x",
+        "b:y",
+        "SUPPLIES",
+        "s",
+        "2024",
+        "estimated",
+        rationale="why",
+        props={"weight": 0.5, "unit": None},
+    )
+    row = store.edge_row(e)
+    assert row["key"] == "a:x|SUPPLIES|b:y" and row["weight"] == 0.5 and "unit" not in row
+    assert store.edge_from_props("a:x", "b:y", "SUPPLIES", row).to_dict() == e.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("props", "match"),
+    [
+        ({"d": {"a": 1}}, "nested dict"),
+        ({"l": [1, None]}, "lists must hold scalars"),
+        ({"kind": "x"}, "clashes"),
+    ],
+)
+def test_unstorable_props_are_refused(props: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        store.node_row(node("mineral:x", "mineral", props=props))
+
+
+def test_labels_and_types_only_from_the_schema() -> None:
+    queries = [store._node_query(("Company", "Foundry")), store._edge_query("PRODUCES")]
+    assert "SET n:Company:Foundry REMOVE n:" in queries[0]
+    assert "MERGE (a)-[r:PRODUCES {key: row.key}]->(b)" in queries[1]
+    bad = GraphData()
+    bad.add_node(node("mineral:x", "mineral"))
+    bad.add_node(node("mineral:y", "mineral"))
+    bad.edges["k"] = Edge("mineral:x", "mineral:y", "DROP_ALL", "s", "2024", "reported", key="k")
+    with pytest.raises(ValueError, match="not in the schema"):
+        store.plan_rows(bad, store.Unit("u", [], ["k"]))
+
+
+def test_units_follow_sources_and_share_nothing_twice() -> None:
+    g = GraphData()
+    for nid in ("country:CN", "mineral:gallium", "mineral:germanium", "company:lonely"):
+        g.add_node(node(nid, nid.split(":")[0]))
+    e1 = Edge("country:CN", "mineral:gallium", "PRODUCES", "s", "2023", "reported")
+    e2 = Edge("country:CN", "mineral:germanium", "PRODUCES", "s", "2023", "reported")
+    for e in (e1, e2):
+        g.add_edge(e)
+    a, b = GraphData(), GraphData()
+    for p, e in ((a, e1), (b, e1), (b, e2)):
+        p.add_node(g.nodes[e.src])
+        p.add_node(g.nodes[e.dst])
+        p.add_edge(e)
+    units = store.units_from_parts(g, [("a", a), ("b", b)])
+    assert [u.name for u in units] == ["entities", "a", "b"]
+    assert units[0].node_ids == ["company:lonely"] and units[0].edge_keys == []
+    assert units[1].edge_keys == [e1.key] and units[2].edge_keys == [e2.key]
+    assert set(units[2].node_ids) == {"country:CN", "mineral:gallium", "mineral:germanium"}
+
+
+def test_settings_from_env_and_flags_never_show_the_password(monkeypatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:7999")
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-pass")
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    s = store.Neo4jSettings.from_env(user="bob")
+    assert (s.uri, s.user, s.password, s.database) == (
+        "bolt://127.0.0.1:7999",
+        "bob",
+        "s3cret-pass",
+        "neo4j",
+    )
+    assert "s3cret-pass" not in repr(s)
+    from neo4j.exceptions import AuthError
+
+    err = store.map_error(AuthError("bad password s3cret-pass"), s)
+    assert err is not None and "s3cret-pass" not in str(err) and "'bob'" in str(err)
