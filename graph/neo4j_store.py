@@ -399,7 +399,10 @@ def source_units(graph: GraphData, data_dirs: list[Path] | None = None) -> list[
         curated = importlib.import_module("riskgraph.ingest.curated")
         for d in dirs:
             result = curated.load_user_dir(d, resolver, known_ids=set(graph.nodes))
-            parts.append((f"{result.source.key}:{d}", result.graph))
+            name = result.source.key
+            if any(name == n for n, _ in parts):
+                name = f"{name}#{len(parts)}"
+            parts.append((name, result.graph))
     return units_from_parts(graph, parts)
 
 

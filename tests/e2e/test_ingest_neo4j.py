@@ -120,3 +120,35 @@ def test_ingest_without_neo4j_prints_counts(real_graph, cli) -> None:
     r = cli("ingest")
     assert r.returncode == 0, r.stderr
     assert f"{len(real_graph)} nodes, {real_graph.number_of_edges()} edges" in r.stdout
+
+
+USER_NODES = """id,kind,name,layer,roles,aliases,source,as_of,confidence,rationale
+company:acme-optics,company,Acme Optics,,network,Acme,Acme purchasing export 2025-06,2025,reported,
+"""
+USER_LINKS = (
+    "from,to,type,weight,weight_low,weight_high,sales_share,substitutability,source,as_of,"
+    "confidence,rationale,amount,unit\n"
+    "Acme,TSMC,SUPPLIES,10%,5%,20%,,,our sales ledger,2025-06,estimated,Test optics,,\n"
+)
+
+
+def test_user_data_dir_is_one_more_source_and_pruned_when_gone(
+    driver, neo4j_settings, clean_run, cli, tmp_path
+) -> None:
+    counts, graph, _ = clean_run
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "my_nodes.csv").write_text(USER_NODES, encoding="utf-8")
+    (d / "my_links.csv").write_text(USER_LINKS, encoding="utf-8")
+    db = neo4j_settings.database
+    r = cli("ingest", "--neo4j", "--data-dir", str(d))
+    assert r.returncode == 0, r.stderr
+    assert "user:mine" in r.stdout
+    back = store.read_graph(driver, database=db)
+    assert back.nodes["company:acme-optics"].name == "Acme Optics"
+    assert "company:acme-optics|SUPPLIES|company:tsmc|user:mine" in back.edges
+    assert back.number_of_edges() == graph.number_of_edges() + 1
+    r = cli("ingest", "--neo4j")  # the folder is no longer given: its node and edge go
+    assert r.returncode == 0, r.stderr
+    assert "removed 1 nodes and 1 relationships" in r.stdout
+    assert store.counts(driver, database=db) == counts
