@@ -253,6 +253,8 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
         seen_seq[skey] = line
         sequence.append({"line": line, "input_id": iid, "goes_into_id": into or None,
                          "is_type_of_id": kind or None})
+    if not sequence:
+        raise IngestError(path, "no data rows")
 
     # -- providers ----------------------------------------------------------------------------
     path = paths["providers"]
