@@ -14,7 +14,6 @@ a close-but-unequal name is an error with suggestions, never a silent guess.
 
 from __future__ import annotations
 
-import csv
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,27 +58,29 @@ class Resolver:
             self.rows[kind] = []
             if not path.exists():
                 continue
-            with path.open(encoding="utf-8", newline="") as fh:
-                for lineno, row in enumerate(csv.DictReader(fh), start=2):
-                    ident = (row.get(key) or "").strip()
-                    if not ident:
-                        raise IngestError(path, f"empty {key}", row=lineno, column=key)
-                    node_id = f"{kind}:{ident}"
-                    self.rows[kind].append(row)
-                    names = [ident, row.get("name", ""), row.get("name_de", ""),
-                             row.get("symbol", ""), row.get("iso3", "")]
-                    names += (row.get("aliases") or "").split("|")
-                    for n in names:
-                        k = norm(n)
-                        if not k:
-                            continue
-                        prev = self._index[kind].get(k)
-                        if prev is not None and prev != node_id:
-                            raise IngestError(
-                                path, f"alias {n!r} names both {prev} and {node_id}",
-                                row=lineno, column="aliases",
-                            )
-                        self._index[kind][k] = node_id
+            from riskgraph.ingest.base import read_csv_rows
+
+            # BOM, encoding, missing columns and line numbers as every loader reports them
+            for lineno, row in read_csv_rows(path, [key])[1]:
+                ident = (row.get(key) or "").strip()
+                if not ident:
+                    raise IngestError(path, f"empty {key}", row=lineno, column=key)
+                node_id = f"{kind}:{ident}"
+                self.rows[kind].append(row)
+                names = [ident, row.get("name", ""), row.get("name_de", ""),
+                         row.get("symbol", ""), row.get("iso3", "")]
+                names += (row.get("aliases") or "").split("|")
+                for n in names:
+                    k = norm(n)
+                    if not k:
+                        continue
+                    prev = self._index[kind].get(k)
+                    if prev is not None and prev != node_id:
+                        raise IngestError(
+                            path, f"alias {n!r} names both {prev} and {node_id}",
+                            row=lineno, column="aliases",
+                        )
+                    self._index[kind][k] = node_id
 
     def lookup(self, name: str, kind: str) -> str | None:
         """The node id for ``name``, or ``None`` when the registry does not know it."""

@@ -71,3 +71,24 @@ def test_cset_sequence_header_only_is_named(tmp_path: Path, resolver: Resolver) 
     with pytest.raises(IngestError) as ei:
         cset.load(data, resolver)
     assert str(ei.value) == f"{seq}: no data rows"
+
+
+@pytest.mark.parametrize("fname", ["countries.csv", "minerals.csv", "companies.csv"])
+@pytest.mark.parametrize("mutation", ["latin1", "semicolons", "empty"])
+def test_damaged_registry_file_gives_ingest_error(tmp_path: Path, fname: str,
+                                                  mutation: str) -> None:
+    # a latin-1 registry file used to end in a UnicodeDecodeError
+    ent = tmp_path / "entities"
+    shutil.copytree(DATA_DIR / "entities", ent)
+    (ent / fname).write_bytes(MUTATIONS[mutation]((ent / fname).read_bytes()))
+    with pytest.raises(IngestError) as ei:
+        Resolver(ent)
+    assert ei.value.path == str(ent / fname)
+
+
+def test_registry_file_with_bom_loads(tmp_path: Path) -> None:
+    ent = tmp_path / "entities"
+    shutil.copytree(DATA_DIR / "entities", ent)
+    p = ent / "minerals.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+    assert Resolver(ent).lookup("gallium", "mineral") == "mineral:gallium"
