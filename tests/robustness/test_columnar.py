@@ -279,3 +279,19 @@ def test_duplicate_across_chunks_names_both_lines(tmp_path: Path) -> None:
     assert ei.value.row == 4
     assert ei.value.reason == ("duplicate link mineral:m1 -[INPUT_TO]-> company:fab (first in "
                                f"{folder / 'acme_links.csv'} line 2)")
+
+
+def test_benchmark_script_runs_end_to_end_on_a_tiny_graph(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    out = tmp_path / "results"
+    r = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "300", "--no-cli",
+                        "--data", str(tmp_path / "data"), "--out", str(out)],
+                       capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    res = json.loads((out / "latest.json").read_text())
+    (row,) = res["sizes"]
+    assert row["nodes"] == 300 and row["max_abs_diff"] < 1e-12
+    assert row["shock_ratio_nx_over_sparse"] > 0
+    assert (out / "scaling.png").stat().st_size > 1000
