@@ -545,21 +545,25 @@ def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast
             hint = f"; did you mean {near[0]!r}?" if near else ""
             raise _fail(path, start + _first(tcodes == u), "type", f"unknown type {t!r}{hint}")
     typ = np.array([known[t] for t in tuniq], dtype=np.int8)[tcodes]
-    ends = []
-    for col in ("from", "to"):
-        raw = df[col].to_numpy(dtype=object)
-        pos = np.asarray(index.get_indexer(pd.Index(raw))).astype(np.int64)
-        miss = np.flatnonzero(pos < 0)
-        if miss.size:  # surrounding blanks, then unknown ids
-            stripped = np.array([str(x).strip() for x in raw[miss]], dtype=object)
-            pos[miss] = index.get_indexer(pd.Index(stripped))
-            for k, v in zip(miss.tolist(), stripped.tolist(), strict=True):
-                if not v:
-                    raise _fail(path, start + k, col, "empty node id")
-                if pos[k] < 0:
-                    raise _fail(path, start + k, col, _unknown_msg(v, index))
-        ends.append(pos)
-    frm, to = ends
+    # both ends at once, each distinct id looked up once (ids repeat: hubs)
+    n = len(df)
+    codes, uniq = pd.factorize(np.concatenate([df["from"].to_numpy(dtype=object),
+                                               df["to"].to_numpy(dtype=object)]))
+    upos = np.asarray(index.get_indexer(pd.Index(uniq))).astype(np.int64)
+    miss = np.flatnonzero(upos < 0)
+    if miss.size:  # surrounding blanks
+        stripped = [str(x).strip() for x in np.asarray(uniq, dtype=object)[miss]]
+        upos[miss] = index.get_indexer(pd.Index(stripped))
+    pos = upos[codes]
+    frm, to = pos[:n], pos[n:]
+    bad = (frm < 0) | (to < 0)
+    if bad.any():  # the first bad row, its first bad end (as the curated loader reads)
+        k = _first(bad)
+        col = "from" if frm[k] < 0 else "to"
+        v = str(df[col].iloc[k]).strip()
+        if not v:
+            raise _fail(path, start + k, col, "empty node id")
+        raise _fail(path, start + k, col, _unknown_msg(v, index))
     loop = frm == to
     if loop.any():
         k = _first(loop)
