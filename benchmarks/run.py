@@ -251,17 +251,20 @@ def main() -> None:
         for n in sizes:
             folder = data / f"n{n}"
             stamp = folder / "generated.json"
-            if stamp.exists() and json.loads(stamp.read_text()).get("nodes") == n:
+            reused = stamp.exists() and json.loads(stamp.read_text()).get("nodes") == n
+            if reused:
                 gen_s = json.loads(stamp.read_text())["seconds"]
             else:
                 r = generate.write(folder, n, None, seed=0)
                 gen_s = r.seconds
                 stamp.write_text(json.dumps({"nodes": n, "seconds": gen_s}))
             size_mb = (folder / "links.csv").stat().st_size / 1e6
-            row: dict[str, Any] = {"generate_s": gen_s, "links_csv_mb": size_mb}
+            row: dict[str, Any] = {"generate_s": gen_s, "generated_earlier": reused,
+                                   "links_csv_mb": size_mb}
             row.update(_child("sparse", folder, timeout=3600))
             msg = (f"{row['nodes']:>9,} nodes {row['links']:>11,} links ({size_mb:,.0f} MB CSV): "
-                   f"generate {gen_s:6.1f} s | load {row['load_s']:6.2f} s | one shock "
+                   f"generate {gen_s:6.1f} s{'*' if reused else ''} | "
+                   f"load {row['load_s']:6.2f} s | one shock "
                    f"{row['shock_s']:.3f} s (first {row['shock_first_s']:.3f} s, "
                    f"{row['iterations']} iterations, {row['affected']:,} affected) | peak "
                    f"{row['peak_rss_mb']:,.0f} MB")
