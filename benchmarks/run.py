@@ -72,23 +72,25 @@ def child_sparse(folder: Path) -> dict[str, Any]:
     from riskgraph.engine.columnar import load_dir
 
     base = _rss_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     g = load_dir(folder)
-    load_s = time.perf_counter() - t0
+    load_s, load_cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     q, it = g.shock(TARGETS[0], 50, return_iterations=True)
     first_s = time.perf_counter() - t0
-    warm = []
+    warm, warm_cpu = [], []
     for tgt in TARGETS:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         q2, _ = g.shock(tgt, 50, return_iterations=True)
         warm.append(time.perf_counter() - t0)
+        warm_cpu.append(time.process_time() - c0)
     t0 = time.perf_counter()
     qu = g.shock(TARGETS[1], 50, direction="upstream")
     up_s = time.perf_counter() - t0
     np.save(folder / "q_sparse.npy", q)
     np.save(folder / "q_sparse_up.npy", qu)
     return {"nodes": g.n, "links": g.links, "arcs": g.m, "load_s": load_s,
+            "load_cpu_s": load_cpu, "shock_cpu_s": statistics.median(warm_cpu),
             "shock_first_s": first_s, "shock_s": statistics.median(warm),
             "shock_upstream_s": up_s, "iterations": int(it),
             "affected": int((q > 1e-6).sum()), "peak_rss_mb": _rss_mb(),
@@ -105,16 +107,17 @@ def child_nx(folder: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     G = load_nx(folder)
     load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     q, it = shock_nx(G, [TARGETS[0]], 50)
-    shock_s = time.perf_counter() - t0
+    shock_s, shock_cpu = time.perf_counter() - t0, time.process_time() - c0
     qu, _ = shock_nx(G, [TARGETS[1]], 50, direction="upstream")
     ids = sorted(G.nodes)
     qs = np.load(folder / "q_sparse.npy")
     qsu = np.load(folder / "q_sparse_up.npy")
     diff = float(np.max(np.abs(np.array([q[i] for i in ids]) - qs)))
     diff_up = float(np.max(np.abs(np.array([qu[i] for i in ids]) - qsu)))
-    return {"nx_load_s": load_s, "nx_shock_s": shock_s, "nx_iterations": it,
+    return {"nx_load_s": load_s, "nx_shock_s": shock_s, "nx_shock_cpu_s": shock_cpu,
+            "nx_iterations": it,
             "nx_peak_rss_mb": _rss_mb(), "max_abs_diff": max(diff, diff_up)}
 
 
@@ -264,7 +267,7 @@ def main() -> None:
             row.update(_child("sparse", folder, timeout=3600))
             msg = (f"{row['nodes']:>9,} nodes {row['links']:>11,} links ({size_mb:,.0f} MB CSV): "
                    f"generate {gen_s:6.1f} s{'*' if reused else ''} | "
-                   f"load {row['load_s']:6.2f} s | one shock "
+                   f"load {row['load_s']:6.2f} s (CPU {row['load_cpu_s']:.2f} s) | one shock "
                    f"{row['shock_s']:.3f} s (first {row['shock_first_s']:.3f} s, "
                    f"{row['iterations']} iterations, {row['affected']:,} affected) | peak "
                    f"{row['peak_rss_mb']:,.0f} MB")
@@ -272,10 +275,12 @@ def main() -> None:
             if n <= a.nx_max:
                 row.update(_child("nx", folder, timeout=3600))
                 row["shock_ratio_nx_over_sparse"] = row["nx_shock_s"] / row["shock_s"]
+                row["shock_cpu_ratio_nx_over_sparse"] = row["nx_shock_cpu_s"] / row["shock_cpu_s"]
                 row["load_ratio_nx_over_sparse"] = row["nx_load_s"] / row["load_s"]
                 print(f"{'':>9}  networkx per-edge reference: load {row['nx_load_s']:.2f} s, "
                       f"one shock {row['nx_shock_s']:.2f} s = "
-                      f"{row['shock_ratio_nx_over_sparse']:,.0f}x the sparse shock; "
+                      f"{row['shock_ratio_nx_over_sparse']:,.0f}x the sparse shock (CPU time: "
+                      f"{row['shock_cpu_ratio_nx_over_sparse']:,.0f}x); "
                       f"largest difference {row['max_abs_diff']:.1e}", flush=True)
             rows.append(row)
     finally:
@@ -284,6 +289,7 @@ def main() -> None:
 
     result: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_average": os.getloadavg(),  # other jobs on the machine slow the wall times
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version()},
         "sizes": rows,
@@ -309,6 +315,9 @@ def main() -> None:
             f"{k} {v * 1000:.0f} ms" if v is not None else f"{k} n/a" for k, v in imp.items()))
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    la = result["load_average"]
+    print(f"load average during the run: {la[0]:.1f} {la[1]:.1f} {la[2]:.1f} on "
+          f"{os.cpu_count()} cores (above the core count, other jobs slowed the wall times)")
     drawn = plot(rows, a.out / "scaling.png")
     print(f"wrote {a.out / 'latest.json'}" + (f" and {a.out / 'scaling.png'}" if drawn else
                                               " (no matplotlib: no plot)"))
