@@ -16,7 +16,8 @@ In ONE run it prints and records:
 
 Each size is measured in a fresh child process, so the memory figure is that size's own.
 Results: ``benchmarks/results/latest.json`` and the log-log plot
-``benchmarks/results/scaling.png`` (time vs links).
+``benchmarks/results/scaling.png`` (time vs links); with ``--full``, ``latest-full.json`` and
+``scaling-full.png``, so a quick run does not overwrite the last full one.
 
 Usage::
 
@@ -314,13 +315,14 @@ def main() -> None:
         print("import time (cumulative): " + ", ".join(
             f"{k} {v * 1000:.0f} ms" if v is not None else f"{k} n/a" for k, v in imp.items()))
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    tag = "-full" if a.full else ""  # a quick run does not overwrite the last full one
+    (a.out / f"latest{tag}.json").write_text(json.dumps(result, indent=2) + "\n")
     la = result["load_average"]
     print(f"load average during the run: {la[0]:.1f} {la[1]:.1f} {la[2]:.1f} on "
           f"{os.cpu_count()} cores (above the core count, other jobs slowed the wall times)")
-    drawn = plot(rows, a.out / "scaling.png")
-    print(f"wrote {a.out / 'latest.json'}" + (f" and {a.out / 'scaling.png'}" if drawn else
-                                              " (no matplotlib: no plot)"))
+    drawn = plot(rows, a.out / f"scaling{tag}.png")
+    print(f"wrote {a.out / f'latest{tag}.json'}"
+          + (f" and {a.out / f'scaling{tag}.png'}" if drawn else " (no matplotlib: no plot)"))
 
 
 if __name__ == "__main__":
