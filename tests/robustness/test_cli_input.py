@@ -201,3 +201,23 @@ def test_subprocess_usage_errors(args: tuple[str, ...]) -> None:
     r = _proc(*args)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and r.stderr.strip()
+
+
+def test_cycle_with_gain_one_and_a_tiny_shock_stops_with_a_clear_error(tmp_path: Path) -> None:
+    # A <-> B with weight 1 both ways: the fixed point creeps up by 1e-4 per two steps and
+    # needs ~20,000 iterations to reach the cap; the solver stops at max_iter and says why
+    nodes = NODE_HEADER + "".join(
+        f"company:{s},company,Firm {s.upper()},,network,,ledger,2025,reported,\n"
+        for s in ("loop-a", "loop-b"))
+    links = LINK_HEADER + ("company:loop-a,company:loop-b,SUPPLIES,1,,,,,ledger,2025,reported,\n"
+                           "company:loop-b,company:loop-a,SUPPLIES,1,,,,,ledger,2025,reported,\n")
+    folder = write_dir(tmp_path, nodes, links)
+    code, out, err = run("shock", "company:loop-a", "--pct", "0.01", "--data-dir", str(folder))
+    assert code == 4
+    assert one_error_line(err).startswith(
+        "Error: inoperability did not converge in 10000 iterations")
+    code, out, err = run("shock", "company:loop-a", "--pct", "0.01", "--data-dir", str(folder),
+                         "--set", "max_iter=100000", "--format", "json")
+    assert code == 0, err
+    q = {n["id"]: n["shortfall"] for n in json.loads(out)["nodes"]}
+    assert q == {"company:loop-a": pytest.approx(1.0), "company:loop-b": pytest.approx(1.0)}
