@@ -330,18 +330,22 @@ def _resolve_end(
         raise IngestError(path, "empty node id", row=line, column=column)
     if v in index.ids:
         return v
-    hit = _registry_id(v, resolver)
-    if hit is not None:
-        return hit
-    if ":" not in v:
-        hits = sorted({h for k in ("company", "mineral", "country")
-                       if (h := resolver.lookup(v, k))})
+    if ":" in v:
+        hit = _registry_id(v, resolver)
+        if hit is not None:
+            return hit
+    else:
+        # A bare name: the registry and the curated/user nodes must agree on what it names
+        # ("BB" is Barbados' ISO code and maybe a user's firm): never pick one silently.
+        hits = {h for k in ("company", "mineral", "country") if (h := resolver.lookup(v, k))}
+        named = index.names.get(norm(v))
+        if named is not None:
+            hits.add(named)
         if len(hits) > 1:
-            raise IngestError(path, f"ambiguous name {v!r}: it names " + " and ".join(hits)
+            raise IngestError(path, f"ambiguous name {v!r}: it names " + " and ".join(sorted(hits))
                               + "; write the id instead", row=line, column=column)
-    named = index.names.get(norm(v))
-    if named is not None:
-        return named
+        if hits:
+            return hits.pop()
     near = _near_ids(v, resolver, index)
     msg = f"unknown node {v!r}"
     if near:
