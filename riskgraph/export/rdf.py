@@ -55,11 +55,17 @@ EDGE_PROPS: dict[str, str] = {
     "release": "release",
     "dataset": "dataset",
     "production_type": "productionType",
+    "newest": "newest",
 }
 # Node props with a property of their own.  name_de becomes skos:altLabel with language "de".
 NODE_PROPS: dict[str, str] = {
     "symbol": "elementSymbol",
     "iso3": "iso3166Alpha3",
+    "country": "headquartersCountry",
+    "hhi": "hhi",
+    "hhi_year": "hhiYear",
+    "usgs_top_producer": "topProducer",
+    "usgs_top_share": "topProducerShare",
 }
 
 _EXTRA_TYPES = {"company": "https://schema.org/Organization", "country": "https://schema.org/Country"}
@@ -221,8 +227,8 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
                 continue
             if k == "name_de" and isinstance(v, str):
                 g.add((s, SKOS.altLabel, Literal(v, lang="de")))
-            elif k in NODE_PROPS and isinstance(v, str):
-                g.add((s, RG[NODE_PROPS[k]], Literal(v)))
+            elif k in NODE_PROPS and not isinstance(v, list | dict):
+                g.add((s, RG[NODE_PROPS[k]], _literal(v)))
             else:
                 attribute(s, k, v)
 
@@ -243,7 +249,7 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
         for k, v in e.props.items():
             if v is None:
                 continue
-            if k in EDGE_PROPS and not isinstance(v, list | dict | bool):
+            if k in EDGE_PROPS and not isinstance(v, list | dict):
                 g.add((r, RG[EDGE_PROPS[k]], _literal(v)))
             else:
                 attribute(r, k, v)
@@ -356,7 +362,7 @@ def from_rdf(g: rdflib.Graph) -> GraphData:
             for p, k in node_props.items():
                 v = g.value(s, p)
                 if v is not None:
-                    props[k] = str(v)
+                    props[k] = _py(v)
             others = sorted(str(g.value(o, RDFS.label)) for o in g.objects(s, RG.otherSource))
             gd.add_node(Node(
                 id=nid, kind=kind, name=str(one(s, RDFS.label, "rdfs:label")),

@@ -5,10 +5,13 @@ Each ``.rq`` file starts with comment lines that describe it::
     # title: Suppliers of a node, with their shares and sources
     # param node:str | riskgraph id of the customer
     # param hops:int = 6 | the most supply links
+    # param share:float = 0.8 -> ?min_share | bound to ?min_share, not ?share
 
 A ``param`` line names a variable of the query, its type (``str``, ``int``, ``float``) and
-optionally a default; a parameter without a default is required.  Parameters are bound as
-typed RDF literals through rdflib's ``initBindings``: user text never becomes query text.
+optionally a default; a parameter without a default is required.  SPARQL's ``LIMIT`` takes no
+variable, so ``# limit: NAME`` names an int parameter that caps the rows after the query ran.
+Parameters are bound as typed RDF literals through rdflib's ``initBindings``: user text never
+becomes query text.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
 
 _PARAM = re.compile(
     r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*(?::\s*(?P<type>str|int|float))?"
-    r"\s*(?:=\s*(?P<default>[^|]*?))?\s*(?:\|\s*(?P<help>.*))?$"
+    r"\s*(?:=\s*(?P<default>[^|]*?))?\s*(?:->\s*\?(?P<var>[A-Za-z_]\w*)\s*)?"
+    r"(?:\|\s*(?P<help>.*))?$"
 )
 
 
@@ -38,6 +42,7 @@ class Param:
     type: str = "str"
     default: str | None = None
     help: str = ""
+    var: str = ""  # the query variable it binds (default: the name)
 
     @property
     def required(self) -> bool:
@@ -53,6 +58,7 @@ class SparqlQuery:
     text: str
     title: str = ""
     params: list[Param] = field(default_factory=list)
+    limit_param: str | None = None
 
 
 def library_dir() -> Path:
@@ -72,12 +78,15 @@ def parse_query(path: Path, text: str) -> SparqlQuery:
         if s.lower().startswith("# title:"):
             q.title = s.split(":", 1)[1].strip()
             continue
+        if s.lower().startswith("# limit:"):
+            q.limit_param = s.split(":", 1)[1].strip()
+            continue
         m = _PARAM.match(s)
         if m:
             default = m.group("default")
             q.params.append(Param(m.group("name"), m.group("type") or "str",
                                   default.strip() if default is not None else None,
-                                  (m.group("help") or "").strip()))
+                                  (m.group("help") or "").strip(), m.group("var") or ""))
     return q
 
 
@@ -152,12 +161,13 @@ def bindings(q: SparqlQuery, given: dict[str, str]) -> dict[str, Any]:
     names = list(declared) + [k for k in given if k not in declared]
     for name in names:
         p = declared.get(name, Param(name))
+        var = p.var or name
         raw = given.get(name, p.default)
         if raw is None:
             raise UsageError(f"query {q.name!r} needs --param {name}=... ({p.help or p.type})")
         if p.type == "int":
             try:
-                out[name] = Literal(int(raw), datatype=XSD.integer)
+                out[var] = Literal(int(raw), datatype=XSD.integer)
             except ValueError:
                 raise UsageError(f"--param {name}={raw!r}: not a whole number") from None
         elif p.type == "float":
@@ -167,9 +177,9 @@ def bindings(q: SparqlQuery, given: dict[str, str]) -> dict[str, Any]:
                 raise UsageError(f"--param {name}={raw!r}: not a number") from None
             if not math.isfinite(v):
                 raise UsageError(f"--param {name}={raw!r}: not a finite number")
-            out[name] = Literal(v, datatype=XSD.double)
+            out[var] = Literal(v, datatype=XSD.double)
         else:
-            out[name] = Literal(raw)
+            out[var] = Literal(raw)
     return out
 
 
@@ -214,4 +224,7 @@ def run(q: SparqlQuery, g: rdflib.Graph, params: dict[str, str] | None = None
     for row in res:
         vals = list(row)  # type: ignore[arg-type]
         rows.append({c: _py(vals[i]) for i, c in enumerate(cols)})
+    limit = next((p for p in q.params if p.name == q.limit_param), None)
+    if limit is not None and (limit.var or limit.name) in init:
+        rows = rows[: max(0, int(init[limit.var or limit.name]))]
     return cols, rows

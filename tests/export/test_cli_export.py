@@ -68,9 +68,9 @@ def test_export_html_layers(real, tmp_path):
      "Error: cannot write /nonexistent-dir/x.ttl: folder /nonexistent-dir does not exist"),
     (["export", "rdf", "OUT", "--base", "example"], 2, "Error: --base 'example' is not"),
     (["export", "html", "OUT", "--layers", "gpus"], 2, "Error: unknown layer 'gpus'"),
-    (["sparql", "supplierz"], 6, "Error: unknown SPARQL query 'supplierz'; did you mean"),
-    (["sparql", "suppliers"], 2, "Error: query 'suppliers' needs --param node="),
-    (["sparql", "labs_exposed", "-p", "mineral=mineral:gallium", "-p", "hops=x"], 2,
+    (["sparql", "node-supplierz"], 6, "Error: unknown SPARQL query 'node-supplierz'; did you"),
+    (["sparql", "node-suppliers"], 2, "Error: query 'node-suppliers' needs --param node="),
+    (["sparql", "labs-exposed-to-mineral", "-p", "hops=x"], 2,
      "Error: --param hops='x': not a whole number"),
     (["sparql"], 2, "Error: name a query or a .rq file"),
 ])
@@ -91,7 +91,7 @@ def sample_rdf(tmp_path):
 
 
 def test_sparql_on_an_rdf_file_json_csv_table(sample_rdf):
-    code, out, err = run("sparql", "suppliers", "--rdf", sample_rdf, "-p",
+    code, out, err = run("sparql", "node-suppliers", "--rdf", sample_rdf, "-p",
                          "node=accelerator:nvidia-gpu", "-f", "json")
     assert code == 0, err
     doc = json.loads(out)
@@ -99,13 +99,13 @@ def test_sparql_on_an_rdf_file_json_csv_table(sample_rdf):
     assert doc["columns"][0] == "supplier"
     assert [r["supplier"] for r in doc["rows"]][:2] == ["company:nvidia", "company:tsmc"]
     assert EVIL in [r["name"] for r in doc["rows"]]
-    code, out, _ = run("sparql", "suppliers", "--rdf", sample_rdf, "-p",
+    code, out, _ = run("sparql", "node-suppliers", "--rdf", sample_rdf, "-p",
                        "node=accelerator:nvidia-gpu", "-f", "csv")
     assert code == 0 and out.splitlines()[0].startswith("supplier,name,type,weight")
-    code, out, _ = run("sparql", "minerals_by_hhi", "--rdf", sample_rdf)
+    code, out, _ = run("sparql", "hhi-by-release", "--rdf", sample_rdf)
     assert code == 0 and "9,608" in out and "3 row(s)" in out
-    code, out, _ = run("sparql", "edge_sources", "--rdf", sample_rdf, "-p", "a=company:evil",
-                       "-p", "b=accelerator:nvidia-gpu")
+    code, out, _ = run("sparql", "edge-sources", "--rdf", sample_rdf, "-p", "from=company:evil",
+                       "-p", "to=accelerator:nvidia-gpu")
     assert code == 0 and "[bol" in out  # rich markup in user text is shown, not applied
 
 
@@ -113,12 +113,11 @@ def test_sparql_list():
     code, out, _ = run("sparql", "--list", "-f", "json")
     assert code == 0
     names = [r["name"] for r in json.loads(out)["rows"]]
-    assert "labs_exposed" in names and "single_points_of_failure" in names
+    assert "labs-exposed-to-mineral" in names and "single-points-of-failure" in names
 
 
 def test_sparql_on_the_current_graph(real):
-    code, out, err = run("sparql", "single_points_of_failure", "-p", "threshold=0.99", "-f",
-                         "json")
+    code, out, err = run("sparql", "single-points-of-failure", "-p", "share=0.99", "-f", "json")
     assert code == 0, err
     rows = json.loads(out)["rows"]
-    assert rows and all(r["weight"] >= 0.99 for r in rows)
+    assert rows and all(r["share"] >= 0.99 for r in rows)
