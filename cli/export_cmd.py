@@ -159,7 +159,7 @@ def sparql(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Run a SPARQL query on the graph's RDF form (rdflib): the same questions as the Cypher
-    library, e.g. riskgraph sparql suppliers --param node=company:microsoft"""
+    library, e.g. riskgraph sparql company-suppliers --param company=company:microsoft"""
     with handle_errors():
         from riskgraph.errors import UsageError
         from riskgraph.export import sparql as sq
