@@ -16,12 +16,3 @@ from riskgraph.graph.model import GraphData  # noqa: E402
 @pytest.fixture()
 def graph() -> GraphData:
     return sample_graph()
-
-
-def normalised(g: GraphData) -> dict:
-    """to_dict() with the order-free lists sorted (RDF keeps no order)."""
-    d = g.to_dict()
-    for n in d["nodes"]:
-        for k in ("roles", "aliases", "other_sources"):
-            n[k] = sorted(n[k])
-    return d

@@ -93,3 +93,12 @@ def sample_graph() -> GraphData:
         g.add_edge(e)
     assert g.problems() == [], g.problems()
     return g
+
+
+def normalised(g: GraphData) -> dict:
+    """to_dict() with the order-free lists sorted (RDF keeps no order)."""
+    d = g.to_dict()
+    for n in d["nodes"]:
+        for k in ("roles", "aliases", "other_sources"):
+            n[k] = sorted(n[k])
+    return d

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from conftest import normalised
 from rdflib import OWL, RDF, RDFS
-from rg_sample_graph import EVIL, EVIL_SOURCE
+from rg_sample_graph import EVIL, EVIL_SOURCE, normalised
 from riskgraph.graph import schema
 
 from riskgraph.errors import UsageError

@@ -4,8 +4,7 @@ import csv
 import json
 
 import pytest
-from conftest import normalised
-from rg_sample_graph import EVIL, EVIL_SOURCE
+from rg_sample_graph import EVIL, EVIL_SOURCE, normalised
 
 from riskgraph.errors import ExportError
 from riskgraph.export.tabular import JSON_SCHEMA, read_csv, read_json, write_csv, write_json
