@@ -14,16 +14,49 @@ written with :func:`networkx.write_graphml`, after making every attribute GraphM
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskgraph.export.atomic import write_with
+from riskgraph.errors import ExportError
+from riskgraph.export.atomic import check_folder, write_with
 from riskgraph.graph.model import GraphData
 
 if TYPE_CHECKING:
     import networkx as nx
 
 LIST_ATTRS = ("roles", "aliases", "other_sources")
+
+# Characters XML 1.0 cannot hold, not even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def check_xml_text(graph: GraphData, fmt: str) -> None:
+    """Raise :class:`ExportError` if any text of ``graph`` cannot be written as XML.
+
+    Control characters other than tab, newline and carriage return have no XML 1.0 form; the
+    message names the first node or edge and field that holds one.
+    """
+
+    def scan(what: str, d: dict[str, Any]) -> None:
+        for k, v in d.items():
+            vals = v if isinstance(v, list) else [v]
+            if isinstance(v, dict):
+                scan(what, v)
+                continue
+            for x in vals:
+                if isinstance(x, str):
+                    m = _NOT_XML.search(x)
+                    if m:
+                        raise ExportError(
+                            f"{what}: {k!r} holds the character U+{ord(m.group()):04X}, which "
+                            f"{fmt} (XML) cannot represent; export as JSON, CSV or Turtle instead"
+                        )
+
+    for n in graph.nodes.values():
+        scan(f"node {n.id}", n.to_dict())
+    for e in graph.edges.values():
+        scan(f"edge {e.key}", e.to_dict())
 
 
 def _kind(v: Any) -> str:
@@ -75,9 +108,11 @@ def write_graphml(graph: GraphData, path: str | Path) -> None:
     Raises
     ------
     ExportError
-        The file cannot be written.
+        The file cannot be written, or a text holds a character XML cannot represent.
     """
     import networkx as nx
 
+    check_folder(path)
+    check_xml_text(graph, "GraphML")
     G = to_graphml_graph(graph)
     write_with(path, lambda tmp: nx.write_graphml(G, str(tmp), encoding="utf-8"))

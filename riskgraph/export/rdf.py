@@ -276,6 +276,10 @@ def write_rdf(
     if fmt not in FORMATS:
         raise UsageError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
     check_folder(path)
+    if fmt == "xml":
+        from riskgraph.export.graphml import check_xml_text
+
+        check_xml_text(graph, "RDF/XML")
     g = to_rdf(graph, base)
 
     def writer(tmp: Path) -> None:

@@ -54,3 +54,19 @@ def test_mixed_types_per_key_are_unified(tmp_path):
     assert [G.nodes[f"input:i{i}"]["n"] for i in range(3)] == [1.0, 2.5, 3.0]
     assert [G.nodes[f"input:i{i}"]["m"] for i in range(3)] == ["1", "2.5", "text"]
     assert sorted(a["weight"] for _, _, a in G.edges(data=True)) == [0.5, 1.0]
+
+
+def test_text_xml_cannot_hold_is_a_clear_error(graph, tmp_path):
+    import pytest
+
+    from riskgraph.errors import ExportError
+    from riskgraph.export.rdf import write_rdf
+
+    graph.nodes["company:tsmc"].aliases.append("bell\x07")
+    with pytest.raises(ExportError, match=r"node company:tsmc: 'aliases' holds the character "
+                                          r"U\+0007, which GraphML \(XML\) cannot represent"):
+        write_graphml(graph, tmp_path / "g.graphml")
+    with pytest.raises(ExportError, match="RDF/XML"):
+        write_rdf(graph, tmp_path / "g.rdf", "xml")
+    write_rdf(graph, tmp_path / "g.ttl", "turtle")  # Turtle escapes it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.ttl"]
