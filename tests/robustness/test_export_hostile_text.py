@@ -2,7 +2,7 @@
 
 User data (``--data-dir``) with quotes, commas, newlines, a Cypher fragment, HTML, and the
 control characters a CSV may legally hold, through the JSON, CSV and RDF (Turtle, N-Triples)
-exports and back.  (GraphML and RDF/XML: see test_pending_xml_control_chars.py.)
+exports and back.  (GraphML and RDF/XML: see test_xml_control_chars.py.)
 """
 
 from __future__ import annotations
