@@ -1,0 +1,389 @@
+"""The bulk path into Neo4j: curated-format CSVs streamed as ``UNWIND`` batches, no GraphData.
+
+:func:`riskgraph.graph.neo4j_store.write_graph` takes a :class:`GraphData`: one Python object
+per node and edge, right for the shipped graph, far too heavy for a user's map of a million firms
+and ten million links.  This module reads a folder of curated-format CSVs
+(``*nodes*.csv`` and ``*links*.csv``, ``docs/curated-format.md``) with pandas in chunks and
+writes each chunk with the SAME Cypher as the store (its ``MERGE`` statements, its constraints
+and indexes, :func:`~riskgraph.graph.neo4j_store.ensure_schema`) and the same property layout as
+:func:`~riskgraph.graph.neo4j_store.node_row` / :func:`~riskgraph.graph.neo4j_store.edge_row`
+give for the graph that :func:`riskgraph.ingest.curated.load_user_dir` builds from that folder:
+
+* a node keeps ``id kind name layer roles aliases source as_of confidence rationale
+  other_sources prop_keys`` (plus ``capacity`` and ``unit`` when given); ``source`` is
+  ``"<source> (riskgraph curated, <file> line <n>)"``, as the curated loader writes it;
+* a relationship keeps ``key source as_of confidence rationale prop_keys`` and the figures
+  (``weight weight_low weight_high sales_share substitutability amount unit``) that are not
+  empty; ``key`` is ``"<from>|<type>|<to>|<source key>"`` (source key ``user:<folder slug>``);
+* labels and relationship types come only from the schema's whitelist (never from the file).
+
+Differences from the curated loader, on purpose (it is the scale path, like
+:mod:`riskgraph.engine.columnar`): ``from``/``to`` must be node ids (names and aliases are not
+resolved), and the rows are not checked beyond what the writing needs (kinds, roles and types
+in the schema; fractions are numbers): check a folder first with
+:func:`riskgraph.engine.columnar.load_columnar`, which applies every curated check at this size.
+Line numbers in ``source`` count one CSV record per line (a quoted line break shifts them).
+
+Transactions: one per chunk of ``chunk_rows`` CSV rows (all of its batches), so a write of ten
+million links never holds one huge transaction; a run that dies part-way leaves whole chunks
+behind, and because every statement is a ``MERGE`` on the id or key with ``SET x = row.props``,
+running it again completes the graph with no duplicate (the constraints forbid one anyway).
+Nothing is pruned.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from riskgraph.graph import neo4j_store as store
+from riskgraph.graph import schema
+from riskgraph.ingest.base import MISSING_TOKENS, rel
+from riskgraph.ingest.entities import company_layer
+
+from riskgraph.errors import IngestError
+
+if TYPE_CHECKING:
+    import neo4j
+    import pandas as pd
+
+NODE_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence", "rationale",
+)
+LINK_COLUMNS: tuple[str, ...] = (
+    "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
+    "substitutability", "source", "as_of", "confidence", "rationale",
+)
+FRACTIONS: tuple[str, ...] = (
+    "weight", "weight_low", "weight_high", "sales_share", "substitutability",
+)
+CHUNK_ROWS = 50_000
+
+NodeGroups = dict[tuple[str, ...], list[dict[str, Any]]]
+LinkGroups = dict[str, list[dict[str, Any]]]
+Progress = Callable[[str, int], None]  # (what, rows just written)
+
+
+def _default_layer(kind: str) -> str:
+    from riskgraph.ingest.curated import DEFAULT_LAYER
+
+    return DEFAULT_LAYER.get(kind, "")
+
+
+def _split(raw: str) -> list[str]:
+    return [p.strip() for p in raw.split("|") if p.strip()]
+
+
+def _numbers(values: Any, path: Path, first_line: int, column: str, fraction: bool) -> list[Any]:
+    """Cells as floats (``None`` when empty or a missing token); ``40%`` is 0.4 for fractions."""
+    out: list[Any] = []
+    for i, raw in enumerate(values):
+        s = raw.strip()
+        if s.casefold() in MISSING_TOKENS:
+            out.append(None)
+            continue
+        t = s.replace(",", "").replace("\u00a0", "").replace(" ", "")
+        pct = t.endswith("%")
+        try:
+            v = float(t[:-1] if pct else t)
+        except ValueError:
+            raise IngestError(path, f"not a number: {s!r}", row=first_line + i,
+                              column=column) from None
+        if not math.isfinite(v):
+            raise IngestError(path, f"not a finite number: {s!r}", row=first_line + i,
+                              column=column)
+        if pct and fraction:
+            v /= 100.0
+        out.append(v)
+    return out
+
+
+def read_chunks(path: Path, columns: tuple[str, ...], chunk_rows: int = CHUNK_ROWS
+                ) -> Iterator[tuple[int, pd.DataFrame]]:
+    """``(line of the first row, frame of text cells)`` per chunk of a curated CSV file.
+
+    Every cell is read as text (empty cells as ``""``); a missing required column raises
+    :class:`IngestError`.
+    """
+    import pandas as pd
+
+    try:
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows,
+                             encoding="utf-8-sig", skipinitialspace=False)
+    except pd.errors.EmptyDataError:
+        raise IngestError(path, "empty file (no header)") from None
+    line = 2
+    with reader:
+        for df in reader:
+            missing = [c for c in columns if c not in df.columns]
+            if missing:
+                raise IngestError(path, f"missing column {missing[0]!r}", row=1,
+                                  column=missing[0])
+            yield line, df
+            line += len(df)
+
+
+def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
+    """Rows for the store's node ``MERGE``, grouped by label set, from a chunk of a nodes file.
+
+    Each row is ``{"id": ..., "props": ...}`` with ``props`` laid out as
+    :func:`riskgraph.graph.neo4j_store.node_row` lays out the curated loader's node.
+    """
+    groups: NodeGroups = defaultdict(list)
+    cite = rel(path)
+    cols = {c: df[c].tolist() for c in NODE_COLUMNS}
+    cap = (_numbers(df["capacity"].tolist(), path, first_line, "capacity", False)
+           if "capacity" in df.columns else None)
+    unit = df["unit"].tolist() if "unit" in df.columns else None
+    for i in range(len(df)):
+        line = first_line + i
+        kind = cols["kind"][i].strip()
+        if kind not in schema.NODE_KINDS:
+            raise IngestError(path, f"unknown kind {kind!r}", row=line, column="kind")
+        roles = _split(cols["roles"][i])
+        labels = {schema.NODE_KINDS[kind]}
+        for r in roles:
+            if r not in schema.COMPANY_ROLES:
+                raise IngestError(path, f"unknown role {r!r}", row=line, column="roles")
+            labels.add(schema.COMPANY_ROLES[r])
+        layer = cols["layer"][i].strip()
+        if not layer:
+            layer = company_layer(roles) if kind == "company" else _default_layer(kind)
+        node_id = cols["id"][i].strip()
+        props: dict[str, Any] = {
+            "id": node_id,
+            "kind": kind,
+            "name": cols["name"][i].strip(),
+            "layer": layer,
+            "roles": roles,
+            "aliases": _split(cols["aliases"][i]),
+            "source": f"{cols['source'][i].strip()} (riskgraph curated, {cite} line {line})",
+            "as_of": cols["as_of"][i].strip(),
+            "confidence": cols["confidence"][i].strip(),
+            "rationale": cols["rationale"][i].strip(),
+            "other_sources": [],
+        }
+        keys: list[str] = []
+        if cap is not None and cap[i] is not None:
+            props["capacity"] = cap[i]
+            keys.append("capacity")
+        if unit is not None and unit[i].strip():
+            props["unit"] = unit[i].strip()
+            keys.append("unit")
+        props["prop_keys"] = sorted(keys)
+        groups[tuple(sorted(labels))].append({"id": node_id, "props": props})
+    return dict(groups)
+
+
+def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2) -> LinkGroups:
+    """Rows for the store's relationship ``MERGE``, grouped by type, from a chunk of a links file.
+
+    Each row is ``{"src", "dst", "key", "props"}`` with ``props`` laid out as
+    :func:`riskgraph.graph.neo4j_store.edge_row` lays out the curated loader's edge.
+    """
+    groups: LinkGroups = defaultdict(list)
+    cite = rel(path)
+    cols = {c: df[c].tolist() for c in ("from", "to", "type", "source", "as_of", "confidence",
+                                         "rationale")}
+    figures = {c: _numbers(df[c].tolist(), path, first_line, c, True) for c in FRACTIONS}
+    if "amount" in df.columns:
+        figures["amount"] = _numbers(df["amount"].tolist(), path, first_line, "amount", False)
+    unit = df["unit"].tolist() if "unit" in df.columns else None
+    order = [c for c in ("weight", "weight_low", "weight_high", "sales_share",
+                         "substitutability", "amount") if c in figures]
+    for i in range(len(df)):
+        line = first_line + i
+        rtype = cols["type"][i].strip()
+        if rtype not in schema.REL_TYPES:
+            raise IngestError(path, f"unknown type {rtype!r}", row=line, column="type")
+        src = cols["from"][i].strip()
+        dst = cols["to"][i].strip()
+        key = f"{src}|{rtype}|{dst}|{key_suffix}"
+        props: dict[str, Any] = {
+            "key": key,
+            "source": f"{cols['source'][i].strip()} (riskgraph curated, {cite} line {line})",
+            "as_of": cols["as_of"][i].strip(),
+            "confidence": cols["confidence"][i].strip(),
+            "rationale": cols["rationale"][i].strip(),
+        }
+        keys: list[str] = []
+        for c in order:
+            v = figures[c][i]
+            if v is not None:
+                props[c] = v
+                keys.append(c)
+        if unit is not None and unit[i].strip():
+            props["unit"] = unit[i].strip()
+            keys.append("unit")
+        props["prop_keys"] = sorted(keys)
+        groups[rtype].append({"src": src, "dst": dst, "key": key, "props": props})
+    return dict(groups)
+
+
+def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """A folder's ``*nodes*.csv`` and ``*links*.csv`` files, picked as the curated loader does."""
+    node_files = sorted(p for p in folder.glob("*.csv") if "nodes" in p.name.casefold())
+    link_files = sorted(p for p in folder.glob("*.csv")
+                        if "links" in p.name.casefold() and "nodes" not in p.name.casefold())
+    if not node_files and not link_files:
+        raise IngestError(folder, "no *nodes*.csv or *links*.csv file in the folder")
+    return node_files, link_files
+
+
+def source_key(folder: Path) -> str:
+    """The key suffix of the folder's relationships, as the curated loader names a user folder."""
+    from riskgraph.ingest.resolve import slugify
+
+    return f"user:{slugify(folder.name) or 'data'}"
+
+
+# -- writing -----------------------------------------------------------------------------------
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def write_nodes(driver: neo4j.Driver, groups: NodeGroups, *, database: str,
+                batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None) -> int:
+    """Write node rows in ONE transaction, ``batch_size`` rows per statement; return the count."""
+    n = 0
+    with driver.session(database=database) as session, session.begin_transaction() as tx:
+        for labels, rows in groups.items():
+            q = store._node_query(labels)
+            for batch in _batches(rows, batch_size):
+                tx.run(q, rows=batch).consume()
+                n += len(batch)
+                if progress:
+                    progress("nodes", len(batch))
+        tx.commit()
+    return n
+
+
+def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
+                batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None) -> int:
+    """Write relationship rows in ONE transaction; both ends must already be in the database.
+
+    Raises
+    ------
+    ValueError
+        A batch names an endpoint that is not in the database (nothing of the chunk is kept).
+    """
+    n = 0
+    with driver.session(database=database) as session, session.begin_transaction() as tx:
+        for rel_type, rows in groups.items():
+            q = store._edge_query(rel_type)
+            for batch in _batches(rows, batch_size):
+                got = tx.run(q, rows=batch).single()
+                if got is None or got["c"] != len(batch):
+                    ends = sorted({r["src"] for r in batch} | {r["dst"] for r in batch})[:3]
+                    raise ValueError(f"{rel_type} links whose ends are not in the database "
+                                     f"(one of {ends})")
+                n += len(batch)
+                if progress:
+                    progress("links", len(batch))
+        tx.commit()
+    return n
+
+
+@dataclass
+class BulkReport:
+    """What :func:`write_folder` did: counts and wall times of the two phases."""
+
+    nodes: int = 0
+    links: int = 0
+    node_seconds: float = 0.0
+    link_seconds: float = 0.0
+    convert_seconds: float = 0.0  # of which: reading CSV and building rows (client side)
+    transactions: int = 0
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return self.node_seconds + self.link_seconds
+
+    @property
+    def relationships_per_second(self) -> float:
+        """Relationships written per second of the link phase (reading the CSV included)."""
+        return self.links / self.link_seconds if self.link_seconds > 0 else float("inf")
+
+
+def write_folder(
+    driver: neo4j.Driver,
+    folder: Path,
+    *,
+    database: str = store.DEFAULT_DATABASE,
+    batch_size: int = store.DEFAULT_BATCH,
+    chunk_rows: int = CHUNK_ROWS,
+    key_suffix: str | None = None,
+    max_links: int | None = None,
+    skip_nodes: bool = False,
+    progress: Progress | None = None,
+) -> BulkReport:
+    """Write a folder of curated-format CSVs to Neo4j: schema, nodes, then links, by chunks.
+
+    Parameters
+    ----------
+    driver
+        From :func:`riskgraph.graph.neo4j_store.connect`.
+    folder
+        Holds ``*nodes*.csv`` and ``*links*.csv``.
+    database
+        Target database.
+    batch_size
+        Rows per ``UNWIND`` statement (1 = row by row).
+    chunk_rows
+        CSV rows read at a time; each chunk is written in one transaction.
+    key_suffix
+        Last part of the relationship keys; default the curated loader's ``user:<folder>``.
+    max_links
+        Write only the first ``max_links`` links (a sample for a benchmark).
+    skip_nodes
+        Do not write the nodes (they are in the database already).
+    progress
+        Called with ``("nodes" | "links", rows)`` after each statement.
+
+    Returns
+    -------
+    BulkReport
+        Counts and times.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    folder = Path(folder)
+    node_files, link_files = folder_files(folder)
+    suffix = key_suffix or source_key(folder)
+    rep = BulkReport(files=[str(p) for p in [*node_files, *link_files]])
+    store.ensure_schema(driver, database)
+    if not skip_nodes:
+        t0 = time.perf_counter()
+        for p in node_files:
+            for line, df in read_chunks(p, NODE_COLUMNS, chunk_rows):
+                c0 = time.perf_counter()
+                groups = node_rows(df, p, line)
+                rep.convert_seconds += time.perf_counter() - c0
+                rep.nodes += write_nodes(driver, groups, database=database,
+                                         batch_size=batch_size, progress=progress)
+                rep.transactions += 1
+        rep.node_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for p in link_files:
+        for line, df in read_chunks(p, LINK_COLUMNS, chunk_rows):
+            if max_links is not None:
+                df = df.iloc[: max(0, max_links - rep.links)]
+                if df.empty:
+                    break
+            c0 = time.perf_counter()
+            lgroups = link_rows(df, p, suffix, line)
+            rep.convert_seconds += time.perf_counter() - c0
+            rep.links += write_links(driver, lgroups, database=database, batch_size=batch_size,
+                                     progress=progress)
+            rep.transactions += 1
+        if max_links is not None and rep.links >= max_links:
+            break
+    rep.link_seconds = time.perf_counter() - t0
+    return rep
