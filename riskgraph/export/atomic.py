@@ -3,12 +3,20 @@
 A failed export leaves nothing half-written: either the complete new file is in place, or the
 old file (if any) is untouched and the temporary file is removed.  Every failure is raised as
 :class:`~riskgraph.errors.ExportError`.
+
+Targets that are not plain files are never replaced:
+
+* a symbolic link is followed, and the file it points to is replaced (the link stays);
+* a special file (``/dev/stdout``, ``/dev/null``, a FIFO, a terminal) is written through: the
+  complete output is first written to a temporary file elsewhere, then copied into it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,24 +26,54 @@ from typing import IO, Any
 from riskgraph.errors import ExportError
 
 
-def check_folder(path: str | Path) -> Path:
-    """Raise :class:`ExportError` unless the folder of ``path`` exists (check before slow work)."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write {path}: folder {path.parent} does not exist")
-    if path.is_dir():
+def _target(path: Path) -> tuple[Path, bool]:
+    """(the path to write, whether to write through instead of renaming over it)."""
+    try:
+        st = os.stat(path)  # follows symlinks
+    except FileNotFoundError:
+        if path.is_symlink():  # a dangling link: create the file it names
+            return Path(os.path.realpath(path)), False
+        return path, False
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    if stat.S_ISDIR(st.st_mode):
         raise ExportError(f"cannot write {path}: it is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        return path, True
+    if path.is_symlink():
+        return Path(os.path.realpath(path)), False
+    return path, False
+
+
+def check_folder(path: str | Path) -> Path:
+    """Raise :class:`ExportError` unless ``path`` can be a file target (check before slow work)."""
+    path = Path(path)
+    real, direct = _target(path)
+    if not direct and not real.parent.is_dir():
+        raise ExportError(f"cannot write {path}: folder {real.parent} does not exist")
     return path
 
 
-def _tmp_in(path: Path) -> tuple[int, str]:
-    folder = path.parent
-    if not folder.is_dir():
+def _tmp_for(path: Path) -> tuple[int, str, Path, bool]:
+    """A temporary file for ``path``: (fd, name, final target, write through?)."""
+    real, direct = _target(path)
+    folder = None if direct else real.parent
+    if folder is not None and not folder.is_dir():
         raise ExportError(f"cannot write {path}: folder {folder} does not exist")
     try:
-        return tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    return fd, tmp, real, direct
+
+
+def _commit(tmp: str, real: Path, direct: bool) -> None:
+    if not direct:
+        os.replace(tmp, real)
+        return
+    with open(tmp, "rb") as src, open(real, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    os.unlink(tmp)
 
 
 @contextmanager
@@ -63,7 +101,7 @@ def atomic_open(
     path = Path(path)
     if mode not in ("w", "wb"):
         raise ValueError(f"mode must be 'w' or 'wb', not {mode!r}")
-    fd, tmp = _tmp_in(path)
+    fd, tmp, real, direct = _tmp_for(path)
     ok = False
     try:
         if mode == "wb":
@@ -72,7 +110,7 @@ def atomic_open(
             fh = os.fdopen(fd, "w", encoding=encoding, newline=newline)
         with fh:
             yield fh
-        os.replace(tmp, path)
+        _commit(tmp, real, direct)
         ok = True
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
@@ -96,12 +134,12 @@ def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
     propagate unchanged; the temporary file is removed in every failure.
     """
     path = Path(path)
-    fd, tmp = _tmp_in(path)
+    fd, tmp, real, direct = _tmp_for(path)
     os.close(fd)
     ok = False
     try:
         writer(Path(tmp))
-        os.replace(tmp, path)
+        _commit(tmp, real, direct)
         ok = True
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
@@ -117,21 +155,21 @@ def write_many(files: dict[Path, Callable[[IO[str]], None]]) -> None:
     If any writer fails, no target is touched.  (The final ``os.replace`` calls cannot be
     made jointly atomic, but they only rename within a folder and practically never fail.)
     """
-    tmps: list[tuple[str, Path]] = []
+    tmps: list[tuple[str, Path, bool]] = []
     ok = False
     try:
         for path, writer in files.items():
-            fd, tmp = _tmp_in(Path(path))
-            tmps.append((tmp, Path(path)))
+            fd, tmp, real, direct = _tmp_for(Path(path))
+            tmps.append((tmp, real, direct))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 writer(fh)
-        for tmp, path in tmps:
-            os.replace(tmp, path)
+        for tmp, real, direct in tmps:
+            _commit(tmp, real, direct)
         ok = True
     except OSError as e:
         raise ExportError(f"cannot write {e.filename or 'export'}: {e.strerror or e}") from None
     finally:
         if not ok:
-            for tmp, _ in tmps:
+            for tmp, _, _ in tmps:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from riskgraph.errors import ExportError
@@ -70,3 +73,38 @@ def test_unwritable_folder_is_export_error(tmp_path):
             write_text(tmp_path / "x.json", "{}")
     finally:
         tmp_path.chmod(0o700)
+
+
+def test_symlink_is_followed_not_replaced(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_text(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "target.json")
+    write_text(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "target.json").read_text() == "made"
+
+
+def test_special_file_is_written_through(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_text(fifo, "through the pipe")
+    reader.join(10)
+    assert got == [b"through the pipe"]
+    assert fifo.exists() and not fifo.is_file()  # still a FIFO
+    write_text("/dev/null", "discarded")  # a device is written to, never replaced
+    assert Path("/dev/null").is_char_device()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_folder_target_is_an_error(tmp_path):
+    with pytest.raises(ExportError, match="it is a folder"):
+        write_text(tmp_path, "x")
