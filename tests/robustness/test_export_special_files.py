@@ -1,11 +1,10 @@
-"""PENDING (riskgraph/export/atomic.py is not the robustness engineer's to edit).
+"""Exports to special files (a symlink to stdout, a FIFO) write through, never replace them.
 
-``atomic`` writes a temporary file beside the target and renames it over the target.  When the
-target is not a regular file (``/dev/stdout``, ``/dev/null``, ``/dev/full``, a FIFO, a symlink
-into /proc), the rename REPLACES that special file with a regular one; as root (containers, CI)
-``riskgraph export json /dev/stdout`` would replace the machine's ``/dev/stdout`` link.  Expected:
-write through to a non-regular target (or refuse with ExportError), never replace it.  Shown
-here on a symlink to the process's stdout made inside a temporary folder (harmless).
+``atomic`` writes a temporary file beside the target and renames it over the target; a rename
+over a special file (``/dev/stdout``, a FIFO, a symlink into /proc) would REPLACE it (as root,
+``riskgraph export json /dev/stdout`` would replace the machine's ``/dev/stdout`` link).  So a
+non-regular target is written through.  Shown on a symlink to the process's stdout made inside
+a temporary folder (harmless).
 """
 
 from __future__ import annotations
