@@ -67,8 +67,16 @@ def _tmp_for(path: Path) -> tuple[int, str, Path, bool]:
     return fd, tmp, real, direct
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _commit(tmp: str, real: Path, direct: bool) -> None:
     if not direct:
+        # mkstemp creates 0600; give the export the mode a plain open() would (0666 & ~umask).
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, real)
         return
     with open(tmp, "rb") as src, open(real, "wb") as dst:
