@@ -150,8 +150,14 @@ def run_queries(driver: Any, db: str, timeout: float) -> list[dict[str, Any]]:
     from riskgraph.cypher.library import list_queries, to_plain
 
     @neo4j.unit_of_work(timeout=timeout)
-    def work(tx: Any, text: str, params: dict[str, Any]) -> list[list[Any]]:
-        return [[to_plain(v) for v in r.values()] for r in tx.run(text, params)]
+    def work(tx: Any, text: str, params: dict[str, Any]) -> int:
+        # Every row is fetched and converted as `riskgraph query` does, then dropped (a query
+        # returning ten million rows must not hold them all here).
+        n = 0
+        for r in tx.run(text, params):
+            [to_plain(v) for v in r.values()]
+            n += 1
+        return n
 
     ids = query_params(driver, db)
     out = []
@@ -187,7 +193,7 @@ def run_queries(driver: Any, db: str, timeout: float) -> list[dict[str, Any]]:
                                     default_access_mode=neo4j.READ_ACCESS) as session:
                     result = session.execute_read(work, q.text, params)
                 times.append(time.perf_counter() - t0)
-                rows = len(result)
+                rows = result
         except Neo4jError as e:
             rec.update(status="error", note=f"{e.code}: {(e.message or '').splitlines()[0]}")
             print(f"  {q.name:<32} error {rec['note']}", flush=True)
