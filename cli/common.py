@@ -7,7 +7,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,18 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+DataDirOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data-dir",
+        help="Extra folder of curated-format CSVs (your own suppliers) to merge; repeatable. "
+        "Default: $RISKGRAPH_DATA.",
+        file_okay=False,
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Rebuild the graph.")]
 
 
 def err(message: str) -> None:

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import DataDirOpt, NoCacheOpt, OutputFormat, handle_errors, print_json
 
-DataDirOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--data-dir",
-        help="Extra folder of curated-format CSVs (your own suppliers) to merge; repeatable. "
-        "Default: $RISKGRAPH_DATA.",
-        file_okay=False,
-    ),
-]
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
@@ -30,7 +20,7 @@ def register(app: typer.Typer) -> None:
 def data(
     fmt: FormatOpt = OutputFormat.table,
     data_dir: DataDirOpt = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Rebuild the graph.")] = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Per source: files, rows, nodes, edges, as-of date and licence."""
     with handle_errors():

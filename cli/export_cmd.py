@@ -10,18 +10,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import DataDirOpt, NoCacheOpt, OutputFormat, handle_errors, print_json
 
-DataDirOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--data-dir",
-        help="Extra folder of curated-format CSVs (your own suppliers) to merge; repeatable. "
-        "Default: $RISKGRAPH_DATA.",
-        file_okay=False,
-    ),
-]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Rebuild the graph.")]
 OutArg = Annotated[Path, typer.Argument(help="File to write (its folder must exist).")]
 
 DEFAULT_BASE = "https://w3id.org/riskgraph/id/"  # = riskgraph.export.rdf.DEFAULT_BASE
