@@ -28,7 +28,7 @@ Writes ``benchmarks/results/neo4j_scale.json`` and prints one line per figure.  
     .venv/bin/python benchmarks/bench_neo4j_scale.py --nodes 1000000 \
         --out benchmarks/results/neo4j_scale-1m.json                  # 1M / 10M: ~25 min
 
-Disk: the server's store takes ~1.8 GB per million links (17.9 GB at 10M), under the system's
+Disk: the server's store takes 3.2 GB at 1M links and 17.9 GB at 10M, under the system's
 temporary folder, removed at the end.
 """
 
