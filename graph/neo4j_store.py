@@ -37,6 +37,7 @@ one-line message that names the URI, user and database but never the password.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import defaultdict
@@ -187,6 +188,12 @@ def connect(settings: Neo4jSettings | None = None) -> neo4j.Driver:
     """
     from neo4j import GraphDatabase
 
+    # The driver logs connection failures itself; without a handler Python's last-resort
+    # handler prints them to stderr beside our one-line error.  Errors reach the user through
+    # Neo4jUnavailable only.
+    neo4j_log = logging.getLogger("neo4j")
+    if not neo4j_log.handlers:
+        neo4j_log.addHandler(logging.NullHandler())
     settings = settings or Neo4jSettings.from_env()
     driver = None
     with neo4j_errors(settings):
