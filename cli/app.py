@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "neo4j_cmd",  # riskgraph neo4j start|stop|status
     "query_cmd",  # riskgraph query
     "export_cmd",  # riskgraph export rdf|graphml|json|csv|html, riskgraph sparql
+    "bulk_cmd",  # riskgraph bulk-shock (columnar path for large maps)
 )
 
 
