@@ -7,13 +7,16 @@
 #   neo4j-local.sh console               run the server in the foreground (Ctrl-C stops it)
 #
 # Environment: NEO4J_LOCAL_HOME (data, logs, conf; default ./home), NEO4J_LOCAL_BOLT
-# (default 127.0.0.1:7687), NEO4J_LOCAL_HEAP (default 512m).  `riskgraph neo4j start|stop|status`
+# (default 127.0.0.1:7687), NEO4J_LOCAL_HEAP (default 512m), NEO4J_LOCAL_PAGECACHE (128m),
+# NEO4J_LOCAL_TX_MAX (512m).  `riskgraph neo4j start|stop|status`
 # drives this script and waits for Bolt readiness.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 HOME_DIR="${NEO4J_LOCAL_HOME:-$HERE/home}"
 BOLT="${NEO4J_LOCAL_BOLT:-127.0.0.1:7687}"
 HEAP="${NEO4J_LOCAL_HEAP:-512m}"
+PAGECACHE="${NEO4J_LOCAL_PAGECACHE:-128m}"
+TXMAX="${NEO4J_LOCAL_TX_MAX:-512m}"
 LIB="$HERE/lib"
 
 fetch() {
@@ -27,6 +30,7 @@ fetch() {
 render_conf() {
   mkdir -p "$HOME_DIR"/{conf,data,logs,run,import,plugins}
   sed -e "s#@HOME@#$HOME_DIR#g" -e "s#@BOLT_ADDR@#$BOLT#g" -e "s#@LIB@#$LIB#g" \
+    -e "s#@PAGECACHE@#$PAGECACHE#g" -e "s#@TXMAX@#$TXMAX#g" \
     "$HERE/neo4j.conf.template" >"$HOME_DIR/conf/neo4j.conf"
 }
 
