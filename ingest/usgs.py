@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from riskgraph.graph.describe import hhi as herfindahl
 from riskgraph.graph.model import Edge, GraphData, PropValue
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import registry_node
@@ -486,7 +487,7 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                            if a["q"] is not None and wt}
                 hhi = None
                 if counted:
-                    hhi = sum((100.0 * s) ** 2 for s in counted.values())
+                    hhi = herfindahl(list(counted.values()))
                 top = max(counted.items(), key=lambda kv: kv[1]) if counted else (None, None)
                 is_default = is_default_group and f.release == newest and y == max(f.years)
                 hhi_rows.append({

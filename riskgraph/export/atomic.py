@@ -85,6 +85,25 @@ def _commit(tmp: str, real: Path, direct: bool) -> None:
 
 
 @contextmanager
+def _committing(path: str | Path, tmp: str, real: Path, direct: bool) -> Iterator[None]:
+    """Run the body, then move ``tmp`` onto the target; on any failure remove ``tmp``.
+
+    An :class:`OSError` becomes an :class:`ExportError` naming ``path``.
+    """
+    ok = False
+    try:
+        yield
+        _commit(tmp, real, direct)
+        ok = True
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    finally:
+        if not ok:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextmanager
 def atomic_open(
     path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None
 ) -> Iterator[IO[Any]]:
@@ -110,22 +129,13 @@ def atomic_open(
     if mode not in ("w", "wb"):
         raise ValueError(f"mode must be 'w' or 'wb', not {mode!r}")
     fd, tmp, real, direct = _tmp_for(path)
-    ok = False
-    try:
+    with _committing(path, tmp, real, direct):
         if mode == "wb":
             fh: IO[Any] = os.fdopen(fd, "wb")
         else:
             fh = os.fdopen(fd, "w", encoding=encoding, newline=newline)
         with fh:
             yield fh
-        _commit(tmp, real, direct)
-        ok = True
-    except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
-    finally:
-        if not ok:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def write_text(path: str | Path, text: str) -> None:
@@ -144,17 +154,8 @@ def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
     path = Path(path)
     fd, tmp, real, direct = _tmp_for(path)
     os.close(fd)
-    ok = False
-    try:
+    with _committing(path, tmp, real, direct):
         writer(Path(tmp))
-        _commit(tmp, real, direct)
-        ok = True
-    except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
-    finally:
-        if not ok:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def write_many(files: dict[Path, Callable[[IO[str]], None]]) -> None:
