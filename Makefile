@@ -20,7 +20,7 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	VENV=$(VENV) bash scripts/typecheck.sh
+	$(BIN)/python scripts/typecheck.py
 
 unit: setup
 	$(BIN)/pytest -m "not neo4j and not browser"

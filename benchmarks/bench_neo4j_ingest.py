@@ -1,7 +1,7 @@
 """Benchmark: Neo4j ingest throughput, batched ``UNWIND`` vs row by row, in one run.
 
 Writes the real merged graph (every shipped source) into the Neo4j named by ``NEO4J_*``
-(``riskgraph neo4j start`` gives a local one) with :func:`riskgraph.graph.neo4j_store.write_graph`
+(``riskgraph neo4j start`` gives a local one) with :func:`riskgraph.graph.neo4j.store.write_graph`
 exactly as ``riskgraph ingest --neo4j`` does (schema, one transaction per source, prune), once
 with ``--batch-size`` rows per statement and once with one row per statement, each into a wiped
 database, and, as the naive loader does it, with one auto-commit transaction per row; it reports
@@ -28,8 +28,8 @@ import statistics
 import time
 from pathlib import Path
 
-from riskgraph.graph import neo4j_store as store
 from riskgraph.graph.model import Edge, GraphData, Node
+from riskgraph.graph.neo4j import store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -9,7 +9,7 @@
    ``neo4j.conf.template`` fixes 128m; for another size the launcher is run from a temporary copy
    of ``docker/neo4j-local`` whose template says so, through ``RISKGRAPH_NEO4J_LOCAL``; the jars
    are shared).  The server is stopped at the end, also on failure.
-3. Writes the graph with :func:`riskgraph.graph.neo4j_bulk.write_folder` (the store's
+3. Writes the graph with :func:`riskgraph.graph.neo4j.bulk.write_folder` (the store's
    ``UNWIND ... MERGE`` statements, one transaction per chunk of CSV rows):
 
    * row by row: the nodes, then the first ``--sample`` links one statement per row;
@@ -95,7 +95,7 @@ def launcher_copy(dest: Path, pagecache: str, tx_max: str) -> Path:
 @contextlib.contextmanager
 def throwaway_server(work: Path, heap: str, pagecache: str, tx_max: str) -> Iterator[str]:
     """Start a second local Neo4j (own port and home under ``work``); stop it on exit."""
-    from riskgraph.graph import neo4j_server
+    from riskgraph.neo4j_local import server as neo4j_server
 
     uri = f"bolt://127.0.0.1:{free_port()}"
     env = {
@@ -151,6 +151,7 @@ def query_params(driver: Any, db: str) -> dict[str, str | None]:
 def run_queries(driver: Any, db: str, timeout: float) -> list[dict[str, Any]]:
     import neo4j
     from neo4j.exceptions import Neo4jError
+
     from riskgraph.cypher.library import list_queries, to_plain
 
     @neo4j.unit_of_work(timeout=timeout)
@@ -242,8 +243,7 @@ def main() -> None:
     import logging
 
     from riskgraph.engine.columnar import load_columnar
-    from riskgraph.graph import neo4j_bulk as bulk
-    from riskgraph.graph import neo4j_store as store
+    from riskgraph.graph.neo4j import bulk, store
 
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # no notification chatter
     result: dict[str, Any] = {

@@ -71,6 +71,7 @@ def layered_arrays(n: int, m: int, seed: int = 0, layers: int = 6):
 
 def kernel(n: int, m: int) -> dict[str, float]:
     import numpy as np
+
     from riskgraph.engine.compile import CompiledGraph
     from riskgraph.engine.iim import inoperability
 
@@ -106,6 +107,7 @@ def kernel(n: int, m: int) -> dict[str, float]:
 
 def end_to_end(n: int) -> dict[str, float]:
     import numpy as np
+
     from riskgraph.engine.compile import compile_graph
     from riskgraph.engine.shock import run_shock
     from riskgraph.graph.model import Edge, GraphData, Node

@@ -70,6 +70,7 @@ def child_sparse(folder: Path) -> dict[str, Any]:
     import numpy as np
     import pandas  # noqa: F401  (import cost is not load cost: see import_times)
     import scipy.sparse  # noqa: F401
+
     from riskgraph.engine.columnar import load_dir
 
     base = _rss_mb()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from riskgraph.cli.common import OutputFormat, handle_errors, print_json
 
 
@@ -43,6 +44,7 @@ def bulk_shock(
         import time
 
         import numpy as np
+
         from riskgraph.engine.columnar import load_dir
 
         t0 = time.perf_counter()

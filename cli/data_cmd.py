@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+
 from riskgraph.cli.common import DataDirOpt, NoCacheOpt, OutputFormat, handle_errors, print_json
 
 FormatOpt = Annotated[

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from riskgraph.cli.common import DataDirOpt, NoCacheOpt, OutputFormat, handle_errors, print_json
 
 OutArg = Annotated[Path, typer.Argument(help="File to write (its folder must exist).")]

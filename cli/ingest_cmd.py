@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from riskgraph.cli.common import handle_errors
 
 
@@ -64,6 +65,7 @@ def ingest(
     with handle_errors():
         from rich.console import Console
         from rich.table import Table
+
         from riskgraph.ingest.build import load_build
 
         b = load_build(data_dir, use_cache=not no_cache)
@@ -98,8 +100,9 @@ def _to_neo4j(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.table import Table
-    from riskgraph.graph import neo4j_store as store
+
     from riskgraph.graph.model import GraphData
+    from riskgraph.graph.neo4j import store
 
     assert isinstance(graph, GraphData) and isinstance(out, Console)
     settings = store.Neo4jSettings.from_env(uri, user, password, database)

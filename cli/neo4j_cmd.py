@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+
 from riskgraph.cli.common import handle_errors
 
 neo4j_app = typer.Typer(
@@ -31,7 +32,7 @@ def start_cmd(
 ) -> None:
     """Start the server (if needed) and wait until Bolt accepts the login."""
     with handle_errors():
-        from riskgraph.graph import neo4j_server
+        from riskgraph.neo4j_local import server as neo4j_server
 
         st = neo4j_server.start(uri, timeout=timeout)
         typer.echo(st.describe())
@@ -46,7 +47,7 @@ def stop_cmd(
 ) -> None:
     """Stop the server started by `riskgraph neo4j start` and wait for it to exit."""
     with handle_errors():
-        from riskgraph.graph import neo4j_server
+        from riskgraph.neo4j_local import server as neo4j_server
 
         stopped = neo4j_server.stop(uri, timeout=timeout)
         typer.echo("Neo4j stopped" if stopped else "Neo4j was not running")
@@ -56,7 +57,7 @@ def stop_cmd(
 def status_cmd(uri: UriOpt = None) -> None:
     """Say whether the server runs; exit 0 when Bolt answers, 1 when it does not."""
     with handle_errors():
-        from riskgraph.graph import neo4j_server
+        from riskgraph.neo4j_local import server as neo4j_server
 
         st = neo4j_server.status(uri)
         typer.echo(st.describe())

@@ -8,6 +8,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+
 from riskgraph.cli.common import OutputFormat, handle_errors, print_json
 
 
@@ -50,7 +51,6 @@ def query(
     """
     with handle_errors():
         from riskgraph.cypher import library
-
         from riskgraph.errors import UsageError
 
         if list_:
@@ -67,7 +67,7 @@ def query(
             raw[k.strip()] = v
         params = q.bind(raw)
 
-        from riskgraph.graph import neo4j_store as store
+        from riskgraph.graph.neo4j import store
 
         settings = store.Neo4jSettings.from_env(uri, user, password, database)
         driver = store.connect(settings)

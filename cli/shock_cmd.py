@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
 from riskgraph.cli.common import OutputFormat, handle_errors, print_json
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def load(backend: Backend, data_dir: list[Path] | None) -> GraphData:
     """The graph from the embedded store (cached build) or from Neo4j (NEO4J_* env)."""
     if backend == Backend.neo4j:
         try:
-            from riskgraph.graph.neo4j_store import read_graph
+            from riskgraph.graph.neo4j.store import read_graph
         except ImportError as e:
             from riskgraph.errors import RiskgraphError
 
@@ -63,6 +64,7 @@ def render_table(result: dict[str, Any]) -> None:
     """Rich table: rank, layer, node, shortfall %, absolute figure, main path; layer summary."""
     from rich.console import Console
     from rich.table import Table
+
     from riskgraph.engine.result import main_path_text, names_of
 
     sh = result["shock"]
@@ -140,7 +142,6 @@ def shock(
     """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much."""
     with handle_errors():
         from riskgraph.engine.defaults import parse_set
-
         from riskgraph.errors import UsageError
 
         if not 0 < pct <= 100:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +31,10 @@ from riskgraph.errors import QueryError
 
 if TYPE_CHECKING:
     import neo4j
-    from riskgraph.graph.neo4j_store import Neo4jSettings
 
-CYPHER_DIR = Path(__file__).parent
+    from riskgraph.graph.neo4j.store import Neo4jSettings
+
+CYPHER_DIR = Path(str(resources.files("riskgraph.cypher")))
 TYPES = ("str", "int", "float", "bool", "list")
 
 _PARAM_RE = re.compile(
@@ -274,9 +276,9 @@ def run_query(
     """
     import neo4j as neo4j_mod
     from neo4j.exceptions import ClientError, Neo4jError
-    from riskgraph.graph.neo4j_store import Neo4jSettings, map_error
 
     from riskgraph.errors import Neo4jUnavailable
+    from riskgraph.graph.neo4j.store import Neo4jSettings, map_error
 
     def work(tx: neo4j_mod.ManagedTransaction) -> QueryResult:
         result = tx.run(query.text, params)

@@ -40,14 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.errors import IngestError, UsageError, suggest
 from riskgraph.graph import schema
 from riskgraph.ingest.base import parse_number
-
-from riskgraph.errors import IngestError, UsageError, suggest
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
     from riskgraph.engine.defaults import Params
 
 LINK_COLUMNS: tuple[str, ...] = (
@@ -216,6 +216,7 @@ class ColumnarGraph:
             The fixed point did not converge.
         """
         import numpy as np
+
         from riskgraph.engine.iim import inoperability
 
         if direction not in ("downstream", "upstream"):
@@ -240,6 +241,7 @@ class ColumnarGraph:
     def exogenous_arcs(self) -> np.ndarray:
         """True for arcs of the engine's exogenous types (``DESIGNS``): see engine/compile.py."""
         import numpy as np
+
         from riskgraph.engine.compile import EXOGENOUS_TYPES
 
         codes = [k for k, t in enumerate(TYPES) if t in EXOGENOUS_TYPES]

@@ -43,10 +43,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from riskgraph.engine.defaults import Override, Params
+from riskgraph.errors import UsageError
 from riskgraph.graph import schema
 from riskgraph.graph.model import Edge, GraphData, is_number
-
-from riskgraph.errors import UsageError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -19,12 +19,13 @@ import math
 import re
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import UsageError, suggest
 
-DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
+DEFAULTS_FILE = Path(str(resources.files("riskgraph.engine") / "defaults.toml"))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
+
     from riskgraph.engine.compile import CompiledGraph, RunArrays
     from riskgraph.engine.defaults import Params
 

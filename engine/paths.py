@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+
     from riskgraph.engine.compile import CompiledGraph
 
 
@@ -183,6 +184,7 @@ def dependency_paths(
         A name matches no node.
     """
     import numpy as np
+
     from riskgraph.engine.compile import compile_graph, run_arrays
     from riskgraph.engine.defaults import load_defaults
     from riskgraph.graph.lookup import find_node, name_index

@@ -1,6 +1,6 @@
 """The shock result: plain data with a versioned JSON form (``"schema": "riskgraph.shock/1"``).
 
-The JSON Schema is ``docs/shock-schema.json`` (:func:`schema_path`); docs/model.md explains each
+The JSON Schema is ``engine/shock-schema.json`` (:func:`schema_path`); docs/model.md explains each
 field.  Views (table, CSV, HTML) only render this dict.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ CSV_COLUMNS = (
 
 
 def schema_path() -> Path:
-    """Where the JSON Schema of the result lives in a source checkout."""
-    return Path(__file__).resolve().parent.parent / "docs" / "shock-schema.json"
+    """The JSON Schema of the result, a resource of ``riskgraph.engine`` (any install)."""
+    return Path(str(resources.files("riskgraph.engine") / "shock-schema.json"))
 
 
 def main_path_text(node: dict[str, Any], names: dict[str, str] | None = None) -> str:

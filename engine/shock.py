@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from riskgraph.engine.compile import CompiledGraph, RunArrays, compile_graph, run_arrays
 from riskgraph.engine.defaults import Override, Params, apply_params, load_defaults, parse_set
 from riskgraph.engine.result import SCHEMA
+from riskgraph.errors import UsageError
 from riskgraph.graph import schema
 from riskgraph.graph.model import GraphData
-
-from riskgraph.errors import UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -257,6 +256,7 @@ def _arc_values(cg: CompiledGraph, ra: RunArrays, w: np.ndarray, upstream: bool)
 def _propagate(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, p: Params, model: str,
                upstream: bool) -> tuple[np.ndarray, int, Any]:
     import numpy as np
+
     from riskgraph.engine.debtrank import debtrank
     from riskgraph.engine.iim import inoperability
 

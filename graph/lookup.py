@@ -7,10 +7,9 @@ closest names as suggestions; an ambiguous one (two nodes share an alias) raises
 
 from __future__ import annotations
 
+from riskgraph.errors import UnknownNodeError, UsageError, suggest
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest.resolve import norm
-
-from riskgraph.errors import UnknownNodeError, UsageError, suggest
 
 _NAME_PROPS = ("name_de", "symbol", "iso3", "cset_id")
 

@@ -25,12 +25,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from riskgraph.errors import IngestError
 from riskgraph.graph.model import Edge, GraphData, PropValue
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number
 from riskgraph.ingest.entities import REGISTRY_AS_OF, registry_node
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError
 
 FILE = "article/tabelle1_kritische_mineralien.txt"
 

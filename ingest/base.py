@@ -12,17 +12,17 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskgraph.graph.model import GraphData
-
 from riskgraph.errors import IngestError
+from riskgraph.graph.model import GraphData
 
 if TYPE_CHECKING:
     import pandas as pd
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(str(resources.files("riskgraph.ingest") / "data"))
 
 
 @dataclass(frozen=True)

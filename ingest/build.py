@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from riskgraph import __version__
+from riskgraph.errors import IngestError, RiskgraphError
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest.base import DATA_DIR, SourceInfo
 from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph import __version__
-from riskgraph.errors import IngestError, RiskgraphError
 
 # Loader modules in merge order (entities first, curated links last: they reference the others).
 LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated")

@@ -64,12 +64,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from riskgraph.errors import IngestError
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import company_layer, registry_node
 from riskgraph.ingest.resolve import Resolver, norm, slugify
-
-from riskgraph.errors import IngestError
 
 SOURCE = SourceInfo(
     key="cset",

@@ -31,13 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from riskgraph.errors import IngestError, suggest
 from riskgraph.graph import schema
 from riskgraph.graph.model import Edge, GraphData, Node, PropValue
 from riskgraph.ingest.base import DATA_DIR, LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import company_layer
 from riskgraph.ingest.resolve import Resolver, norm, slugify
-
-from riskgraph.errors import IngestError, suggest
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -84,12 +84,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from riskgraph.errors import IngestError, suggest
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import Resolver, norm
-
-from riskgraph.errors import IngestError, suggest
 
 SOURCE = SourceInfo(
     key="epoch",

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from riskgraph.errors import IngestError, UnknownNodeError, suggest
 
-ENTITIES_DIR = Path(__file__).parent / "data" / "entities"
+ENTITIES_DIR = Path(str(resources.files("riskgraph.ingest") / "data" / "entities"))
 
 
 def norm(name: str) -> str:

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 BIN="${VENV:-.venv}/bin"
 
 "$BIN/ruff" check .
-VENV="${VENV:-.venv}" bash scripts/typecheck.sh
+"$BIN/python" scripts/typecheck.py
 
 export NEO4J_URI="${NEO4J_URI:-bolt://127.0.0.1:7687}"
 export NEO4J_USERNAME="${NEO4J_USERNAME:-neo4j}"

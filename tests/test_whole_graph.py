@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from riskgraph.graph import schema
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest.build import LOADERS, build

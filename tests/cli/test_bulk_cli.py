@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from riskgraph.cli.app import app
 from typer.testing import CliRunner
+
+from riskgraph.cli.app import app
 
 runner = CliRunner()
 

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from riskgraph.cli.app import app
 from riskgraph.engine.result import schema_path
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from riskgraph.cypher import library
-from riskgraph.graph import schema
 
+from riskgraph.cypher import library
 from riskgraph.errors import QueryError
+from riskgraph.graph import schema
 
 HEADER = """\
 // Question: Which labs depend on a mineral,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from riskgraph.graph.model import GraphData
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def neo4j_settings():  # type: ignore[no-untyped-def]
-    from riskgraph.graph.neo4j_store import Neo4jSettings
+    from riskgraph.graph.neo4j.store import Neo4jSettings
 
     return Neo4jSettings.from_env()
 
@@ -28,9 +29,8 @@ def neo4j_settings():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def driver(neo4j_settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A driver to the real server, with the database wiped for this module."""
-    from riskgraph.graph import neo4j_store as store
-
     from riskgraph.errors import Neo4jUnavailable
+    from riskgraph.graph.neo4j import store
 
     try:
         drv = store.connect(neo4j_settings)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from riskgraph.graph import neo4j_store as store
+
+from riskgraph.graph.neo4j import store
 
 pytestmark = pytest.mark.neo4j
 

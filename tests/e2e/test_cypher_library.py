@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
-from riskgraph.cypher import library
-from riskgraph.graph import neo4j_store as store
-from riskgraph.graph.model import GraphData
 
+from riskgraph.cypher import library
 from riskgraph.errors import QueryError
+from riskgraph.graph.model import GraphData
+from riskgraph.graph.neo4j import store
 
 pytestmark = pytest.mark.neo4j
 

@@ -70,7 +70,6 @@ def hex_rgb(c: str) -> tuple[int, int, int]:
 @pytest.fixture(scope="module")
 def shock_page(tmp_path_factory):
     from riskgraph.engine.shock import run_shock
-
     from riskgraph.views.html import write_shock_html
 
     g = sample_graph()

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from riskgraph.graph import neo4j_store as store
+
+from riskgraph.graph.neo4j import store
 
 pytestmark = pytest.mark.neo4j
 

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from riskgraph.graph import neo4j_store as store
+
 from riskgraph.graph.model import GraphData
+from riskgraph.graph.neo4j import store
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,7 +65,7 @@ class Second:
 
 @pytest.fixture(scope="module")
 def second(tmp_path_factory: pytest.TempPathFactory, cli) -> Iterator[Second]:
-    from riskgraph.graph.neo4j_server import _alive
+    from riskgraph.neo4j_local.server import _alive
 
     srv = Second(tmp_path_factory.mktemp("neo4j-faults") / "home", free_port())
     try:
@@ -107,7 +108,7 @@ def _duplicates(driver: Any, db: str) -> tuple[int, int]:
 def test_server_killed_mid_ingest_then_rerun_equals_clean_run(
     second: Second, real_graph: GraphData, cli
 ) -> None:
-    from riskgraph.graph.neo4j_server import _alive
+    from riskgraph.neo4j_local.server import _alive
 
     db = second.settings.database
     total = real_graph.number_of_edges()

@@ -48,7 +48,7 @@ def test_start_status_stop_with_its_own_password(cli, tmp_path: Path, driver) ->
     finally:
         r = cli("neo4j", "stop", env=env)
     assert r.returncode == 0 and r.stdout.strip() == "Neo4j stopped"
-    from riskgraph.graph.neo4j_server import _alive
+    from riskgraph.neo4j_local.server import _alive
 
     assert not _alive(pid)  # gone (or a zombie waiting for its reaper: no longer running)
     r = cli("neo4j", "status", env=env)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from riskgraph.graph import neo4j_store as store
+
 from riskgraph.graph.model import Edge, GraphData, Node
+from riskgraph.graph.neo4j import store
 
 pytestmark = pytest.mark.neo4j
 

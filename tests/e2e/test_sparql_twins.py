@@ -31,7 +31,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
 
 @pytest.fixture(scope="module")
 def loaded(driver, neo4j_settings, real_graph):  # type: ignore[no-untyped-def]
-    from riskgraph.graph import neo4j_store as store
+    from riskgraph.graph.neo4j import store
 
     store.write_graph(driver, real_graph, database=neo4j_settings.database,
                       units=store.source_units(real_graph, []), wipe_first=True)
@@ -61,7 +61,6 @@ def _share_key(r: tuple) -> tuple:
 
 def test_every_twin_has_a_cypher_query_with_the_same_parameters():
     from riskgraph.cypher import library
-
     from riskgraph.export import sparql
 
     lib = sparql.library()
@@ -75,7 +74,6 @@ def test_every_twin_has_a_cypher_query_with_the_same_parameters():
                          ids=[f"{n}-{'-'.join(p.values()) or 'defaults'}" for n, p in CASES])
 def test_sparql_equals_cypher(driver, neo4j_settings, loaded, rdf_graph, name, params):
     from riskgraph.cypher import library
-
     from riskgraph.export import sparql
 
     q = library.load(name)

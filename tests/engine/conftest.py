@@ -8,6 +8,7 @@ are illustrative, marked estimated, so the example does not change when the data
 from __future__ import annotations
 
 import pytest
+
 from riskgraph.graph.model import Edge, GraphData, Node
 
 EST = {"confidence": "estimated", "rationale": "illustrative fixture weight"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+
 from riskgraph.engine.debtrank import debtrank
 from riskgraph.engine.iim import inoperability
-
 from riskgraph.errors import ModelError
 
 # Worked example of the R package NetworkRiskMeasures (C. Cinelli & T. C. Silva), README.md of

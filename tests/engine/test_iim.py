@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from riskgraph.engine.iim import inoperability, leontief_solution
 
+from riskgraph.engine.iim import inoperability, leontief_solution
 from riskgraph.errors import ModelError
 
 

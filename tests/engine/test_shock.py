@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from riskgraph.engine.compile import compile_graph
 from riskgraph.engine.defaults import parse_set
 from riskgraph.engine.paths import dependency_paths
 from riskgraph.engine.result import SCHEMA, schema_path, to_csv
 from riskgraph.engine.shock import run_shock
-from riskgraph.graph.model import Edge, GraphData, Node
-
 from riskgraph.errors import ModelError, UnknownNodeError, UsageError
+from riskgraph.graph.model import Edge, GraphData, Node
 
 
 def shortfalls(result: dict) -> dict[str, float]:

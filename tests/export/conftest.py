@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rg_sample_graph import sample_graph  # noqa: E402
+
 from riskgraph.graph.model import GraphData  # noqa: E402
 
 

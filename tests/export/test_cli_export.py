@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 import rdflib
 from rg_sample_graph import EVIL, sample_graph
-from riskgraph.cli.app import app
 from typer.testing import CliRunner
 
+from riskgraph.cli.app import app
 from riskgraph.export import rdf
 from riskgraph.export.tabular import read_csv, read_json
 

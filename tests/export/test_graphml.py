@@ -4,9 +4,9 @@ import json
 
 import networkx as nx
 from rg_sample_graph import EVIL, EVIL_SOURCE
-from riskgraph.graph.model import Edge, GraphData, Node
 
 from riskgraph.export.graphml import write_graphml
+from riskgraph.graph.model import Edge, GraphData, Node
 
 
 def test_graphml_opens_in_networkx_with_all_attributes(graph, tmp_path):

@@ -4,10 +4,10 @@ import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS
 from rg_sample_graph import EVIL, EVIL_SOURCE, normalised
-from riskgraph.graph import schema
 
 from riskgraph.errors import UsageError
 from riskgraph.export import rdf
+from riskgraph.graph import schema
 
 RG = rdflib.Namespace(rdf.ONTOLOGY_NS)
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 import rdflib
-from riskgraph.graph import schema
-from riskgraph.graph.describe import concentration, suppliers_and_customers
-from riskgraph.graph.model import GraphData
 
 from riskgraph.errors import QueryError, UsageError
 from riskgraph.export import rdf, sparql
+from riskgraph.graph import schema
+from riskgraph.graph.describe import concentration, suppliers_and_customers
+from riskgraph.graph.model import GraphData
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from riskgraph.graph.lookup import find_node
-from riskgraph.graph.model import GraphData, Node
 
 from riskgraph.errors import UnknownNodeError, UsageError
+from riskgraph.graph.lookup import find_node
+from riskgraph.graph.model import GraphData, Node
 
 
 @pytest.fixture()

@@ -1,7 +1,7 @@
 """Row conversion of the bulk Neo4j path (no server): the store's layout, exactly.
 
-For a folder of curated-format CSVs, the rows :mod:`riskgraph.graph.neo4j_bulk` builds from the
-CSV text must equal what :func:`riskgraph.graph.neo4j_store.node_row` / ``edge_row`` give for
+For a folder of curated-format CSVs, the rows :mod:`riskgraph.graph.neo4j.bulk` builds from the
+CSV text must equal what :func:`riskgraph.graph.neo4j.store.node_row` / ``edge_row`` give for
 the graph :func:`riskgraph.ingest.curated.load_user_dir` builds from the same folder, with the
 same labels, keys and endpoints; so a bulk write and ``write_graph`` store the same graph.
 """
@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from riskgraph.graph import neo4j_bulk as bulk
-from riskgraph.graph import neo4j_store as store
-from riskgraph.ingest.curated import load_user_dir
 
 from riskgraph.errors import IngestError
+from riskgraph.graph.neo4j import bulk, store
+from riskgraph.ingest.curated import load_user_dir
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from riskgraph.errors import IngestError
 from riskgraph.ingest import article
 from riskgraph.ingest.base import DATA_DIR, LoadResult
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from riskgraph.ingest.build import load_build
 
 from riskgraph.errors import IngestError
+from riskgraph.ingest.build import load_build
 
 NODES = ("id,kind,name,layer,roles,aliases,source,as_of,confidence,rationale\n"
          "company:acme-optics,company,Acme Optics,,network,Acme,Acme ledger 2025-06,2025,"

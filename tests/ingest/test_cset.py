@@ -7,11 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from riskgraph.errors import IngestError
 from riskgraph.ingest import cset
 from riskgraph.ingest.base import DATA_DIR, LoadResult
 from riskgraph.ingest.resolve import ENTITIES_DIR, Resolver
-
-from riskgraph.errors import IngestError
 
 # ISO alpha-3 codes CSET uses (providers.csv), as a small registry fixture.
 COUNTRIES = """iso2,name,name_de,iso3,aliases,source

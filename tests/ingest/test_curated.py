@@ -9,14 +9,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
+from riskgraph.errors import IngestError
 from riskgraph.graph import schema
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest import curated
 from riskgraph.ingest.base import DATA_DIR
 from riskgraph.ingest.build import build
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError
 
 CURATED = DATA_DIR / "curated"
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -6,11 +6,11 @@ import csv
 import re
 
 import pytest
+
+from riskgraph.errors import IngestError, UnknownNodeError
 from riskgraph.ingest.base import DATA_DIR
 from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import ENTITIES_DIR, Resolver
-
-from riskgraph.errors import IngestError, UnknownNodeError
 
 USGS_DIR = DATA_DIR / "usgs"
 

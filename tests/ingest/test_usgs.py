@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from riskgraph.errors import IngestError
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest import article, usgs
 from riskgraph.ingest.base import DATA_DIR, LoadResult
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError
 
 GALLIUM_2024 = "usgs/mcs2024_world/mcs2024-galli_world.csv"
 

@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from riskgraph.cli.app import app
 from typer.testing import CliRunner
+
+from riskgraph.cli.app import app
 
 from .conftest import LINK_HEADER, NODE_HEADER, write_dir
 

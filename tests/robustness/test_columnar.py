@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from riskgraph.engine.columnar import load_columnar, load_dir
 from riskgraph.engine.defaults import load_defaults
 from riskgraph.engine.shock import run_shock
+from riskgraph.errors import IngestError, UsageError
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest import curated
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError, UsageError
 
 from .conftest import LINK_HEADER, NODE_HEADER, write_dir
 

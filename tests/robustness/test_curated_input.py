@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from riskgraph.engine.compile import compile_graph
 from riskgraph.engine.iim import inoperability
+from riskgraph.errors import IngestError
 from riskgraph.ingest import curated
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError
 
 from .conftest import ACME, GOOD_LINK, LINK_HEADER, NODE_HEADER, write_dir
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from riskgraph.ingest import curated
-from riskgraph.ingest.resolve import Resolver
 
 from riskgraph.errors import IngestError
+from riskgraph.ingest import curated
+from riskgraph.ingest.resolve import Resolver
 
 from .conftest import LINK_HEADER, NODE_HEADER, write_dir
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from riskgraph.graph.model import GraphData
-from riskgraph.ingest.build import build
 
 from riskgraph.export.rdf import from_rdf, read_rdf, write_rdf
 from riskgraph.export.tabular import read_csv, read_json, write_csv, write_json
+from riskgraph.graph.model import GraphData
+from riskgraph.ingest.build import build
 
 from .conftest import LINK_HEADER, NODE_HEADER, write_dir
 

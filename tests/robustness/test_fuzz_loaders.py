@@ -14,16 +14,16 @@ from pathlib import Path
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from riskgraph.engine.columnar import load_dir
 from riskgraph.engine.compile import compile_graph
 from riskgraph.engine.defaults import load_defaults
 from riskgraph.engine.iim import inoperability
 from riskgraph.engine.shock import _with_exogenous
+from riskgraph.errors import IngestError
 from riskgraph.ingest import curated
 from riskgraph.ingest.base import parse_number, read_csv_rows
 from riskgraph.ingest.resolve import Resolver
-
-from riskgraph.errors import IngestError
 
 from .conftest import LINK_HEADER, NODE_HEADER
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from riskgraph.ingest.base import DATA_DIR
-from riskgraph.ingest.resolve import Resolver
 
 from riskgraph.errors import IngestError
+from riskgraph.ingest.base import DATA_DIR
+from riskgraph.ingest.resolve import Resolver
 
 
 @pytest.fixture(scope="module")

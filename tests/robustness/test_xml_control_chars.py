@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from riskgraph.graph.model import GraphData
-from riskgraph.ingest import curated
-from riskgraph.ingest.resolve import Resolver
 
 from riskgraph.errors import ExportError, IngestError
 from riskgraph.export.rdf import read_rdf, write_rdf
+from riskgraph.graph.model import GraphData
+from riskgraph.ingest import curated
+from riskgraph.ingest.resolve import Resolver
 
 from .conftest import LINK_HEADER, NODE_HEADER, write_dir
 

@@ -46,10 +46,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.errors import Neo4jUnavailable
 from riskgraph.graph import schema
 from riskgraph.graph.model import Edge, GraphData, Node
-
-from riskgraph.errors import Neo4jUnavailable
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -19,6 +19,7 @@ after the timeout).  :func:`status` reports whether our process runs and whether
 from __future__ import annotations
 
 import contextlib
+from importlib import resources
 import os
 import shutil
 import signal
@@ -31,8 +32,8 @@ from urllib.parse import urlsplit
 
 from riskgraph.errors import Neo4jUnavailable, UsageError
 
-REPO = Path(__file__).resolve().parent.parent
-LOCAL_DIR = REPO / "docker" / "neo4j-local"
+# The launcher files (neo4j-local.sh, pom.xml, neo4j.conf.template) are this package's resources.
+LOCAL_DIR = Path(str(resources.files("riskgraph.neo4j_local")))
 DEFAULT_PASSWORD = "riskgraph-test"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

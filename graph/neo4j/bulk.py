@@ -1,12 +1,12 @@
 """The bulk path into Neo4j: curated-format CSVs streamed as ``UNWIND`` batches, no GraphData.
 
-:func:`riskgraph.graph.neo4j_store.write_graph` takes a :class:`GraphData`: one Python object
+:func:`riskgraph.graph.neo4j.store.write_graph` takes a :class:`GraphData`: one Python object
 per node and edge, right for the shipped graph, far too heavy for a user's map of a million firms
 and ten million links.  This module reads a folder of curated-format CSVs
 (``*nodes*.csv`` and ``*links*.csv``, ``docs/curated-format.md``) with pandas in chunks and
 writes each chunk with the SAME Cypher as the store (its ``MERGE`` statements, its constraints
-and indexes, :func:`~riskgraph.graph.neo4j_store.ensure_schema`) and the same property layout as
-:func:`~riskgraph.graph.neo4j_store.node_row` / :func:`~riskgraph.graph.neo4j_store.edge_row`
+and indexes, :func:`~riskgraph.graph.neo4j.store.ensure_schema`) and the same property layout as
+:func:`~riskgraph.graph.neo4j.store.node_row` / :func:`~riskgraph.graph.neo4j.store.edge_row`
 give for the graph that :func:`riskgraph.ingest.curated.load_user_dir` builds from that folder:
 
 * a node keeps ``id kind name layer roles aliases source as_of confidence rationale
@@ -41,12 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskgraph.graph import neo4j_store as store
+from riskgraph.errors import IngestError
 from riskgraph.graph import schema
+from riskgraph.graph.neo4j import store
 from riskgraph.ingest.base import MISSING_TOKENS, rel
 from riskgraph.ingest.entities import company_layer
-
-from riskgraph.errors import IngestError
 
 if TYPE_CHECKING:
     import neo4j
@@ -132,7 +131,7 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
     """Rows for the store's node ``MERGE``, grouped by label set, from a chunk of a nodes file.
 
     Each row is ``{"id": ..., "props": ...}`` with ``props`` laid out as
-    :func:`riskgraph.graph.neo4j_store.node_row` lays out the curated loader's node.
+    :func:`riskgraph.graph.neo4j.store.node_row` lays out the curated loader's node.
     """
     groups: NodeGroups = defaultdict(list)
     cite = rel(path)
@@ -184,7 +183,7 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
     """Rows for the store's relationship ``MERGE``, grouped by type, from a chunk of a links file.
 
     Each row is ``{"src", "dst", "key", "props"}`` with ``props`` laid out as
-    :func:`riskgraph.graph.neo4j_store.edge_row` lays out the curated loader's edge.
+    :func:`riskgraph.graph.neo4j.store.edge_row` lays out the curated loader's edge.
     """
     groups: LinkGroups = defaultdict(list)
     cite = rel(path)
@@ -329,7 +328,7 @@ def write_folder(
     Parameters
     ----------
     driver
-        From :func:`riskgraph.graph.neo4j_store.connect`.
+        From :func:`riskgraph.graph.neo4j.store.connect`.
     folder
         Holds ``*nodes*.csv`` and ``*links*.csv``.
     database
