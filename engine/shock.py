@@ -1,22 +1,36 @@
 """Shock a graph: resolve the target, build the perturbation, propagate, explain, summarise.
 
-:func:`run_shock` is what ``riskgraph shock`` calls; see docs/model.md for the model.
+:func:`run_shock` is what ``riskgraph shock`` calls; see docs/model.md for the model.  It runs
+five stages, one function each:
+
+1. :func:`resolve` - check the options, find the target's node ids, compile the graph and the
+   per-run arc arrays (``--set`` applied);
+2. :func:`perturb` - the initial shock ``c`` (``pct`` on each target, or ``pct x`` the country's
+   share with ``--country``);
+3. :func:`propagate` - solve the model (IIM or DebtRank) for the shortfalls ``q``;
+4. :func:`explain` - which nodes are listed, their top paths, binding caps, Monte Carlo bands;
+5. :func:`assemble` - the result dict (schema ``riskgraph.shock/1``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
+
+from riskgraph.engine import montecarlo
 from riskgraph.engine.compile import CompiledGraph, RunArrays, compile_graph, run_arrays
+from riskgraph.engine.debtrank import debtrank
 from riskgraph.engine.defaults import Override, Params, apply_params, load_defaults, parse_set
+from riskgraph.engine.iim import inoperability
+from riskgraph.engine.paths import Path, path_to_dict, top_paths
 from riskgraph.engine.result import SCHEMA
 from riskgraph.errors import UsageError
 from riskgraph.graph import schema
+from riskgraph.graph.lookup import find_node, name_index
 from riskgraph.graph.model import GraphData
-
-if TYPE_CHECKING:
-    import numpy as np
 
 MODELS = ("iim", "debtrank")
 DIRECTIONS = ("downstream", "upstream")
@@ -33,8 +47,6 @@ EQUATIONS = {
 def resolve_targets(graph: GraphData, text: str, index: dict[str, set[str]] | None = None
                     ) -> list[str]:
     """Node ids a shock target names: a layer name (every node of it) or one node."""
-    from riskgraph.graph.lookup import find_node
-
     key = text.strip().casefold()
     if key in LAYER_TARGETS:
         ids = sorted(n.id for n in graph.nodes.values() if n.layer == key)
@@ -44,16 +56,59 @@ def resolve_targets(graph: GraphData, text: str, index: dict[str, set[str]] | No
     return [find_node(graph, text, index=index)]
 
 
-def _resolver(graph: GraphData) -> Any:
-    from riskgraph.graph.lookup import find_node, name_index
+class Resolver:
+    """Name, alias or id -> node id of one graph (the name index is built once)."""
 
-    idx = name_index(graph)
+    def __init__(self, graph: GraphData) -> None:
+        self.graph = graph
+        self.index = name_index(graph)
 
-    def resolve(name: str) -> str:
-        return find_node(graph, name.strip(), index=idx)
+    def __call__(self, name: str) -> str:
+        return find_node(self.graph, name.strip(), index=self.index)
 
-    resolve.index = idx  # type: ignore[attr-defined]
-    return resolve
+
+# -- the stages' results ---------------------------------------------------------------------
+@dataclass
+class Setup:
+    """Stage 1 (:func:`resolve`): what is shocked, and the arrays the model runs on."""
+
+    targets: list[str]
+    resolve: Resolver
+    compiled: CompiledGraph
+    arrays: RunArrays
+    params: Params
+    overrides: list[Override]
+
+
+@dataclass
+class Perturbation:
+    """Stage 2 (:func:`perturb`): the initial shock per node and the country cut, if any."""
+
+    c: np.ndarray
+    country: str | None
+
+
+@dataclass
+class Propagation:
+    """Stage 3 (:func:`propagate`): shortfalls and the operator they solve."""
+
+    arc_values: np.ndarray  # per-arc transmission (a* downstream, sales_share upstream)
+    q: np.ndarray
+    iterations: int
+    matrix: Any  # sparse array the model iterates (exogenous arcs left out)
+    c_eff: np.ndarray  # c* plus what exogenous arcs pass on
+
+
+@dataclass
+class Explanation:
+    """Stage 4 (:func:`explain`): the listed nodes and what explains their shortfalls."""
+
+    affected: np.ndarray  # node indices with shortfall > min_shortfall
+    listed: np.ndarray  # the first ``top`` of them, by shortfall then id
+    paths: dict[int, list[Path]]
+    capped: np.ndarray  # bool per node: the cap q <= 1 binds
+    monte_carlo: dict[str, np.ndarray]  # empty without samples
+    monte_carlo_block: dict[str, Any] | None
 
 
 def run_shock(
@@ -102,8 +157,22 @@ def run_shock(
     ModelError
         The fixed point did not converge.
     """
-    import numpy as np
+    check_options(pct, direction=direction, model=model, top=top, samples=samples,
+                  allow_zero=allow_zero)
+    setup = resolve(graph, target, sets=sets, compiled=compiled, params=params)
+    pert = perturb(graph, setup, pct, country=country, direction=direction)
+    upstream = direction == "upstream"
+    prop = propagate(setup, pert.c, model=model, upstream=upstream)
+    expl = explain(setup, pert, prop, model=model, upstream=upstream, top=top,
+                   samples=samples, seed=seed)
+    return assemble(graph, setup, pert, prop, expl, target=target, pct=pct,
+                    direction=direction, model=model, backend=backend)
 
+
+# -- 1. resolve ------------------------------------------------------------------------------
+def check_options(pct: float, *, direction: str, model: str, top: int, samples: int,
+                  allow_zero: bool = False) -> None:
+    """Raise :class:`UsageError` for an option out of range (before any work is done)."""
     if direction not in DIRECTIONS:
         raise UsageError(f"--direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
     if model not in MODELS:
@@ -114,71 +183,175 @@ def run_shock(
         raise UsageError(f"--top must be at least 1, got {top}")
     if samples < 0:
         raise UsageError(f"--samples must be >= 0, got {samples}")
+
+
+def resolve(graph: GraphData, target: str, *, sets: Iterable[str] = (),
+            compiled: CompiledGraph | None = None, params: Params | None = None) -> Setup:
+    """Parse ``--set``, find the target's node ids, compile the graph and the run's arrays."""
     overrides = [parse_set(s) for s in sets]
     p = apply_params(params or load_defaults(), overrides)
-
-    resolve = _resolver(graph)
-    targets = resolve_targets(graph, target, resolve.index)
+    resolver = Resolver(graph)
+    targets = resolve_targets(graph, target, resolver.index)
     cg = compiled if compiled is not None else compile_graph(graph)
-    ra = run_arrays(cg, p, overrides, resolve)
+    ra = run_arrays(cg, p, overrides, resolver)
+    return Setup(targets=targets, resolve=resolver, compiled=cg, arrays=ra, params=p,
+                 overrides=overrides)
+
+
+# -- 2. perturb ------------------------------------------------------------------------------
+def perturb(graph: GraphData, setup: Setup, pct: float, *, country: str | None = None,
+            direction: str = "downstream") -> Perturbation:
+    """The initial shock: ``pct`` on every target, or ``pct x`` the country's share of one."""
+    cg = setup.compiled
     frac = pct / 100.0
-
     c = np.zeros(cg.n)
-    country_id = None
-    if country is not None:
-        if direction == "upstream":
-            raise UsageError("--country applies to downstream (supply) shocks only")
-        if len(targets) != 1:
-            raise UsageError("--country needs a single target, not a layer")
-        country_id = _resolve_country(graph, country, resolve)
-        t = cg.index[targets[0]]
-        hit = np.flatnonzero((cg.sup == cg.index[country_id]) & (cg.cus == t))
-        if hit.size == 0:
-            raise UsageError(f"{country_id} supplies nothing to {targets[0]} in this graph")
-        share = float(np.max(ra.w[hit]))
-        c[t] = frac * share
-    else:
-        for tid in targets:
+    if country is None:
+        for tid in setup.targets:
             c[cg.index[tid]] = frac
+        return Perturbation(c=c, country=None)
+    if direction == "upstream":
+        raise UsageError("--country applies to downstream (supply) shocks only")
+    if len(setup.targets) != 1:
+        raise UsageError("--country needs a single target, not a layer")
+    country_id = _resolve_country(graph, country, setup.resolve)
+    t = cg.index[setup.targets[0]]
+    hit = np.flatnonzero((cg.sup == cg.index[country_id]) & (cg.cus == t))
+    if hit.size == 0:
+        raise UsageError(f"{country_id} supplies nothing to {setup.targets[0]} in this graph")
+    c[t] = frac * float(np.max(setup.arrays.w[hit]))
+    return Perturbation(c=c, country=country_id)
 
-    upstream = direction == "upstream"
-    arc_vals = _arc_values(cg, ra, ra.w, upstream)
 
-    def solve(w: np.ndarray) -> np.ndarray:
-        return _propagate(cg, _arc_values(cg, ra, w, upstream), c, p, model, upstream)[0]
+def _resolve_country(graph: GraphData, text: str, resolve: Resolver) -> str:
+    nid: str = resolve(text)
+    if graph.nodes[nid].kind != "country":
+        raise UsageError(f"--country {text!r} is {nid}, not a country")
+    return nid
 
-    q, iterations, M = _propagate(cg, arc_vals, c, p, model, upstream)
 
+# -- 3. propagate ----------------------------------------------------------------------------
+def propagate(setup: Setup, c: np.ndarray, *, model: str, upstream: bool,
+              weights: np.ndarray | None = None) -> Propagation:
+    """Solve the model for the shortfalls ``q`` (``weights``: arc weights other than the run's,
+    e.g. a Monte Carlo draw)."""
+    cg, ra = setup.compiled, setup.arrays
+    arc_vals = _arc_values(cg, ra, ra.w if weights is None else weights, upstream)
+    q, iterations, M, c_eff = _propagate(cg, arc_vals, c, setup.params, model, upstream)
+    return Propagation(arc_values=arc_vals, q=q, iterations=iterations, matrix=M, c_eff=c_eff)
+
+
+def _arc_values(cg: CompiledGraph, ra: RunArrays, w: np.ndarray, upstream: bool) -> np.ndarray:
+    if upstream:
+        return cg.sales_share
+    return cg.arc_astar(w, ra.s, ra.b)
+
+
+def _propagate(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, p: Params, model: str,
+               upstream: bool) -> tuple[np.ndarray, int, Any, np.ndarray]:
+    exo = cg.exogenous if not upstream else np.zeros(cg.m, dtype=bool)
+    M = cg.matrix(np.where(exo, np.nan, arc_vals), upstream=upstream)
+    c_eff = _with_exogenous(cg, arc_vals, c, upstream)
+    if model == "iim":
+        q, it = inoperability(M, c_eff, max_iter=p.max_iter, tol=p.tol, return_iterations=True)
+        return q, it, M, c_eff
+    r = debtrank(M, np.ones(cg.n), None, c_eff)
+    return r.stress, r.rounds, M, c_eff
+
+
+def _with_exogenous(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, upstream: bool
+                    ) -> np.ndarray:
+    """c* plus what DESIGNS-type arcs pass on downstream: only their sender's initial shock."""
+    if upstream or not cg.exogenous.any():
+        return c
+    D = cg.matrix(np.where(cg.exogenous, arc_vals, np.nan), upstream=upstream)
+    return np.asarray(np.minimum(1.0, c + D @ c))
+
+
+# -- 4. explain ------------------------------------------------------------------------------
+def explain(setup: Setup, pert: Perturbation, prop: Propagation, *, model: str, upstream: bool,
+            top: int, samples: int = 0, seed: int | None = None) -> Explanation:
+    """List the ``top`` nodes; their top paths, whether the cap binds, Monte Carlo bands."""
+    cg, p, c, q = setup.compiled, setup.params, pert.c, prop.q
     affected = np.flatnonzero(q > p.min_shortfall)
     order = affected[np.lexsort((np.array([cg.ids[i] for i in affected], dtype=object)
                                  .astype(str), -q[affected]))] if affected.size else affected
     listed = order[:top]
-
-    from riskgraph.engine.paths import path_to_dict, top_paths
-
     paths = top_paths(
-        cg, arc_vals, c, set(int(i) for i in listed), k=p.paths_per_node, upstream=upstream,
-        max_expansions=p.max_path_expansions,
+        cg, prop.arc_values, c, set(int(i) for i in listed), k=p.paths_per_node,
+        upstream=upstream, max_expansions=p.max_path_expansions,
         min_contribution=p.min_path_contribution * float(c.max() if c.size else 0.0),
     )
-    c_eff = _with_exogenous(cg, arc_vals, c, upstream)
-    capped = (M @ q + c_eff > 1.0 + 1e-12) if model == "iim" else np.zeros(cg.n, bool)
-
-    mc_block = None
+    capped = ((prop.matrix @ q + prop.c_eff > 1.0 + 1e-12) if model == "iim"
+              else np.zeros(cg.n, bool))
     mc: dict[str, np.ndarray] = {}
+    mc_block = None
     if samples > 0:
-        from riskgraph.engine import montecarlo
+        def solve(w: np.ndarray) -> np.ndarray:
+            return propagate(setup, c, model=model, upstream=upstream, weights=w).q
 
         s = 0 if seed is None else int(seed)
-        mc = montecarlo.run(cg, ra, p, solve, listed, samples, s)
+        mc = montecarlo.run(cg, setup.arrays, p, solve, listed, samples, s)
         mc_block = {"samples": samples, "seed": s, "distribution": montecarlo.DISTRIBUTION,
                     "sampled_arcs": int(mc["sampled_arcs"])}
+    return Explanation(affected=affected, listed=listed, paths=paths, capped=capped,
+                       monte_carlo=mc, monte_carlo_block=mc_block)
 
+
+# -- 5. assemble -----------------------------------------------------------------------------
+def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagation,
+             expl: Explanation, *, target: str, pct: float, direction: str, model: str,
+             backend: str = "embedded") -> dict[str, Any]:
+    """The result dict, schema ``riskgraph.shock/1`` (engine/shock-schema.json)."""
+    cg, c, q = setup.compiled, pert.c, prop.q
+    nodes_out, names = _listed_nodes(graph, cg, c, prop, expl, upstream=direction == "upstream")
+    as_ofs = sorted(_as_of(e.as_of) for e in cg.edges if e.as_of)
+    return {
+        "schema": SCHEMA,
+        "shock": {
+            "target": target,
+            "targets": setup.targets,
+            "pct": float(pct),
+            "country": pert.country,
+            "direction": direction,
+            "model": model,
+            "initial": [{"id": cg.ids[i], "shock": float(c[i])} for i in np.flatnonzero(c)],
+        },
+        "model": {
+            "name": model,
+            "equation": EQUATIONS[(model, direction)],
+            "parameters": setup.params.to_dict(),
+            "iterations": int(prop.iterations),
+        },
+        "overrides": [o.to_dict() for o in setup.overrides],
+        "data": {
+            "backend": backend,
+            "nodes": len(graph),
+            "edges": graph.number_of_edges(),
+            "supply_arcs": cg.m,
+            "duplicate_edges_dropped": cg.dropped,
+            "arcs_into_countries_dropped": cg.into_country,
+            "as_of_oldest": as_ofs[0] if as_ofs else None,
+            "as_of_newest": as_ofs[-1] if as_ofs else None,
+        },
+        "monte_carlo": expl.monte_carlo_block,
+        "affected": int(expl.affected.size),
+        "nodes": nodes_out,
+        "names": names,
+        "layers": _layers(graph, cg, q, expl.affected),
+    }
+
+
+def _listed_nodes(graph: GraphData, cg: CompiledGraph, c: np.ndarray, prop: Propagation,
+                  expl: Explanation, *, upstream: bool
+                  ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """One dict per listed node, and the names of every node on their paths."""
+    q, mc = prop.q, expl.monte_carlo
     nodes_out = []
     names: dict[str, str] = {}
-    for pos, i in enumerate(listed):
+    for pos, i in enumerate(expl.listed):
         n = graph.nodes[cg.ids[i]]
-        node_paths = [path_to_dict(cg, pp, upstream=upstream) for pp in paths.get(int(i), [])]
+        node_paths = [path_to_dict(cg, pp, upstream=upstream)
+                      for pp in expl.paths.get(int(i), [])]
         for pth in node_paths:
             for h in pth["hops"]:
                 for end in (h["src"], h["dst"]):
@@ -191,100 +364,22 @@ def run_shock(
             "shortfall": float(q[i]),
             "rank": pos + 1,
             "initial_shock": float(c[i]),
-            "capped": bool(capped[i]),
+            "capped": bool(expl.capped[i]),
             "absolute": _absolute(cg, int(i), float(q[i])),
             "monte_carlo": None if not mc else {
                 "median": float(mc["median"][pos]), "p5": float(mc["p5"][pos]),
                 "p95": float(mc["p95"][pos])},
             "paths": node_paths,
         })
-
-    as_ofs = sorted(_as_of(e.as_of) for e in cg.edges if e.as_of)
-    return {
-        "schema": SCHEMA,
-        "shock": {
-            "target": target,
-            "targets": targets,
-            "pct": float(pct),
-            "country": country_id,
-            "direction": direction,
-            "model": model,
-            "initial": [{"id": cg.ids[i], "shock": float(c[i])} for i in np.flatnonzero(c)],
-        },
-        "model": {
-            "name": model,
-            "equation": EQUATIONS[(model, direction)],
-            "parameters": p.to_dict(),
-            "iterations": int(iterations),
-        },
-        "overrides": [o.to_dict() for o in overrides],
-        "data": {
-            "backend": backend,
-            "nodes": len(graph),
-            "edges": graph.number_of_edges(),
-            "supply_arcs": cg.m,
-            "duplicate_edges_dropped": cg.dropped,
-            "arcs_into_countries_dropped": cg.into_country,
-            "as_of_oldest": as_ofs[0] if as_ofs else None,
-            "as_of_newest": as_ofs[-1] if as_ofs else None,
-        },
-        "monte_carlo": mc_block,
-        "affected": int(affected.size),
-        "nodes": nodes_out,
-        "names": names,
-        "layers": _layers(graph, cg, q, affected),
-    }
+    return nodes_out, names
 
 
 def _as_of(s: str) -> str:
     return str(s)[:10]
 
 
-def _resolve_country(graph: GraphData, text: str, resolve: Any) -> str:
-    nid: str = resolve(text)
-    if graph.nodes[nid].kind != "country":
-        raise UsageError(f"--country {text!r} is {nid}, not a country")
-    return nid
-
-
-def _arc_values(cg: CompiledGraph, ra: RunArrays, w: np.ndarray, upstream: bool) -> np.ndarray:
-    if upstream:
-        return cg.sales_share
-    return cg.arc_astar(w, ra.s, ra.b)
-
-
-def _propagate(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, p: Params, model: str,
-               upstream: bool) -> tuple[np.ndarray, int, Any]:
-    import numpy as np
-
-    from riskgraph.engine.debtrank import debtrank
-    from riskgraph.engine.iim import inoperability
-
-    exo = cg.exogenous if not upstream else np.zeros(cg.m, dtype=bool)
-    M = cg.matrix(np.where(exo, np.nan, arc_vals), upstream=upstream)
-    c_eff = _with_exogenous(cg, arc_vals, c, upstream)
-    if model == "iim":
-        q, it = inoperability(M, c_eff, max_iter=p.max_iter, tol=p.tol, return_iterations=True)
-        return q, it, M
-    r = debtrank(M, np.ones(cg.n), None, c_eff)
-    return r.stress, r.rounds, M
-
-
-def _with_exogenous(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, upstream: bool
-                    ) -> np.ndarray:
-    """c* plus what DESIGNS-type arcs pass on downstream: only their sender's initial shock."""
-    import numpy as np
-
-    if upstream or not cg.exogenous.any():
-        return c
-    D = cg.matrix(np.where(cg.exogenous, arc_vals, np.nan), upstream=upstream)
-    return np.asarray(np.minimum(1.0, c + D @ c))
-
-
 def _absolute(cg: CompiledGraph, i: int, q: float) -> dict[str, Any] | None:
     """Tonnes (or kg) of a mineral, H100e of an accelerator family or an owner, at risk."""
-    import numpy as np
-
     node = cg.graph.nodes[cg.ids[i]]
     if node.kind == "mineral":
         best = None
@@ -343,4 +438,7 @@ def _layers(graph: GraphData, cg: CompiledGraph, q: np.ndarray, affected: np.nda
     return out
 
 
-__all__ = ["run_shock", "resolve_targets", "MODELS", "DIRECTIONS", "Override"]
+__all__ = [
+    "DIRECTIONS", "MODELS", "Override", "assemble", "explain", "perturb", "propagate", "resolve",
+    "resolve_targets", "run_shock",
+]
