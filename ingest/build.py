@@ -1,17 +1,25 @@
 """The builder: run every loader, resolve entities, merge into one GraphData, validate, cache.
 
 ``load_graph()`` is what every command calls.  It is atomic (the graph is built and validated in
-memory; a failure anywhere raises and nothing is cached) and cached: a pickle under
-``$RISKGRAPH_CACHE`` (default ``~/.cache/riskgraph``) keyed by the size and modification time of
-every data file, every user data file and the loader code, so a changed file rebuilds.
+memory; a failure anywhere raises and nothing is cached) and cached: one JSON file (plain data,
+never code: no pickle) under ``$RISKGRAPH_CACHE`` (default ``~/.cache/riskgraph``), named by a
+SHA-256 of the content of every shipped data file, every user data file the loader reads
+(``*nodes*.csv``, ``*links*.csv``) and the loader code, so any changed byte rebuilds.
+
+The cache is used only from a folder and file owned by this user and writable by nobody else
+(the folder is created 0700, the file 0600); anything else, and any unreadable or malformed
+cache file, is ignored with one ``Warning:`` line on stderr and the graph is rebuilt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
+import json
 import os
-import pickle
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +27,7 @@ from typing import Any
 
 from riskgraph import __version__
 from riskgraph.errors import IngestError, RiskgraphError
-from riskgraph.graph.model import GraphData
+from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.ingest.base import DATA_DIR, SourceInfo
 from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import Resolver
@@ -27,7 +35,8 @@ from riskgraph.ingest.resolve import Resolver
 # Loader modules in merge order (entities first, curated links last: they reference the others).
 LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+CACHE_SCHEMA = "riskgraph.cache/2"
 
 
 @dataclass
@@ -55,6 +64,18 @@ class Build:
     sources: list[SourceSummary]
     from_cache: bool = False
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ``riskgraph.data/1`` document (``riskgraph data --format json``)::
+
+            {"schema": "riskgraph.data/1", "sources": [SourceSummary.to_dict()],
+             "graph": {"nodes", "edges"}}
+        """
+        return {
+            "schema": "riskgraph.data/1",
+            "sources": [s.to_dict() for s in self.sources],
+            "graph": {"nodes": len(self.graph), "edges": self.graph.number_of_edges()},
+        }
+
 
 def user_data_dirs(explicit: list[Path] | None = None) -> list[Path]:
     """``--data-dir`` values, else ``$RISKGRAPH_DATA`` (``os.pathsep``-separated)."""
@@ -77,19 +98,52 @@ def cache_dir() -> Path:
     return Path(base) / "riskgraph"
 
 
-def _fingerprint(user_dirs: list[Path]) -> str:
-    h = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}".encode())
-    code_dirs = [Path(__file__).parent, Path(__file__).parent.parent / "graph"]
-    roots = [DATA_DIR, *user_dirs]
+def user_data_files(folder: Path) -> list[Path]:
+    """The files of a user data folder the curated loader reads: ``*nodes*.csv``, ``*links*.csv``.
+
+    Only these are hashed for the cache, so unrelated files in the folder cost nothing and
+    changing them does not invalidate the cache.
+    """
+    out = []
+    for p in folder.glob("*.csv"):
+        low = p.name.casefold()
+        if ("nodes" in low or "links" in low) and p.is_file():
+            out.append(p)
+    return sorted(out)
+
+
+def _code_files() -> list[Path]:
+    """The loader code the graph depends on: every module of riskgraph.ingest and .graph."""
+    here = Path(__file__).parent
     files: list[Path] = []
-    for r in roots:
-        files += sorted(p for p in r.rglob("*") if p.is_file())
-    for d in code_dirs:
-        files += sorted(d.glob("*.py"))
-    for p in files:
-        st = p.stat()
-        h.update(f"{p.resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:24]
+    for d in (here, here.parent / "graph"):
+        files += sorted(p for p in d.rglob("*.py") if "__pycache__" not in p.parts)
+    return files
+
+
+def _fingerprint(user_dirs: list[Path]) -> str:
+    """A content hash of every input of the graph: shipped data, user data files, loader code.
+
+    Content, not size and modification time: an edit that keeps both still rebuilds.
+    """
+    h = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}".encode())
+    groups: list[tuple[str, list[Path]]] = [
+        ("data", sorted(p for p in DATA_DIR.rglob("*")
+                        if p.is_file() and "__pycache__" not in p.parts)),
+        ("code", _code_files()),
+    ]
+    for d in user_dirs:
+        groups.append((f"user {d} {d.resolve()}", user_data_files(d)))
+    for label, files in groups:
+        h.update(f"[{label}]\n".encode())
+        for p in files:
+            try:
+                data = p.read_bytes()
+            except OSError:
+                data = b"<unreadable>"  # the loader reports it; the cache must not hide it
+            h.update(f"{p.name}|{len(data)}|".encode())
+            h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()[:32]
 
 
 def build(data_dirs: list[Path] | None = None) -> Build:
@@ -157,19 +211,33 @@ def _summary(src: SourceInfo, files: list[str], rows: int, frag: GraphData) -> S
 
 
 def load_build(data_dirs: list[Path] | None = None, *, use_cache: bool = True) -> Build:
-    """Like :func:`build`, through the cache."""
+    """Like :func:`build`, through the cache (see the module docstring).
+
+    A cache file that cannot be used (unreadable, not JSON, the wrong shape, or not safely
+    owned) is ignored with one warning line on stderr and replaced by a fresh build.
+    """
     dirs = user_data_dirs(data_dirs)
-    path = cache_dir() / f"graph-{_fingerprint(dirs)}.pickle"
-    if use_cache and path.exists():
+    if not use_cache:
+        return build(dirs)
+    fp = _fingerprint(dirs)
+    folder = cache_dir()
+    path = folder / f"graph-{fp}.json"
+    problem = _unsafe_folder(folder)
+    if problem:
+        _warn(f"not using the graph cache in {folder}: {problem}")
+        return build(dirs)
+    if os.path.lexists(path):
         try:
-            with path.open("rb") as fh:
-                cached = pickle.load(fh)
-            return Build(cached["graph"], cached["sources"], from_cache=True)
-        except Exception:  # a corrupt or foreign cache file: rebuild
-            pass
+            return _read_cache(path, fp)
+        except _BadCache as e:
+            _warn(f"ignoring the graph cache {path}: {e}; rebuilding it")
     b = build(dirs)
-    if use_cache:
-        _write_cache(path, {"graph": b.graph, "sources": b.sources})
+    _write_cache(path, {
+        "format": CACHE_SCHEMA,
+        "fingerprint": fp,
+        "graph": b.graph.to_dict(),
+        "sources": [s.to_dict() for s in b.sources],
+    })
     return b
 
 
@@ -178,16 +246,105 @@ def load_graph(data_dirs: list[Path] | None = None, *, use_cache: bool = True) -
     return load_build(data_dirs, use_cache=use_cache).graph
 
 
-def _write_cache(path: Path, obj: object) -> None:
+class _BadCache(Exception):
+    """A cache file that must not be used; the message says why (one line)."""
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"Warning: {message}\n")
+    sys.stderr.flush()
+
+
+def _unsafe_folder(folder: Path) -> str | None:
+    """Why ``folder`` must not hold the cache (None if it is fine or does not exist yet).
+
+    The cache is trusted input: a folder another user may write to could feed every command
+    forged numbers, so it must be a real folder owned by this user and writable only by them.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("graph-*.pickle"):
-            if old != path:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"cannot inspect it ({e.strerror or e})"
+    if stat.S_ISLNK(st.st_mode):
+        return "it is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return "it is not a folder"
+    return _unsafe_owner(st, "folder")
+
+
+def _unsafe_owner(st: os.stat_result, what: str) -> str | None:
+    if st.st_uid != os.geteuid():
+        return f"the {what} belongs to another user (uid {st.st_uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"the {what} is writable by other users (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
+
+
+def _read_cache(path: Path, fp: str) -> Build:
+    """Read a cache file written by :func:`_write_cache`; raise :class:`_BadCache` if unusable."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as e:
+        raise _BadCache(e.strerror or str(e)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _BadCache("not a regular file")
+        problem = _unsafe_owner(st, "file")
+        if problem:
+            raise _BadCache(problem)
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            raw = fh.read()
+    except OSError as e:
+        raise _BadCache(e.strerror or str(e)) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise _BadCache(f"not a riskgraph cache file ({type(e).__name__})") from None
+    if not isinstance(doc, dict) or doc.get("format") != CACHE_SCHEMA:
+        raise _BadCache(f"not a {CACHE_SCHEMA} document")
+    if doc.get("fingerprint") != fp:
+        raise _BadCache("its fingerprint does not match its inputs")
+    try:
+        graph = GraphData()
+        for n in doc["graph"]["nodes"]:
+            node = Node.from_dict(n)
+            graph.nodes[node.id] = node
+        for ed in doc["graph"]["edges"]:
+            edge = Edge.from_dict(ed)
+            graph.edges[edge.key] = edge
+        sources = [SourceSummary(**s) for s in doc["sources"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise _BadCache(f"malformed ({type(e).__name__}: {e})") from None
+    return Build(graph, sources, from_cache=True)
+
+
+def _write_cache(path: Path, doc: dict[str, Any]) -> None:
+    """Write the cache file atomically, readable and writable by this user only (JSON)."""
+    folder = path.parent
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _unsafe_folder(folder):
+            return
+        for old in folder.iterdir():
+            if old != path and old.name.startswith("graph-") and (
+                    old.suffix in (".json", ".pickle")):
                 old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".graph-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
         # An unwritable cache slows the next command down; it must not fail this one.
         pass

@@ -40,7 +40,7 @@ def test_second_load_comes_from_cache_and_is_equal(_cache: Path) -> None:
     assert not a.from_cache and b.from_cache
     assert a.graph.to_dict() == b.graph.to_dict()
     assert [s.to_dict() for s in a.sources] == [s.to_dict() for s in b.sources]
-    assert len(list(_cache.glob("graph-*.pickle"))) == 1
+    assert len(list(_cache.glob("graph-*.json"))) == 1
 
 
 def test_user_dir_merges_and_a_changed_file_rebuilds(tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_missing_user_dir_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_corrupt_cache_file_is_rebuilt(_cache: Path) -> None:
     load_build()
-    (p,) = _cache.glob("graph-*.pickle")
-    p.write_bytes(b"not a pickle")
+    (p,) = _cache.glob("graph-*.json")
+    p.write_bytes(b"not json")
     b = load_build()
     assert not b.from_cache and len(b.graph) > 500
