@@ -5,21 +5,28 @@ jars into ``docker/neo4j-local/lib`` (the first run fills ``~/.m2``, later runs 
 ``docker/neo4j-local/neo4j-local.sh console`` runs ``org.neo4j.server.CommunityEntryPoint`` with a
 rendered ``neo4j.conf`` (Bolt on 127.0.0.1 only, no HTTP, small memory, usage reports off).
 
-Everything the server writes lives in one folder, ``$NEO4J_LOCAL_HOME`` (default
-``docker/neo4j-local/home``): ``conf/``, ``data/``, ``logs/console.log`` (the server's output:
-read it when start fails), ``run/riskgraph-neo4j.pid``.
+Where the files live (:func:`launcher_dir`): in a source checkout, ``docker/neo4j-local`` itself
+(``lib/`` for the jars, ``home/`` for the server).  From an installed wheel the package folder is
+left alone (it may not be writable, and 120 MB of jars do not belong in site-packages): the
+launcher files are copied to a per-user folder, ``$XDG_DATA_HOME/riskgraph/neo4j-local``
+(default ``~/.local/share/riskgraph/neo4j-local``), or to ``$RISKGRAPH_NEO4J_LOCAL`` when set,
+and the jars and the server's files go there too.
+
+Everything the server writes lives in one folder, ``$NEO4J_LOCAL_HOME`` (default ``home/`` in
+that folder): ``conf/``, ``data/``, ``logs/console.log`` (the server's output: read it when
+start fails), ``run/riskgraph-neo4j.pid``.
 
 :func:`start` sets the initial password of user ``neo4j`` before the first start (the
 ``neo4j-admin dbms set-initial-password`` command, run from the same jars), launches the server
 in its own process group, and waits until Bolt accepts the credentials; it fails with the tail
-of the log otherwise.  :func:`stop` sends SIGTERM and waits for the process to exit (SIGKILL
-after the timeout).  :func:`status` reports whether our process runs and whether Bolt answers.
+of the log otherwise.  :func:`stop` sends SIGTERM and returns only when the process is gone
+(exited and reaped, so no ``ps`` or ``kill -0`` finds it; SIGKILL after the timeout).
+:func:`status` reports whether our process runs and whether Bolt answers.
 """
 
 from __future__ import annotations
 
 import contextlib
-from importlib import resources
 import os
 import shutil
 import signal
@@ -27,6 +34,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,8 +42,77 @@ from riskgraph.errors import Neo4jUnavailable, UsageError
 
 # The launcher files (neo4j-local.sh, pom.xml, neo4j.conf.template) are this package's resources.
 LOCAL_DIR = Path(str(resources.files("riskgraph.neo4j_local")))
+LAUNCHER_FILES = ("neo4j-local.sh", "neo4j.conf.template", "pom.xml")
 DEFAULT_PASSWORD = "riskgraph-test"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# How long `stop` waits, after the server has exited, for its parent to reap it (a zombie).
+REAP_GRACE_S = 15.0
+
+
+def _in_checkout(package_dir: Path) -> bool:
+    """True when the launcher package is ``docker/neo4j-local`` of a source checkout."""
+    return (
+        package_dir.name == "neo4j-local"
+        and package_dir.parent.name == "docker"
+        and (package_dir.parent.parent / "pyproject.toml").is_file()
+    )
+
+
+def user_data_dir() -> Path:
+    """The per-user folder for an installed riskgraph: ``$XDG_DATA_HOME/riskgraph/neo4j-local``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "riskgraph" / "neo4j-local"
+
+
+def launcher_dir() -> Path:
+    """The folder with the launcher script, the jars (``lib/``) and the default ``home/``.
+
+    ``$RISKGRAPH_NEO4J_LOCAL`` when set; else ``docker/neo4j-local`` in a source checkout; else
+    (an installed wheel) :func:`user_data_dir`.
+    """
+    env = os.environ.get("RISKGRAPH_NEO4J_LOCAL")
+    if env:
+        return Path(env)
+    if _in_checkout(LOCAL_DIR):
+        return LOCAL_DIR
+    return user_data_dir()
+
+
+def install_launcher(local_dir: Path) -> None:
+    """Copy the package's launcher files into ``local_dir`` (missing or changed ones only).
+
+    Unchanged files keep their time stamps, so the jars are not fetched again; a changed
+    ``pom.xml`` (a new riskgraph pinning another Neo4j) is newer than ``lib/.complete`` and
+    makes the next start fetch the new jars.  A folder named by ``$RISKGRAPH_NEO4J_LOCAL``
+    only gets the files it lacks (its own edited copies stay).
+    """
+    if local_dir.resolve() == LOCAL_DIR.resolve():
+        return
+    keep_own = bool(os.environ.get("RISKGRAPH_NEO4J_LOCAL"))
+    missing = [f for f in LAUNCHER_FILES if not (LOCAL_DIR / f).is_file()]
+    if missing:
+        raise Neo4jUnavailable(
+            f"the Neo4j launcher files {', '.join(missing)} are missing from the riskgraph "
+            f"package ({LOCAL_DIR}); reinstall riskgraph"
+        )
+    try:
+        local_dir.mkdir(parents=True, exist_ok=True)
+        for name in LAUNCHER_FILES:
+            data = (LOCAL_DIR / name).read_bytes()
+            dest = local_dir / name
+            if keep_own and dest.is_file():
+                continue
+            with contextlib.suppress(OSError):
+                if dest.read_bytes() == data:
+                    continue
+            tmp = dest.with_name(f".{name}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, dest)
+    except OSError as e:
+        raise Neo4jUnavailable(
+            f"cannot write the Neo4j launcher folder {local_dir} ({e.strerror or e}); set "
+            "RISKGRAPH_NEO4J_LOCAL to a writable folder"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -111,7 +188,7 @@ def local_server(uri: str | None = None) -> LocalServer:
         port = parts.port or 7687
     except ValueError:
         raise UsageError(f"NEO4J_URI {uri!r} has an invalid port") from None
-    local_dir = Path(os.environ.get("RISKGRAPH_NEO4J_LOCAL") or LOCAL_DIR)
+    local_dir = launcher_dir()
     home = Path(os.environ.get("NEO4J_LOCAL_HOME") or local_dir / "home")
     heap = os.environ.get("NEO4J_LOCAL_HEAP") or "512m"
     return LocalServer(local_dir, home, "127.0.0.1", port, heap)
@@ -271,6 +348,7 @@ def start(
             f"port {server.port} is already taken by another program (another Neo4j?); "
             "stop it or set NEO4J_URI to another port"
         )
+    install_launcher(server.local_dir)
     check_tools(server)
     _run_script(server, "fetch", what="downloading the Neo4j jars (mvn)", timeout=1200)
     if (
@@ -354,8 +432,25 @@ def _terminate(server: LocalServer, pid: int, timeout: float) -> bool:
         while _alive(pid):
             _reap(pid)
             time.sleep(0.1)
-    _reap(pid)
+    # Exited is not gone: until its parent reaps it the process is a zombie that `ps`, `pgrep`
+    # and `kill -0` still find (and its memory may still be being freed).  Reap it if it is ours,
+    # else wait for its parent (init) to do so.
+    deadline = time.monotonic() + REAP_GRACE_S
+    while _exists(pid) and time.monotonic() < deadline:
+        _reap(pid)
+        time.sleep(0.05)
     server.pid_file.unlink(missing_ok=True)
+    return True
+
+
+def _exists(pid: int) -> bool:
+    """True while any process, a zombie included, has this pid."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
