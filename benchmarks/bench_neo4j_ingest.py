@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 from riskgraph.graph.model import Edge, GraphData, Node
-from riskgraph.graph.neo4j import store
+from riskgraph.graph.neo4j import queries, store
+from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -76,11 +77,11 @@ def measure_autocommit(driver, graph: GraphData, db: str) -> dict[str, float]:  
     t0 = time.perf_counter()
     with driver.session(database=db) as session:
         for labels, rows in nodes.items():
-            q = store._node_query(labels)
+            q = queries.merge_nodes(labels)
             for row in rows:
                 session.run(q, rows=[row]).consume()
         for rel_type, rows in edges.items():
-            q = store._edge_query(rel_type)
+            q = queries.merge_edges(rel_type)
             for row in rows:
                 session.run(q, rows=[row]).consume()
     wall = time.perf_counter() - t0
@@ -115,8 +116,8 @@ def main() -> None:
 
     from riskgraph.ingest.build import load_graph
 
-    settings = store.Neo4jSettings.from_env()
-    driver = store.connect(settings)
+    settings = Neo4jSettings.from_env()
+    driver = connect(settings)
     db = settings.database
     g = load_graph([], use_cache=True)
     units = store.source_units(g, [])

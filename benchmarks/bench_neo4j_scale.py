@@ -244,6 +244,7 @@ def main() -> None:
 
     from riskgraph.engine.columnar import load_columnar
     from riskgraph.graph.neo4j import bulk, store
+    from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
 
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # no notification chatter
     result: dict[str, Any] = {
@@ -274,8 +275,8 @@ def main() -> None:
         del cg
 
         with throwaway_server(work, args.heap, args.pagecache, args.tx_max) as uri:
-            settings = store.Neo4jSettings(uri=uri)
-            driver = store.connect(settings)
+            settings = Neo4jSettings(uri=uri)
+            driver = connect(settings)
             db = settings.database
             recs, _, _ = driver.execute_query(
                 "CALL dbms.components() YIELD versions RETURN versions[0] AS v")

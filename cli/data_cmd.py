@@ -6,11 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from riskgraph.cli.common import DataDirOpt, NoCacheOpt, OutputFormat, handle_errors, print_json
-
-FormatOpt = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
+from riskgraph.cli.common import (
+    DataDirOpt,
+    FormatOpt,
+    NoCacheOpt,
+    OutputFormat,
+    handle_errors,
+    print_csv,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -27,14 +31,13 @@ def data(
     with handle_errors():
         from riskgraph.ingest.build import load_build
 
-        b = load_build(data_dir, use_cache=not no_cache)
-        rows = [s.to_dict() for s in b.sources]
-        totals = {"nodes": len(b.graph), "edges": b.graph.number_of_edges()}
+        doc = load_build(data_dir, use_cache=not no_cache).to_dict()
+        rows, totals = doc["sources"], doc["graph"]
         if fmt is OutputFormat.json:
-            print_json({"schema": "riskgraph.data/1", "sources": rows, "graph": totals})
+            print_json(doc)
             return
         if fmt is OutputFormat.csv:
-            _csv(rows, ["key", "title", "files", "rows", "nodes", "edges", "as_of", "licence"])
+            print_csv(["key", "title", "files", "rows", "nodes", "edges", "as_of", "licence"], rows)
             return
         from rich.console import Console
         from rich.table import Table
@@ -72,20 +75,10 @@ def show(
             print_json(info)
             return
         if fmt is OutputFormat.csv:
-            _csv(info["suppliers"] + info["customers"],
-                 ["direction", "id", "name", "type", "weight", "year", "source", "confidence"])
+            print_csv(["direction", "id", "name", "type", "weight", "year", "source", "confidence"],
+                      info["suppliers"] + info["customers"])
             return
         _show_table(info)
-
-
-def _csv(rows: list[dict[str, Any]], cols: list[str]) -> None:
-    import csv
-    import sys
-
-    w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow(r)
 
 
 def _show_table(info: dict[str, Any]) -> None:

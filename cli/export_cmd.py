@@ -11,7 +11,17 @@ from typing import Annotated, Any
 
 import typer
 
-from riskgraph.cli.common import DataDirOpt, NoCacheOpt, OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import (
+    DataDirOpt,
+    FormatOpt,
+    NoCacheOpt,
+    OutputFormat,
+    ParamOpt,
+    handle_errors,
+    parse_params,
+    print_csv,
+    print_json,
+)
 
 OutArg = Annotated[Path, typer.Argument(help="File to write (its folder must exist).")]
 
@@ -45,6 +55,13 @@ def _graph(data_dir: list[Path] | None, no_cache: bool) -> Any:
     return load_graph(data_dir, use_cache=not no_cache)
 
 
+def _inputs(data_dir: list[Path] | None) -> list[Path]:
+    """The data folders this command reads (an export may not be written into them)."""
+    from riskgraph.ingest.build import input_folders
+
+    return input_folders(data_dir)
+
+
 def _done(msg: str) -> None:
     typer.echo(msg, err=True)
 
@@ -67,7 +84,7 @@ def export_rdf(
         from riskgraph.export.rdf import check_base, write_rdf
 
         check_base(base)
-        check_folder(out)
+        check_folder(out, inputs=_inputs(data_dir))
         n = write_rdf(_graph(data_dir, no_cache), out, fmt.value, base)
         _done(f"Wrote {out} ({n} triples, {fmt.value})")
 
@@ -79,7 +96,7 @@ def export_graphml(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOp
         from riskgraph.export.atomic import check_folder
         from riskgraph.export.graphml import write_graphml
 
-        check_folder(out)
+        check_folder(out, inputs=_inputs(data_dir))
         g = _graph(data_dir, no_cache)
         write_graphml(g, out)
         _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
@@ -92,7 +109,7 @@ def export_json(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt =
         from riskgraph.export.atomic import check_folder
         from riskgraph.export.tabular import write_json
 
-        check_folder(out)
+        check_folder(out, inputs=_inputs(data_dir))
         g = _graph(data_dir, no_cache)
         write_json(g, out)
         _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
@@ -109,8 +126,12 @@ def export_csv(
     with handle_errors():
         from riskgraph.export.tabular import write_csv
 
+        inputs = _inputs(data_dir)
+        from riskgraph.export.atomic import refuse_inputs
+
+        refuse_inputs(out, inputs)  # before the (slow) build
         g = _graph(data_dir, no_cache)
-        nodes, edges = write_csv(g, out)
+        nodes, edges = write_csv(g, out, inputs=inputs)
         _done(f"Wrote {nodes} ({len(g)} nodes) and {edges} ({g.number_of_edges()} edges)")
 
 
@@ -129,7 +150,7 @@ def export_html(
         from riskgraph.export.atomic import check_folder
         from riskgraph.views.html import write_graph_html
 
-        check_folder(out)
+        check_folder(out, inputs=_inputs(data_dir))
         wanted = [s.strip() for item in (layers or []) for s in item.split(",") if s.strip()]
         n = write_graph_html(_graph(data_dir, no_cache), out, wanted or None)
         _done(f"Wrote {out} ({n} nodes)")
@@ -138,10 +159,8 @@ def export_html(
 def sparql(
     query: Annotated[str | None, typer.Argument(
         help="Name of a shipped query (see --list) or a .rq file.", show_default=False)] = None,
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Query parameter NAME=VALUE; repeatable.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help="Output format.", case_sensitive=False)] = OutputFormat.table,
+    param: ParamOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
     rdf_file: Annotated[Path | None, typer.Option(
         "--rdf", help="Query this RDF file (an export) instead of the current graph.",
         dir_okay=False)] = None,
@@ -152,56 +171,37 @@ def sparql(
     """Run a SPARQL query on the graph's RDF form (rdflib): the same questions as the Cypher
     library, e.g. riskgraph sparql company-suppliers --param company=company:microsoft"""
     with handle_errors():
+        from riskgraph.cypher import sparql as sq
         from riskgraph.errors import UsageError
-        from riskgraph.export import sparql as sq
 
         if list_:
-            _list_queries(sq.library(), fmt)
+            _print_doc(sq.catalogue(sq.list_queries()), fmt)
             return
         if not query:
             raise UsageError("name a query or a .rq file (riskgraph sparql --list shows them)")
-        q = sq.find_query(query)
-        params = sq.parse_params(param or [])
-        sq.bindings(q, params)  # check parameters before the (slow) conversion
+        q = sq.load(query)
+        params = q.bind(parse_params(param))  # check parameters before the (slow) conversion
         from riskgraph.export import rdf
 
         g = rdf.read_rdf(rdf_file) if rdf_file else rdf.to_rdf(_graph(data_dir, no_cache))
-        cols, rows = sq.run(q, g, params)
-        _print_rows(q.title or q.name, cols, rows, fmt)
+        _print_doc(sq.result_payload(q, sq.run_query(g, q, params)), fmt)
 
 
-def _list_queries(lib: dict[str, Any], fmt: OutputFormat) -> None:
-    rows = [
-        {
-            "name": q.name,
-            "title": q.title,
-            "params": ", ".join(
-                p.name + ("" if p.required else f"={p.default}") for p in q.params
-            ),
-        }
-        for q in lib.values()
-    ]
-    _print_rows("SPARQL queries", ["name", "title", "params"], rows, fmt)
-
-
-def _print_rows(title: str, cols: list[str], rows: list[dict[str, Any]], fmt: OutputFormat) -> None:
+def _print_doc(doc: dict[str, Any], fmt: OutputFormat) -> None:
+    """A ``riskgraph.sparql/1`` document as JSON, CSV or a table."""
+    cols: list[str] = doc["columns"]
+    rows: list[dict[str, Any]] = doc["rows"]
     if fmt is OutputFormat.json:
-        print_json({"schema": "riskgraph.sparql/1", "query": title, "columns": cols,
-                    "rows": rows})
+        print_json(doc)
         return
     if fmt is OutputFormat.csv:
-        import csv
-        import sys
-
-        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows({c: "" if r.get(c) is None else r[c] for c in cols} for r in rows)
+        print_csv(cols, rows)
         return
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=Text(title))
+    t = Table(title=Text(doc["query"]))
     for c in cols:
         t.add_column(Text(c))
     for r in rows:

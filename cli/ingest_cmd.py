@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from riskgraph.cli.common import handle_errors
+from riskgraph.cli.common import (
+    DatabaseOpt,
+    DataDirOpt,
+    NoCacheOpt,
+    PasswordOpt,
+    UriOpt,
+    UserOpt,
+    handle_errors,
+    neo4j_settings,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,42 +31,18 @@ def ingest(
             "--neo4j", help="Also write the graph to Neo4j (batched, idempotent, per source)."
         ),
     ] = False,
-    uri: Annotated[
-        str | None,
-        typer.Option("--uri", help="Bolt URI. Default: $NEO4J_URI or bolt://127.0.0.1:7687."),
-    ] = None,
-    user: Annotated[
-        str | None, typer.Option("--user", help="User. Default: $NEO4J_USERNAME or neo4j.")
-    ] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            "--password",
-            help="Password. Default: $NEO4J_PASSWORD or riskgraph-test (never printed).",
-        ),
-    ] = None,
-    database: Annotated[
-        str | None,
-        typer.Option("--database", help="Database. Default: $NEO4J_DATABASE or neo4j."),
-    ] = None,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
     wipe: Annotated[
         bool, typer.Option("--wipe", help="Delete everything in the database before writing.")
     ] = False,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Rows per UNWIND statement (1 = row by row).")
     ] = 1000,
-    data_dir: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--data-dir",
-            help="Extra folder of curated-format CSVs to merge; repeatable. "
-            "Default: $RISKGRAPH_DATA.",
-            file_okay=False,
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Rebuild the graph instead of using the cache.")
-    ] = False,
+    data_dir: DataDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Build the graph from every source and print counts per source; with --neo4j, write it
     to Neo4j: constraints first, one transaction per source, MERGE on ids and edge keys (a
@@ -103,16 +88,17 @@ def _to_neo4j(
 
     from riskgraph.graph.model import GraphData
     from riskgraph.graph.neo4j import store
+    from riskgraph.graph.neo4j.connection import connect, neo4j_errors
 
     assert isinstance(graph, GraphData) and isinstance(out, Console)
-    settings = store.Neo4jSettings.from_env(uri, user, password, database)
+    settings = neo4j_settings(uri, user, password, database)
     units = store.source_units(graph, data_dir)
-    driver = store.connect(settings)
+    driver = connect(settings)
     total = sum(len(u.node_ids) + len(u.edge_keys) for u in units)
     err = Console(stderr=True)
     try:
         with (
-            store.neo4j_errors(settings),
+            neo4j_errors(settings),
             Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

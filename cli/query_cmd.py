@@ -1,4 +1,8 @@
-"""``riskgraph query NAME|FILE --param k=v``: run an analyst query from cypher/ against Neo4j."""
+"""``riskgraph query NAME|FILE --param k=v``: run an analyst query from cypher/ against Neo4j.
+
+Parsing and rendering only: the library (:mod:`riskgraph.cypher.library`) loads, binds and runs
+the query and builds the ``riskgraph.query/1`` and ``riskgraph.queries/1`` documents.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,19 @@ from typing import Annotated, Any
 
 import typer
 
-from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import (
+    DatabaseOpt,
+    FormatOpt,
+    OutputFormat,
+    ParamOpt,
+    PasswordOpt,
+    UriOpt,
+    UserOpt,
+    handle_errors,
+    neo4j_settings,
+    parse_params,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,27 +38,15 @@ def query(
         str | None,
         typer.Argument(help="Library query name (see --list) or a path to a .cypher file."),
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option("--param", "-p", help="Query parameter as NAME=VALUE; repeatable."),
-    ] = None,
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-    ] = OutputFormat.table,
+    param: ParamOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
     list_: Annotated[
         bool, typer.Option("--list", help="List the library queries and their parameters.")
     ] = False,
-    uri: Annotated[str | None, typer.Option("--uri", help="Bolt URI. Default: $NEO4J_URI.")] = None,
-    user: Annotated[
-        str | None, typer.Option("--user", help="User. Default: $NEO4J_USERNAME.")
-    ] = None,
-    password: Annotated[
-        str | None, typer.Option("--password", help="Password. Default: $NEO4J_PASSWORD.")
-    ] = None,
-    database: Annotated[
-        str | None, typer.Option("--database", help="Database. Default: $NEO4J_DATABASE.")
-    ] = None,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Run a Cypher query from the analysts' library (or a file) in READ mode against Neo4j.
 
@@ -54,23 +58,17 @@ def query(
         from riskgraph.errors import UsageError
 
         if list_:
-            _list(library.list_queries(), fmt)
+            _list(library.catalogue(library.list_queries()), fmt)
             return
         if not name:
             raise UsageError("name a query (or use --list)")
         q = library.load(name)
-        raw: dict[str, str] = {}
-        for p in param or []:
-            k, sep, v = p.partition("=")
-            if not sep or not k.strip():
-                raise UsageError(f"--param takes NAME=VALUE, got {p!r}")
-            raw[k.strip()] = v
-        params = q.bind(raw)
+        params = q.bind(parse_params(param))
 
-        from riskgraph.graph.neo4j import store
+        from riskgraph.graph.neo4j.connection import connect
 
-        settings = store.Neo4jSettings.from_env(uri, user, password, database)
-        driver = store.connect(settings)
+        settings = neo4j_settings(uri, user, password, database)
+        driver = connect(settings)
         try:
             result = library.run_query(
                 driver, q, params, database=settings.database, settings=settings
@@ -78,15 +76,7 @@ def query(
         finally:
             driver.close()
         if fmt is OutputFormat.json:
-            print_json(
-                {
-                    "schema": "riskgraph.query/1",
-                    "query": q.name,
-                    "params": params,
-                    "columns": result.columns,
-                    "rows": result.records(),
-                }
-            )
+            print_json(library.result_payload(q, params, result))
         elif fmt is OutputFormat.csv:
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
@@ -116,21 +106,10 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def _list(queries: list[Any], fmt: OutputFormat) -> None:
-    rows = [
-        {
-            "name": q.name,
-            "question": q.question,
-            "params": [
-                {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
-                for p in q.params
-            ],
-            "example": q.example,
-        }
-        for q in queries
-    ]
+def _list(doc: dict[str, Any], fmt: OutputFormat) -> None:
+    rows = doc["queries"]
     if fmt is OutputFormat.json:
-        print_json({"schema": "riskgraph.queries/1", "queries": rows})
+        print_json(doc)
         return
     if fmt is OutputFormat.csv:
         buf = io.StringIO()

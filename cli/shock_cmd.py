@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from riskgraph.cli.common import OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import (
+    DataDirOpt,
+    Direction,
+    FormatOpt,
+    OutputFormat,
+    handle_errors,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from riskgraph.graph.model import GraphData
-
-
-class Direction(StrEnum):
-    downstream = "downstream"
-    upstream = "upstream"
 
 
 class Model(StrEnum):
@@ -120,8 +122,7 @@ def shock(
         "--model", help="iim: capped supply-side inoperability IIM; debtrank: DebtRank.")
     ] = Model.iim,
     top: Annotated[int, typer.Option("--top", help="How many nodes to list.")] = 20,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
-                   ] = OutputFormat.table,
+    fmt: FormatOpt = OutputFormat.table,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write a pyvis HTML view of the affected subgraph to FILE.")] = None,
     set_: Annotated[list[str] | None, typer.Option(
@@ -135,9 +136,7 @@ def shock(
     backend: Annotated[Backend, typer.Option(
         "--backend", help="Where the graph comes from: embedded (no server) or neo4j "
                           "(NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")] = Backend.embedded,
-    data_dir: Annotated[list[Path] | None, typer.Option(
-        "--data-dir", help="Extra folder of your own curated nodes/links CSVs (repeatable).")
-    ] = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much."""
     with handle_errors():
@@ -182,12 +181,10 @@ def paths(
     dst: Annotated[str, typer.Argument(help="Customer (name, alias or id), e.g. OpenAI.")],
     top: Annotated[int, typer.Option("--top", help="How many paths to list.")] = 10,
     max_hops: Annotated[int, typer.Option("--max-hops", help="Longest path considered.")] = 12,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")
-                   ] = OutputFormat.table,
+    fmt: FormatOpt = OutputFormat.table,
     backend: Annotated[Backend, typer.Option(
         "--backend", help="embedded or neo4j.")] = Backend.embedded,
-    data_dir: Annotated[list[Path] | None, typer.Option(
-        "--data-dir", help="Extra folder of your own curated CSVs (repeatable).")] = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """List the dependency paths from SRC to DST with each hop's weight and source."""
     with handle_errors():

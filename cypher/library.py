@@ -1,7 +1,8 @@
 """The analysts' Cypher library: named ``.cypher`` files with a parsed header, run read-only.
 
 Every file in this folder is one query.  Its name is the file name without ``.cypher``.  It starts
-with a header of ``//`` comment lines::
+with a header of ``//`` comment lines (the syntax of :mod:`riskgraph.cypher.header`, shared with
+the SPARQL twins in ``cypher/sparql/``)::
 
     // Question: Which model labs depend on a mineral within N hops, and along which paths?
     // Parameters:
@@ -22,80 +23,34 @@ becomes :class:`QueryError`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.cypher import header
+from riskgraph.cypher.header import Param, QueryResult
 from riskgraph.errors import QueryError
 
 if TYPE_CHECKING:
     import neo4j
 
-    from riskgraph.graph.neo4j.store import Neo4jSettings
+    from riskgraph.graph.neo4j.connection import Neo4jSettings
+
+__all__ = [
+    "CYPHER_DIR", "Param", "Query", "QueryResult", "catalogue", "list_queries", "load", "parse",
+    "result_payload", "run_query", "to_plain",
+]
 
 CYPHER_DIR = Path(str(resources.files("riskgraph.cypher")))
-TYPES = ("str", "int", "float", "bool", "list")
-
-_PARAM_RE = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>\w+)\)\s*(?P<desc>.*?)"
-    r"(?:\s*\[default:\s*(?P<default>[^\]]*)\])?\s*$"
-)
+TYPES = header.TYPES
+COMMENT = "//"
 _USED_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass(frozen=True)
-class Param:
-    """One declared parameter."""
-
-    name: str
-    type: str
-    description: str
-    default: str | None = None
-
-    @property
-    def required(self) -> bool:
-        return self.default is None
-
-    def coerce(self, raw: str) -> Any:
-        """Convert a ``--param`` string to this parameter's type (``QueryError`` if it cannot)."""
-        try:
-            if self.type == "int":
-                return int(raw)
-            if self.type == "float":
-                return float(raw)
-            if self.type == "bool":
-                low = raw.strip().lower()
-                if low in ("true", "yes", "1"):
-                    return True
-                if low in ("false", "no", "0"):
-                    return False
-                raise ValueError(raw)
-            if self.type == "list":
-                return [x.strip() for x in raw.split(",") if x.strip()]
-            return raw
-        except ValueError:
-            raise QueryError(f"parameter {self.name!r} must be {self.type}, got {raw!r}") from None
-
-
-@dataclass(frozen=True)
-class Query:
-    """A library query: its name, header and text."""
-
-    name: str
-    path: Path | None
-    text: str
-    question: str = ""
-    params: tuple[Param, ...] = ()
-    example: str = ""
-    returns: str = ""
-    header_problems: tuple[str, ...] = field(default=(), compare=False)
-
-    def param(self, name: str) -> Param | None:
-        for p in self.params:
-            if p.name == name:
-                return p
-        return None
+class Query(header.Query):
+    """A Cypher library query: its name, header and text (parameter errors: QueryError)."""
 
     def used_params(self) -> set[str]:
         """``$names`` the query body uses (whole-line ``//`` comments skipped)."""
@@ -104,103 +59,15 @@ class Query:
         )
         return set(_USED_RE.findall(body))
 
-    def bind(self, raw: dict[str, str]) -> dict[str, Any]:
-        """Typed parameters from ``--param`` strings plus defaults.
-
-        Raises :class:`QueryError` for an undeclared name (with the declared ones), a missing
-        required parameter, or a value of the wrong type.  A query without declared parameters
-        (a user's file) takes every value as given, as int or float when it looks like one.
-        """
-        if not self.params:
-            return {k: _guess(v) for k, v in raw.items()}
-        out: dict[str, Any] = {}
-        for k, v in raw.items():
-            p = self.param(k)
-            if p is None:
-                names = ", ".join(x.name for x in self.params)
-                raise QueryError(f"query {self.name!r} has no parameter {k!r} (it takes: {names})")
-            out[k] = p.coerce(v)
-        for p in self.params:
-            if p.name not in out:
-                if p.default is None:
-                    raise QueryError(
-                        f"query {self.name!r} needs --param {p.name}=... ({p.description})"
-                    )
-                out[p.name] = p.coerce(p.default)
-        return out
-
-
-def _guess(v: str) -> Any:
-    for conv in (int, float):
-        try:
-            return conv(v)
-        except ValueError:
-            pass
-    return v
-
 
 def parse(text: str, name: str, path: Path | None = None) -> Query:
     """Parse the header of a query; problems (bad type, malformed line) are collected."""
-    header: list[str] = []
-    for line in text.splitlines():
-        s = line.strip()
-        if not s:
-            if header:
-                break
-            continue
-        if not s.startswith("//"):
-            break
-        header.append(s[2:].strip())
-    fields: dict[str, str] = {}
-    params: list[Param] = []
-    problems: list[str] = []
-    section = None
-    for h in header:
-        m = re.match(r"^(Question|Parameters|Example|Returns)\s*:\s*(.*)$", h)
-        if m:
-            section = m.group(1).lower()
-            if section != "parameters":
-                fields[section] = m.group(2).strip()
-            elif m.group(2).strip() and m.group(2).strip().lower() != "none":
-                problems.append("parameters go one per line below 'Parameters:'")
-            continue
-        if section == "parameters" and h:
-            pm = _PARAM_RE.match(h)
-            if pm is None:
-                problems.append(f"malformed parameter line {h!r}")
-                continue
-            if pm.group("type") not in TYPES:
-                problems.append(
-                    f"parameter {pm.group('name')!r}: unknown type {pm.group('type')!r}"
-                )
-            default = pm.group("default")
-            params.append(
-                Param(
-                    pm.group("name"),
-                    pm.group("type"),
-                    pm.group("desc").strip(),
-                    default.strip() if default is not None else None,
-                )
-            )
-        elif section in fields and h:
-            fields[section] += " " + h
-    return Query(
-        name=name,
-        path=path,
-        text=text,
-        question=fields.get("question", ""),
-        params=tuple(params),
-        example=fields.get("example", ""),
-        returns=fields.get("returns", ""),
-        header_problems=tuple(problems),
-    )
+    return header.parse(Query, text, name, path, COMMENT)
 
 
 def list_queries(directory: Path = CYPHER_DIR) -> list[Query]:
     """Every library query, sorted by name."""
-    return [
-        parse(p.read_text(encoding="utf-8"), p.stem, p) for p in sorted(directory.glob("*.cypher"))
-    ]
+    return header.list_dir(Query, directory, ".cypher", COMMENT)
 
 
 def load(name_or_file: str, directory: Path = CYPHER_DIR) -> Query:
@@ -208,34 +75,52 @@ def load(name_or_file: str, directory: Path = CYPHER_DIR) -> Query:
 
     Raises :class:`QueryError` naming close library names when neither exists.
     """
-    p = directory / f"{name_or_file}.cypher"
-    if p.is_file():
-        return parse(p.read_text(encoding="utf-8"), p.stem, p)
-    f = Path(name_or_file)
-    if f.suffix == ".cypher" or f.is_file():
-        try:
-            text = f.read_text(encoding="utf-8")
-        except OSError as e:
-            raise QueryError(f"cannot read {f}: {e.strerror}") from None
-        return parse(text, f.stem, f)
-    from riskgraph.errors import suggest
-
-    names = [q.name for q in list_queries(directory)]
-    near = suggest(name_or_file, names)
-    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-    raise QueryError(f"no query named {name_or_file!r}{hint} (`riskgraph query --list` lists them)")
+    return header.load_query(Query, name_or_file, directory, (".cypher",), COMMENT, "query",
+                             "`riskgraph query --list` lists them")
 
 
 # -- running -----------------------------------------------------------------------------------
-@dataclass
-class QueryResult:
-    """Column names and rows of plain values (str, int, float, bool, None, lists, dicts)."""
+QUERY_SCHEMA = "riskgraph.query/1"
+CATALOGUE_SCHEMA = "riskgraph.queries/1"
 
-    columns: list[str]
-    rows: list[list[Any]]
 
-    def records(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+def result_payload(query: Query, params: dict[str, Any], result: QueryResult) -> dict[str, Any]:
+    """The ``riskgraph.query/1`` document of one run (``riskgraph query --format json``)::
+
+        {"schema": "riskgraph.query/1", "query", "params", "columns", "rows": [{col: value}]}
+    """
+    return {
+        "schema": QUERY_SCHEMA,
+        "query": query.name,
+        "params": params,
+        "columns": result.columns,
+        "rows": result.records(),
+    }
+
+
+def catalogue(queries: list[Query]) -> dict[str, Any]:
+    """The ``riskgraph.queries/1`` document listing ``queries`` (``riskgraph query --list``)::
+
+        {"schema": "riskgraph.queries/1",
+         "queries": [{"name", "question", "params": [{"name", "type", "default",
+                      "description"}], "example"}]}
+    """
+    return {
+        "schema": CATALOGUE_SCHEMA,
+        "queries": [
+            {
+                "name": q.name,
+                "question": q.question,
+                "params": [
+                    {"name": p.name, "type": p.type, "default": p.default,
+                     "description": p.description}
+                    for p in q.params
+                ],
+                "example": q.example,
+            }
+            for q in queries
+        ],
+    }
 
 
 def to_plain(v: Any) -> Any:
@@ -278,7 +163,7 @@ def run_query(
     from neo4j.exceptions import ClientError, Neo4jError
 
     from riskgraph.errors import Neo4jUnavailable
-    from riskgraph.graph.neo4j.store import Neo4jSettings, map_error
+    from riskgraph.graph.neo4j.connection import Neo4jSettings, map_error
 
     def work(tx: neo4j_mod.ManagedTransaction) -> QueryResult:
         result = tx.run(query.text, params)

@@ -1,185 +1,124 @@
-"""The SPARQL query library (``cypher/sparql/*.rq``) and its runner (rdflib).
+"""The SPARQL query library (``cypher/sparql/*.rq``) and its runner, beside the Cypher one.
 
-Each ``.rq`` file starts with comment lines that describe it::
+Each ``.rq`` file starts with the header of :mod:`riskgraph.cypher.header` in ``#`` comments
+(the same syntax as the ``.cypher`` files)::
 
-    # title: Suppliers of a node, with their shares and sources
-    # param node:str | riskgraph id of the customer
-    # param hops:int = 6 | the most supply links
-    # param share:float = 0.8 -> ?min_share | bound to ?min_share, not ?share
+    # Question: Suppliers of a node, with their shares and sources
+    # Twin: cypher/company-suppliers.cypher
+    # Parameters:
+    #   node (str) riskgraph id of the customer
+    #   hops (int) the most supply links [default: 6]
+    #   share (float) minimum share [default: 0.8] [binds: ?min_share]
+    # Limit: hops
 
-A ``param`` line names a variable of the query, its type (``str``, ``int``, ``float``) and
-optionally a default; a parameter without a default is required.  SPARQL's ``LIMIT`` takes no
-variable, so ``# limit: NAME`` names an int parameter that caps the rows after the query ran.
-Parameters are bound as typed RDF literals through rdflib's ``initBindings``: user text never
-becomes query text.
+Types are ``str``, ``int`` and ``float``.  SPARQL's ``LIMIT`` takes no variable, so
+``Limit: NAME`` names an int parameter that caps the rows after the query ran.  Parameters are
+bound as typed RDF literals through rdflib's ``initBindings``: user text never becomes query
+text.  The runner takes an ``rdflib.Graph`` the caller built (``riskgraph.export.rdf.to_rdf``
+or a parsed export), so this package does not depend on the exporters.
+
+Same shape as :mod:`riskgraph.cypher.library`: :func:`list_queries`, :func:`load`,
+:meth:`Query.bind`, :func:`run_query` returning a :class:`QueryResult`, and
+:func:`result_payload` for the ``riskgraph.sparql/1`` document.  Parameter problems raise
+:class:`UsageError` (exit 2).
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from riskgraph.errors import QueryError, UsageError, suggest
+from riskgraph.cypher import header
+from riskgraph.cypher.header import Param, QueryResult
+from riskgraph.errors import QueryError, RiskgraphError, UsageError
 
 if TYPE_CHECKING:
     import rdflib
 
-_PARAM = re.compile(
-    r"^#\s*param\s+(?P<name>[A-Za-z_]\w*)\s*(?::\s*(?P<type>str|int|float))?"
-    r"\s*(?:=\s*(?P<default>[^|]*?))?\s*(?:->\s*\?(?P<var>[A-Za-z_]\w*)\s*)?"
-    r"(?:\|\s*(?P<help>.*))?$"
-)
+__all__ = [
+    "Param", "Query", "QueryResult", "SPARQL_TYPES", "bindings", "catalogue", "library",
+    "library_dir", "list_queries", "load", "parse", "result_payload", "run_query",
+]
+
+COMMENT = "#"
+SPARQL_TYPES = ("str", "int", "float")
+RESULT_SCHEMA = "riskgraph.sparql/1"
 
 
-@dataclass
-class Param:
-    name: str
-    type: str = "str"
-    default: str | None = None
-    help: str = ""
-    var: str = ""  # the query variable it binds (default: the name)
+@dataclass(frozen=True)
+class Query(header.Query):
+    """One SPARQL query of the library (or a user's file)."""
+
+    param_error: ClassVar[type[RiskgraphError]] = UsageError
+    guess_undeclared: ClassVar[bool] = False
 
     @property
-    def required(self) -> bool:
-        return self.default is None
-
-
-@dataclass
-class SparqlQuery:
-    """One query of the library (or a user's file)."""
-
-    name: str
-    path: Path
-    text: str
-    title: str = ""
-    params: list[Param] = field(default_factory=list)
-    limit_param: str | None = None
+    def title(self) -> str:
+        """What the query answers (its ``Question:``)."""
+        return self.question
 
 
 def library_dir() -> Path:
-    """Folder of the shipped queries (``riskgraph/cypher/sparql``)."""
+    """Folder of the shipped queries (``cypher/sparql``)."""
     return Path(str(resources.files("riskgraph.cypher").joinpath("sparql")))
 
 
-def parse_query(path: Path, text: str) -> SparqlQuery:
-    """Read the header comments (title, params) of a query text."""
-    q = SparqlQuery(name=path.stem, path=path, text=text)
-    for line in text.splitlines():
-        s = line.strip()
-        if not s.startswith("#"):
-            if s:
-                break
-            continue
-        if s.lower().startswith("# title:"):
-            q.title = s.split(":", 1)[1].strip()
-            continue
-        if s.lower().startswith("# limit:"):
-            q.limit_param = s.split(":", 1)[1].strip()
-            continue
-        m = _PARAM.match(s)
-        if m:
-            default = m.group("default")
-            q.params.append(Param(m.group("name"), m.group("type") or "str",
-                                  default.strip() if default is not None else None,
-                                  (m.group("help") or "").strip(), m.group("var") or ""))
+def parse(text: str, name: str, path: Path | None = None) -> Query:
+    """A query from its text; header problems are collected in ``header_problems``."""
+    q = header.parse(Query, text, name, path, COMMENT)
+    extra = tuple(
+        f"parameter {p.name!r}: type {p.type!r} is not supported in SPARQL"
+        for p in q.params if p.type in header.TYPES and p.type not in SPARQL_TYPES
+    )
+    if q.limit and q.param(q.limit) is None:
+        extra += (f"Limit: {q.limit!r} is not a parameter",)
+    if extra:
+        q = dataclasses.replace(q, header_problems=q.header_problems + extra)
     return q
 
 
-def library() -> dict[str, SparqlQuery]:
+def list_queries(directory: Path | None = None) -> list[Query]:
+    """Every shipped query, sorted by name."""
+    d = directory or library_dir()
+    return [parse(p.read_text(encoding="utf-8"), p.stem, p) for p in sorted(d.glob("*.rq"))]
+
+
+def library() -> dict[str, Query]:
     """Every shipped query by name (file stem)."""
-    out = {}
-    for p in sorted(library_dir().glob("*.rq")):
-        out[p.stem] = parse_query(p, p.read_text(encoding="utf-8"))
-    return out
+    return {q.name: q for q in list_queries()}
 
 
-def find_query(name_or_file: str) -> SparqlQuery:
-    """A library query by name, or a ``.rq`` file by path.
+def load(name_or_file: str, directory: Path | None = None) -> Query:
+    """A library query by name, or a ``.rq`` / ``.sparql`` file by path.
 
     Raises
     ------
     QueryError
         No such query or file (with close names as suggestions).
     """
-    lib = library()
-    if name_or_file in lib:
-        return lib[name_or_file]
-    p = Path(name_or_file)
-    if p.suffix in (".rq", ".sparql") or p.exists():
-        try:
-            return parse_query(p, p.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise QueryError(f"cannot read SPARQL file {p}: {e.strerror or e}") from None
-    hint = suggest(name_or_file, lib)
-    msg = f"unknown SPARQL query {name_or_file!r}"
-    msg += f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else ""
-    raise QueryError(msg + f" (known: {', '.join(lib)})")
+    d = directory or library_dir()
+    q = header.load_query(Query, name_or_file, d, (".rq", ".sparql"), COMMENT, "SPARQL query",
+                          "`riskgraph sparql --list` lists them")
+    return parse(q.text, q.name, q.path)
 
 
-def parse_params(items: list[str]) -> dict[str, str]:
-    """``["k=v", ...]`` -> dict.
-
-    Raises
-    ------
-    UsageError
-        An item without ``=`` or with an empty name.
-    """
-    out: dict[str, str] = {}
-    for it in items:
-        k, sep, v = it.partition("=")
-        if not sep or not k.strip():
-            raise UsageError(f"--param {it!r} is not of the form NAME=VALUE")
-        out[k.strip()] = v
-    return out
-
-
-def bindings(q: SparqlQuery, given: dict[str, str]) -> dict[str, Any]:
-    """Typed rdflib literals for the query's parameters (given values, else defaults).
-
-    Raises
-    ------
-    UsageError
-        A required parameter is missing, a value does not fit its type, or an unknown
-        parameter is given to a query that declares its parameters.
-    """
+def bindings(q: Query, params: dict[str, Any]) -> dict[str, Any]:
+    """Typed rdflib literals for bound parameters (:meth:`Query.bind`), keyed by variable."""
     from rdflib import XSD, Literal
 
-    declared = {p.name: p for p in q.params}
-    if q.params:
-        unknown = [k for k in given if k not in declared]
-        if unknown:
-            takes = ", ".join(declared)
-            raise UsageError(
-                f"query {q.name!r} has no parameter {unknown[0]!r} (it takes: {takes})"
-            )
     out: dict[str, Any] = {}
-    names = list(declared) + [k for k in given if k not in declared]
-    for name in names:
-        p = declared.get(name, Param(name))
-        var = p.var or name
-        raw = given.get(name, p.default)
-        if raw is None:
-            raise UsageError(f"query {q.name!r} needs --param {name}=... ({p.help or p.type})")
-        if p.type == "int":
-            try:
-                out[var] = Literal(int(raw), datatype=XSD.integer)
-            except ValueError:
-                raise UsageError(f"--param {name}={raw!r}: not a whole number") from None
-        elif p.type == "float":
-            try:
-                v = float(raw)
-            except ValueError:
-                raise UsageError(f"--param {name}={raw!r}: not a number") from None
-            if not math.isfinite(v):
-                raise UsageError(f"--param {name}={raw!r}: not a finite number")
-            out[var] = Literal(v, datatype=XSD.double)
+    for name, v in params.items():
+        p = q.param(name) or Param(name)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            out[p.variable] = Literal(str(v))
+        elif isinstance(v, int) and p.type != "float":
+            out[p.variable] = Literal(v, datatype=XSD.integer)
         else:
-            out[var] = Literal(raw)
+            out[p.variable] = Literal(float(v), datatype=XSD.double)
     return out
 
 
@@ -198,33 +137,57 @@ def _py(v: Any) -> Any:
     return str(v)
 
 
-def run(q: SparqlQuery, g: rdflib.Graph, params: dict[str, str] | None = None
-        ) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a SELECT query on ``g``; return (column names, rows as dicts of Python values).
+def run_query(graph: rdflib.Graph, query: Query, params: dict[str, Any]) -> QueryResult:
+    """Run a SELECT ``query`` on ``graph`` with bound ``params`` (:meth:`Query.bind`).
 
     Decimal and double literals come back as ``float``, integers as ``int``, IRIs and other
     literals as ``str``.
 
     Raises
     ------
-    UsageError
-        Bad parameters.
     QueryError
         The query does not parse, is not a SELECT, or fails.
     """
-    init = bindings(q, params or {})
+    init = bindings(query, params)
     try:
-        res = g.query(q.text, initBindings=init)
+        res = graph.query(query.text, initBindings=init)
     except Exception as e:  # pyparsing / rdflib raise many types
-        raise QueryError(f"SPARQL query {q.name!r} failed: {str(e).splitlines()[0]}") from None
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise QueryError(f"SPARQL query {query.name!r} failed: {first}") from None
     if res.type != "SELECT":
-        raise QueryError(f"SPARQL query {q.name!r} is a {res.type}; only SELECT is supported")
+        raise QueryError(f"SPARQL query {query.name!r} is a {res.type}; only SELECT is supported")
     cols = [str(v) for v in (res.vars or [])]
-    rows = []
-    for row in res:
-        vals = list(row)  # type: ignore[arg-type]
-        rows.append({c: _py(vals[i]) for i, c in enumerate(cols)})
-    limit = next((p for p in q.params if p.name == q.limit_param), None)
-    if limit is not None and (limit.var or limit.name) in init:
-        rows = rows[: max(0, int(init[limit.var or limit.name]))]
-    return cols, rows
+    rows = [[_py(v) for v in row] for row in res]  # type: ignore[union-attr]
+    if query.limit and query.limit in params:
+        rows = rows[: max(0, int(params[query.limit]))]
+    return QueryResult(cols, rows)
+
+
+def result_payload(query: Query, result: QueryResult) -> dict[str, Any]:
+    """The ``riskgraph.sparql/1`` document of one run (``riskgraph sparql --format json``)::
+
+        {"schema": "riskgraph.sparql/1", "query": <question or name>, "columns",
+         "rows": [{col: value}]}
+    """
+    return {
+        "schema": RESULT_SCHEMA,
+        "query": query.title or query.name,
+        "columns": result.columns,
+        "rows": result.records(),
+    }
+
+
+def catalogue(queries: list[Query]) -> dict[str, Any]:
+    """The ``riskgraph.sparql/1`` document listing ``queries`` (``riskgraph sparql --list``):
+    one row per query with its name, title and ``params`` (``name`` or ``name=default``)."""
+    cols = ["name", "title", "params"]
+    rows = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "params": ", ".join(p.name + ("" if p.required else f"={p.default}")
+                                for p in q.params),
+        }
+        for q in queries
+    ]
+    return {"schema": RESULT_SCHEMA, "query": "SPARQL queries", "columns": cols, "rows": rows}

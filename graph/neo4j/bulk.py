@@ -4,9 +4,10 @@
 per node and edge, right for the shipped graph, far too heavy for a user's map of a million firms
 and ten million links.  This module reads a folder of curated-format CSVs
 (``*nodes*.csv`` and ``*links*.csv``, ``docs/curated-format.md``) with pandas in chunks and
-writes each chunk with the SAME Cypher as the store (its ``MERGE`` statements, its constraints
-and indexes, :func:`~riskgraph.graph.neo4j.store.ensure_schema`) and the same property layout as
-:func:`~riskgraph.graph.neo4j.store.node_row` / :func:`~riskgraph.graph.neo4j.store.edge_row`
+writes each chunk with the SAME Cypher as the store (the ``MERGE`` statements of
+:mod:`~riskgraph.graph.neo4j.queries`, the store's batch writers and
+:func:`~riskgraph.graph.neo4j.store.ensure_schema`) and the same property layout as
+:func:`~riskgraph.graph.neo4j.rows.node_row` / :func:`~riskgraph.graph.neo4j.rows.edge_row`
 give for the graph that :func:`riskgraph.ingest.curated.load_user_dir` builds from that folder:
 
 * a node keeps ``id kind name layer roles aliases source as_of confidence rationale
@@ -44,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from riskgraph.errors import IngestError
 from riskgraph.graph import schema
 from riskgraph.graph.neo4j import store
+from riskgraph.graph.neo4j.connection import DEFAULT_DATABASE
 from riskgraph.ingest.base import MISSING_TOKENS, rel
 from riskgraph.ingest.entities import company_layer
 
@@ -131,7 +133,7 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
     """Rows for the store's node ``MERGE``, grouped by label set, from a chunk of a nodes file.
 
     Each row is ``{"id": ..., "props": ...}`` with ``props`` laid out as
-    :func:`riskgraph.graph.neo4j.store.node_row` lays out the curated loader's node.
+    :func:`riskgraph.graph.neo4j.rows.node_row` lays out the curated loader's node.
     """
     groups: NodeGroups = defaultdict(list)
     cite = rel(path)
@@ -183,7 +185,7 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
     """Rows for the store's relationship ``MERGE``, grouped by type, from a chunk of a links file.
 
     Each row is ``{"src", "dst", "key", "props"}`` with ``props`` laid out as
-    :func:`riskgraph.graph.neo4j.store.edge_row` lays out the curated loader's edge.
+    :func:`riskgraph.graph.neo4j.rows.edge_row` lays out the curated loader's edge.
     """
     groups: LinkGroups = defaultdict(list)
     cite = rel(path)
@@ -242,23 +244,12 @@ def source_key(folder: Path) -> str:
 
 
 # -- writing -----------------------------------------------------------------------------------
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
-
-
 def write_nodes(driver: neo4j.Driver, groups: NodeGroups, *, database: str,
                 batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None) -> int:
     """Write node rows in ONE transaction, ``batch_size`` rows per statement; return the count."""
-    n = 0
+    on_batch = (lambda rows: progress("nodes", rows)) if progress else None
     with driver.session(database=database) as session, session.begin_transaction() as tx:
-        for labels, rows in groups.items():
-            q = store._node_query(labels)
-            for batch in _batches(rows, batch_size):
-                tx.run(q, rows=batch).consume()
-                n += len(batch)
-                if progress:
-                    progress("nodes", len(batch))
+        n = store.merge_node_rows(tx, groups, batch_size, on_batch)
         tx.commit()
     return n
 
@@ -272,19 +263,9 @@ def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
     ValueError
         A batch names an endpoint that is not in the database (nothing of the chunk is kept).
     """
-    n = 0
+    on_batch = (lambda rows: progress("links", rows)) if progress else None
     with driver.session(database=database) as session, session.begin_transaction() as tx:
-        for rel_type, rows in groups.items():
-            q = store._edge_query(rel_type)
-            for batch in _batches(rows, batch_size):
-                got = tx.run(q, rows=batch).single()
-                if got is None or got["c"] != len(batch):
-                    ends = sorted({r["src"] for r in batch} | {r["dst"] for r in batch})[:3]
-                    raise ValueError(f"{rel_type} links whose ends are not in the database "
-                                     f"(one of {ends})")
-                n += len(batch)
-                if progress:
-                    progress("links", len(batch))
+        n = store.merge_edge_rows(tx, groups, batch_size, on_batch, what="links")
         tx.commit()
     return n
 
@@ -315,7 +296,7 @@ def write_folder(
     driver: neo4j.Driver,
     folder: Path,
     *,
-    database: str = store.DEFAULT_DATABASE,
+    database: str = DEFAULT_DATABASE,
     batch_size: int = store.DEFAULT_BATCH,
     chunk_rows: int = CHUNK_ROWS,
     key_suffix: str | None = None,
@@ -328,7 +309,7 @@ def write_folder(
     Parameters
     ----------
     driver
-        From :func:`riskgraph.graph.neo4j.store.connect`.
+        From :func:`riskgraph.graph.neo4j.connection.connect`.
     folder
         Holds ``*nodes*.csv`` and ``*links*.csv``.
     database

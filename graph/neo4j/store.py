@@ -1,20 +1,22 @@
-"""Neo4j as a store of :class:`GraphData`: connect, write (batched, idempotent), read back, wipe.
+"""Neo4j as a store of :class:`GraphData`: write (batched, idempotent), read back, count, wipe.
+
+The subpackage :mod:`riskgraph.graph.neo4j`: :mod:`~riskgraph.graph.neo4j.connection`
+(settings, :func:`connect`, error mapping), :mod:`~riskgraph.graph.neo4j.queries` (every write,
+DDL and bookkeeping statement, named), :mod:`~riskgraph.graph.neo4j.rows` (a node or edge as a
+flat property map and back), this module (the store) and :mod:`~riskgraph.graph.neo4j.bulk`
+(curated-format CSVs streamed in without a GraphData).
 
 Layout in Neo4j
 ---------------
 * Every node carries the label ``Entity`` (unique ``id``: the MERGE key) plus
   :meth:`Node.labels` (its kind's label and one label per company role).  Labels are never
   parameters in Cypher, so rows are grouped by label set and the label names are taken only
-  from the whitelist in :mod:`riskgraph.graph.schema` (anything else raises ``ValueError``).
+  from the whitelist in :mod:`riskgraph.graph.schema` (anything else raises ``ValueError``;
+  :mod:`~riskgraph.graph.neo4j.queries` checks).
 * Every edge is a relationship of its type (whitelisted likewise) with the property ``key``
   (:attr:`Edge.key`, unique per type by a constraint: the MERGE key).
-* Properties are flat.  A node keeps ``id kind name layer roles aliases source as_of confidence
-  rationale other_sources``; an edge keeps ``key source as_of confidence rationale``.  The
-  ``props`` are stored under their own names, unprefixed, so analysts write ``r.weight``, and
-  ``prop_keys`` (a list) names them, so :func:`read_graph` rebuilds ``props`` exactly (a prop
-  whose value is ``None`` is listed in ``prop_keys`` but not stored: Neo4j has no null
-  properties).  A prop named like one of the fixed fields, a nested dict, or a list holding
-  ``None`` raises ``ValueError`` before anything is written.
+* Properties are flat (:mod:`~riskgraph.graph.neo4j.rows`), so :func:`read_graph` rebuilds
+  every node and edge exactly.
 
 Writing
 -------
@@ -31,312 +33,50 @@ the database mirrors the GraphData (nodes without the ``Entity`` label are never
 
 Errors
 ------
-:func:`connect` and every function here map driver errors to :class:`Neo4jUnavailable` with a
-one-line message that names the URI, user and database but never the password.
+:func:`~riskgraph.graph.neo4j.connection.connect` and every function here map driver errors to
+:class:`Neo4jUnavailable` with a one-line message that names the URI, user and database but
+never the password.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from riskgraph.errors import Neo4jUnavailable
-from riskgraph.graph import schema
-from riskgraph.graph.model import Edge, GraphData, Node
+from riskgraph.graph.model import GraphData
+from riskgraph.graph.neo4j import queries
+from riskgraph.graph.neo4j.connection import (
+    DEFAULT_DATABASE,
+    Neo4jSettings,
+    connect,
+    neo4j_errors,
+)
+from riskgraph.graph.neo4j.rows import (
+    edge_from_props,
+    edge_rel_type,
+    edge_row,
+    node_from_props,
+    node_labels,
+    node_row,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import neo4j
 
-ENTITY = "Entity"
-NODE_FIELDS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "name",
-    "layer",
-    "roles",
-    "aliases",
-    "source",
-    "as_of",
-    "confidence",
-    "rationale",
-    "other_sources",
-    "prop_keys",
-)
-EDGE_FIELDS: tuple[str, ...] = ("key", "source", "as_of", "confidence", "rationale", "prop_keys")
-DEFAULT_URI = "bolt://127.0.0.1:7687"
-DEFAULT_USER = "neo4j"
-DEFAULT_PASSWORD = "riskgraph-test"
-DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
 
 
-# -- connection ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Neo4jSettings:
-    """Where and how to connect.  ``password`` is kept out of ``repr``."""
-
-    uri: str = DEFAULT_URI
-    user: str = DEFAULT_USER
-    password: str = field(default=DEFAULT_PASSWORD, repr=False)
-    database: str = DEFAULT_DATABASE
-
-    @classmethod
-    def from_env(
-        cls,
-        uri: str | None = None,
-        user: str | None = None,
-        password: str | None = None,
-        database: str | None = None,
-    ) -> Neo4jSettings:
-        """Flags first, then ``NEO4J_URI``, ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``,
-        ``NEO4J_DATABASE``, then the local development defaults
-        (``bolt://127.0.0.1:7687``, ``neo4j``, ``riskgraph-test``, ``neo4j``)."""
-        env = os.environ
-        return cls(
-            uri=uri or env.get("NEO4J_URI") or DEFAULT_URI,
-            user=user or env.get("NEO4J_USERNAME") or DEFAULT_USER,
-            password=password or env.get("NEO4J_PASSWORD") or DEFAULT_PASSWORD,
-            database=database or env.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
-        )
-
-    def where(self) -> str:
-        return f"Neo4j at {self.uri}"
-
-
-def _scrub(text: str, settings: Neo4jSettings) -> str:
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    if settings.password:
-        first = first.replace(settings.password, "***")
-    return first
-
-
-def map_error(e: BaseException, settings: Neo4jSettings) -> Neo4jUnavailable | None:
-    """The :class:`Neo4jUnavailable` for a driver error, or ``None`` if ``e`` is not one."""
-    from neo4j.exceptions import (
-        AuthError,
-        ConfigurationError,
-        DriverError,
-        Neo4jError,
-        ServiceUnavailable,
-        SessionExpired,
-    )
-
-    if isinstance(e, AuthError):
-        return Neo4jUnavailable(
-            f"{settings.where()} refused the login of user {settings.user!r} "
-            "(check NEO4J_USERNAME / NEO4J_PASSWORD or --user / --password)"
-        )
-    if isinstance(e, ServiceUnavailable | SessionExpired):
-        return Neo4jUnavailable(
-            f"cannot reach {settings.where()}: is the server running? "
-            "(start a local one with `riskgraph neo4j start`)"
-        )
-    if isinstance(e, Neo4jError):
-        code = e.code or ""
-        if code.endswith("DatabaseNotFound"):
-            return Neo4jUnavailable(
-                f"{settings.where()} has no database {settings.database!r} "
-                "(check NEO4J_DATABASE or --database)"
-            )
-        if code.startswith("Neo.ClientError.Security"):
-            return Neo4jUnavailable(
-                f"{settings.where()} refused user {settings.user!r}: "
-                f"{_scrub(e.message or code, settings)}"
-            )
-        return Neo4jUnavailable(
-            f"{settings.where()} failed: {code}: {_scrub(e.message or '', settings)}"
-        )
-    if isinstance(e, ConfigurationError | ValueError) and "uri" in str(e).lower():
-        return Neo4jUnavailable(f"invalid Neo4j URI {settings.uri!r}: {_scrub(str(e), settings)}")
-    if isinstance(e, DriverError | OSError):
-        return Neo4jUnavailable(
-            f"{settings.where()}: {type(e).__name__}: {_scrub(str(e), settings)}"
-        )
-    return None
-
-
-@contextmanager
-def neo4j_errors(settings: Neo4jSettings) -> Iterator[None]:
-    """Turn driver errors raised inside the block into one-line :class:`Neo4jUnavailable`."""
-    try:
-        yield
-    except Neo4jUnavailable:
-        raise
-    except Exception as e:
-        mapped = map_error(e, settings)
-        if mapped is None:
-            raise
-        raise mapped from None
-
-
-def connect(settings: Neo4jSettings | None = None) -> neo4j.Driver:
-    """Open a driver and check the login and the database; the caller closes it.
-
-    Raises
-    ------
-    Neo4jUnavailable
-        Server down, wrong credentials, unknown database, invalid URI (one line each).
-    """
-    from neo4j import GraphDatabase
-
-    # The driver logs connection failures itself; without a handler Python's last-resort
-    # handler prints them to stderr beside our one-line error.  Errors reach the user through
-    # Neo4jUnavailable only.
-    neo4j_log = logging.getLogger("neo4j")
-    if not neo4j_log.handlers:
-        neo4j_log.addHandler(logging.NullHandler())
-    settings = settings or Neo4jSettings.from_env()
-    driver = None
-    with neo4j_errors(settings):
-        try:
-            driver = GraphDatabase.driver(
-                settings.uri,
-                auth=(settings.user, settings.password),
-                connection_timeout=5.0,
-                max_transaction_retry_time=5.0,
-            )
-            driver.verify_connectivity()
-            driver.execute_query("RETURN 1", database_=settings.database)
-        except BaseException:
-            if driver is not None:
-                driver.close()
-            raise
-    assert driver is not None
-    return driver
-
-
-# -- flattening ---------------------------------------------------------------------------------
-def _check_value(what: str, key: str, v: Any) -> None:
-    if isinstance(v, dict):
-        raise ValueError(f"{what}: prop {key!r} is a nested dict; Neo4j stores flat properties")
-    if isinstance(v, list | tuple):
-        for x in v:
-            if x is None or isinstance(x, dict | list | tuple):
-                raise ValueError(f"{what}: prop {key!r} holds {x!r}; lists must hold scalars")
-
-
-def _flat_props(
-    what: str, fixed: dict[str, Any], props: Mapping[str, Any], reserved: Iterable[str]
-) -> dict[str, Any]:
-    reserved = set(reserved)
-    out = dict(fixed)
-    keys = []
-    for k, v in props.items():
-        if k in reserved:
-            raise ValueError(f"{what}: prop {k!r} clashes with a stored field of the same name")
-        _check_value(what, k, v)
-        keys.append(k)
-        if v is not None:
-            out[k] = list(v) if isinstance(v, tuple) else v
-    out["prop_keys"] = sorted(keys)
-    return out
-
-
-def node_row(n: Node) -> dict[str, Any]:
-    """The property map stored for ``n`` (fixed fields, props, ``prop_keys``)."""
-    fixed = {
-        "id": n.id,
-        "kind": n.kind,
-        "name": n.name,
-        "layer": n.layer,
-        "roles": list(n.roles),
-        "aliases": list(n.aliases),
-        "source": n.source,
-        "as_of": n.as_of,
-        "confidence": n.confidence,
-        "rationale": n.rationale,
-        "other_sources": list(n.other_sources),
-    }
-    return _flat_props(f"node {n.id}", fixed, n.props, NODE_FIELDS)
-
-
-def edge_row(e: Edge) -> dict[str, Any]:
-    """The property map stored for ``e`` (fixed fields, props, ``prop_keys``)."""
-    fixed = {
-        "key": e.key,
-        "source": e.source,
-        "as_of": e.as_of,
-        "confidence": e.confidence,
-        "rationale": e.rationale,
-    }
-    return _flat_props(f"edge {e.key}", fixed, e.props, EDGE_FIELDS)
-
-
-def node_from_props(p: Mapping[str, Any]) -> Node:
-    """Rebuild a :class:`Node` from its stored property map."""
-    keys = p.get("prop_keys") or []
-    return Node.from_dict(
-        {
-            **{k: p.get(k) for k in NODE_FIELDS if k != "prop_keys"},
-            "props": {k: _plain(p.get(k)) for k in keys},
-        }
-    )
-
-
-def edge_from_props(src: str, dst: str, rel_type: str, p: Mapping[str, Any]) -> Edge:
-    """Rebuild an :class:`Edge` from its endpoints, type and stored property map."""
-    keys = p.get("prop_keys") or []
-    return Edge.from_dict(
-        {
-            **{k: p.get(k) for k in EDGE_FIELDS if k != "prop_keys"},
-            "src": src,
-            "dst": dst,
-            "type": rel_type,
-            "props": {k: _plain(p.get(k)) for k in keys},
-        }
-    )
-
-
-def _plain(v: Any) -> Any:
-    return list(v) if isinstance(v, list | tuple) else v
-
-
-def _labels(n: Node) -> tuple[str, ...]:
-    labels = n.labels()
-    allowed = set(schema.NODE_KINDS.values()) | set(schema.COMPANY_ROLES.values())
-    for label in labels:
-        if label not in allowed:
-            raise ValueError(f"node {n.id}: label {label!r} is not in the schema")
-    return tuple(sorted(set(labels)))
-
-
-def _rel_type(e: Edge) -> str:
-    if e.type not in schema.REL_TYPES:
-        raise ValueError(f"edge {e.key}: relationship type {e.type!r} is not in the schema")
-    return e.type
-
-
 # -- schema ------------------------------------------------------------------------------------
-def schema_statements() -> list[str]:
-    """Constraints and indexes, all ``IF NOT EXISTS`` (names come from the schema module)."""
-    out = [
-        f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
-        f"CREATE INDEX entity_name IF NOT EXISTS FOR (n:{ENTITY}) ON (n.name)",
-        f"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:{ENTITY}) ON (n.kind)",
-    ]
-    for kind, label in schema.NODE_KINDS.items():
-        out.append(f"CREATE INDEX {kind}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)")
-    for rel in schema.REL_TYPES:
-        out.append(
-            f"CREATE CONSTRAINT rel_{rel.lower()}_key IF NOT EXISTS "
-            f"FOR ()-[r:{rel}]-() REQUIRE r.key IS UNIQUE"
-        )
-    return out
-
-
 def ensure_schema(driver: neo4j.Driver, database: str) -> None:
     """Create the constraints and indexes (idempotent) and wait until they are online."""
-    for stmt in schema_statements():
+    for stmt in queries.schema_statements():
         driver.execute_query(stmt, database_=database)
-    driver.execute_query("CALL db.awaitIndexes(120)", database_=database)
+    driver.execute_query(queries.AWAIT_INDEXES, database_=database)
 
 
 # -- units -------------------------------------------------------------------------------------
@@ -413,25 +153,6 @@ def source_units(graph: GraphData, data_dirs: list[Path] | None = None) -> list[
 
 
 # -- writing -----------------------------------------------------------------------------------
-def _node_query(labels: tuple[str, ...]) -> str:
-    others = sorted(
-        (set(schema.COMPANY_ROLES.values()) | set(schema.NODE_KINDS.values())) - set(labels)
-    )
-    remove = f" REMOVE n:{':'.join(others)}" if others else ""
-    return (
-        f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
-        f"SET n = row.props SET n:{':'.join(labels)}{remove} RETURN count(n) AS c"
-    )
-
-
-def _edge_query(rel_type: str) -> str:
-    return (
-        f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.src}}) "
-        f"MATCH (b:{ENTITY} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r = row.props RETURN count(r) AS c"
-    )
-
-
 @dataclass
 class UnitReport:
     """Counts and time of one committed unit."""
@@ -470,17 +191,74 @@ def plan_rows(
     nodes: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for nid in unit.node_ids:
         n = graph.nodes[nid]
-        nodes[_labels(n)].append({"id": n.id, "props": node_row(n)})
+        nodes[node_labels(n)].append({"id": n.id, "props": node_row(n)})
     edges: dict[str, list[dict]] = defaultdict(list)
     for k in unit.edge_keys:
         e = graph.edges[k]
-        edges[_rel_type(e)].append({"src": e.src, "dst": e.dst, "key": e.key, "props": edge_row(e)})
+        edges[edge_rel_type(e)].append(
+            {"src": e.src, "dst": e.dst, "key": e.key, "props": edge_row(e)}
+        )
     return dict(nodes), dict(edges)
 
 
 def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+def merge_node_rows(
+    tx: neo4j.Transaction,
+    groups: Mapping[tuple[str, ...], list[dict]],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Run :func:`queries.merge_nodes` per label set, ``batch_size`` rows a statement, in ``tx``.
+
+    ``on_batch(rows)`` is called after each statement; returns the rows written.
+    """
+    n = 0
+    for labels, rows in groups.items():
+        q = queries.merge_nodes(labels)
+        for batch in _batches(rows, batch_size):
+            tx.run(q, rows=batch).consume()
+            n += len(batch)
+            if on_batch:
+                on_batch(len(batch))
+    return n
+
+
+def merge_edge_rows(
+    tx: neo4j.Transaction,
+    groups: Mapping[str, list[dict]],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
+    *,
+    what: str = "edges",
+    prefix: str = "",
+) -> int:
+    """Run :func:`queries.merge_edges` per type, ``batch_size`` rows a statement, in ``tx``.
+
+    Raises
+    ------
+    ValueError
+        A batch names an endpoint that is not in the database
+        (``"<prefix><type> <what> whose endpoints are not in the database (one of [...])"``).
+    """
+    n = 0
+    for rtype, rows in groups.items():
+        q = queries.merge_edges(rtype)
+        for batch in _batches(rows, batch_size):
+            got = tx.run(q, rows=batch).single()
+            if got is None or got["c"] != len(batch):
+                missing = sorted({r["src"] for r in batch} | {r["dst"] for r in batch})[:3]
+                raise ValueError(
+                    f"{prefix}{rtype} {what} whose endpoints are not in the database "
+                    f"(one of {missing})"
+                )
+            n += len(batch)
+            if on_batch:
+                on_batch(len(batch))
+    return n
 
 
 def write_unit(
@@ -496,26 +274,15 @@ def write_unit(
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     node_groups, edge_groups = plan_rows(graph, unit)
+
+    def on_batch(rows: int) -> None:
+        if progress:
+            progress(unit.name, rows)
+
     t0 = time.perf_counter()
     with driver.session(database=database) as session, session.begin_transaction() as tx:
-        for labels, rows in node_groups.items():
-            q = _node_query(labels)
-            for batch in _batches(rows, batch_size):
-                tx.run(q, rows=batch).consume()
-                if progress:
-                    progress(unit.name, len(batch))
-        for rel_type, rows in edge_groups.items():
-            q = _edge_query(rel_type)
-            for batch in _batches(rows, batch_size):
-                got = tx.run(q, rows=batch).single()
-                if got is None or got["c"] != len(batch):
-                    missing = sorted({r["src"] for r in batch} | {r["dst"] for r in batch})[:3]
-                    raise ValueError(
-                        f"unit {unit.name}: {rel_type} edges whose endpoints are not in the "
-                        f"database (one of {missing})"
-                    )
-                if progress:
-                    progress(unit.name, len(batch))
+        merge_node_rows(tx, node_groups, batch_size, on_batch)
+        merge_edge_rows(tx, edge_groups, batch_size, on_batch, prefix=f"unit {unit.name}: ")
         tx.commit()
     return UnitReport(unit.name, len(unit.node_ids), len(unit.edge_keys), time.perf_counter() - t0)
 
@@ -523,16 +290,9 @@ def write_unit(
 def prune(driver: neo4j.Driver, graph: GraphData, *, database: str) -> tuple[int, int]:
     """Delete ``Entity`` nodes and keyed relationships that ``graph`` lacks; return the counts."""
     with driver.session(database=database) as session, session.begin_transaction() as tx:
-        rec = tx.run(
-            f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) WHERE r.key IS NOT NULL "
-            "AND NOT r.key IN $keys DELETE r RETURN count(r) AS c",
-            keys=list(graph.edges),
-        ).single()
+        rec = tx.run(queries.PRUNE_EDGES, keys=list(graph.edges)).single()
         edges = rec["c"] if rec else 0
-        rec = tx.run(
-            f"MATCH (n:{ENTITY}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(n) AS c",
-            ids=list(graph.nodes),
-        ).single()
+        rec = tx.run(queries.PRUNE_NODES, ids=list(graph.nodes)).single()
         nodes = rec["c"] if rec else 0
         tx.commit()
     return nodes, edges
@@ -540,9 +300,8 @@ def prune(driver: neo4j.Driver, graph: GraphData, *, database: str) -> tuple[int
 
 def wipe(driver: neo4j.Driver, *, database: str) -> None:
     """Delete every node and relationship of ``database`` (constraints and indexes stay)."""
-    # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_*.
-    with driver.session(database=database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+    with driver.session(database=database) as session:  # auto-commit: see queries.WIPE
+        session.run(queries.WIPE).consume()
 
 
 def write_graph(
@@ -584,10 +343,10 @@ def write_graph(
         Per-unit counts and times.
     """
     for n in graph.nodes.values():  # validate everything before writing anything
-        _labels(n)
+        node_labels(n)
         node_row(n)
     for e in graph.edges.values():
-        _rel_type(e)
+        edge_rel_type(e)
         edge_row(e)
     if units is None:
         units = [Unit("graph", list(graph.nodes), list(graph.edges))]
@@ -645,16 +404,10 @@ def read_graph(
 
 def _read(driver: neo4j.Driver, database: str) -> GraphData:
     g = GraphData()
-    records, _, _ = driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN properties(n) AS p ORDER BY n.id", database_=database
-    )
+    records, _, _ = driver.execute_query(queries.READ_NODES, database_=database)
     for r in records:
         g.add_node(node_from_props(r["p"]))
-    records, _, _ = driver.execute_query(
-        f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) WHERE r.key IS NOT NULL "
-        "RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS p ORDER BY r.key",
-        database_=database,
-    )
+    records, _, _ = driver.execute_query(queries.READ_EDGES, database_=database)
     for r in records:
         g.add_edge(edge_from_props(r["src"], r["dst"], r["type"], r["p"]))
     return g
@@ -663,18 +416,14 @@ def _read(driver: neo4j.Driver, database: str) -> GraphData:
 def counts(driver: neo4j.Driver, *, database: str = DEFAULT_DATABASE) -> dict[str, int]:
     """Nodes per label, relationships per type, and the ``nodes`` and ``relationships`` totals."""
     out: dict[str, int] = {}
-    recs, _, _ = driver.execute_query(
-        "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c", database_=database
-    )
+    recs, _, _ = driver.execute_query(queries.COUNT_LABELS, database_=database)
     for r in recs:
         out[f"label:{r['l']}"] = r["c"]
-    recs, _, _ = driver.execute_query(
-        "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c", database_=database
-    )
+    recs, _, _ = driver.execute_query(queries.COUNT_TYPES, database_=database)
     for r in recs:
         out[f"type:{r['t']}"] = r["c"]
-    recs, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS c", database_=database)
+    recs, _, _ = driver.execute_query(queries.COUNT_NODES, database_=database)
     out["nodes"] = recs[0]["c"]
-    recs, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c", database_=database)
+    recs, _, _ = driver.execute_query(queries.COUNT_RELATIONSHIPS, database_=database)
     out["relationships"] = recs[0]["c"]
     return out

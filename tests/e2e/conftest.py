@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def neo4j_settings():  # type: ignore[no-untyped-def]
-    from riskgraph.graph.neo4j.store import Neo4jSettings
+    from riskgraph.graph.neo4j.connection import Neo4jSettings
 
     return Neo4jSettings.from_env()
 
@@ -31,9 +31,10 @@ def driver(neo4j_settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A driver to the real server, with the database wiped for this module."""
     from riskgraph.errors import Neo4jUnavailable
     from riskgraph.graph.neo4j import store
+    from riskgraph.graph.neo4j.connection import connect
 
     try:
-        drv = store.connect(neo4j_settings)
+        drv = connect(neo4j_settings)
     except Neo4jUnavailable as e:
         pytest.fail(
             f"end-to-end tests need a running Neo4j ({e}); start one with "

@@ -27,6 +27,7 @@ import pytest
 
 from riskgraph.graph.model import GraphData
 from riskgraph.graph.neo4j import store
+from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
 
 pytestmark = pytest.mark.neo4j
 
@@ -54,7 +55,7 @@ class Second:
             "NEO4J_DATABASE": "neo4j",
             "NEO4J_LOCAL_HEAP": "512m",
         }
-        self.settings = store.Neo4jSettings(self.uri, "neo4j", PASSWORD, "neo4j")
+        self.settings = Neo4jSettings(self.uri, "neo4j", PASSWORD, "neo4j")
 
     def pid(self) -> int | None:
         try:
@@ -129,7 +130,7 @@ def test_server_killed_mid_ingest_then_rerun_equals_clean_run(
     assert java is not None and _alive(java)
     killed_at = -1
     try:
-        driver = store.connect(second.settings)
+        driver = connect(second.settings)
         try:
             deadline = time.monotonic() + 180
             while time.monotonic() < deadline:
@@ -164,7 +165,7 @@ def test_server_killed_mid_ingest_then_rerun_equals_clean_run(
     r = cli("neo4j", "start", "--timeout", "180", env=second.env)
     assert r.returncode == 0, r.stderr
     assert second.pid() != java
-    with store.connect(second.settings) as driver:
+    with connect(second.settings) as driver:
         # What was committed before the kill survived it, one whole source at a time.
         half = store.read_graph(driver, database=db)
         assert 0 < killed_at <= half.number_of_edges() < total
@@ -226,7 +227,7 @@ def test_restart_between_commands_gives_identical_output(
         r = cli("query", *q, "--format", "json", env=second.env)
         assert r.returncode == 0, r.stderr
         assert r.stdout == before[q[0]], q[0]
-    with store.connect(second.settings) as driver:
+    with connect(second.settings) as driver:
         c = store.counts(driver, database=second.settings.database)
     assert c["nodes"] == len(real_graph)
     assert c["relationships"] == real_graph.number_of_edges()

@@ -60,8 +60,7 @@ def _share_key(r: tuple) -> tuple:
 
 
 def test_every_twin_has_a_cypher_query_with_the_same_parameters():
-    from riskgraph.cypher import library
-    from riskgraph.export import sparql
+    from riskgraph.cypher import library, sparql
 
     lib = sparql.library()
     for name in TWINS:
@@ -73,13 +72,14 @@ def test_every_twin_has_a_cypher_query_with_the_same_parameters():
 @pytest.mark.parametrize(("name", "params"), CASES,
                          ids=[f"{n}-{'-'.join(p.values()) or 'defaults'}" for n, p in CASES])
 def test_sparql_equals_cypher(driver, neo4j_settings, loaded, rdf_graph, name, params):
-    from riskgraph.cypher import library
-    from riskgraph.export import sparql
+    from riskgraph.cypher import library, sparql
 
     q = library.load(name)
     cy = library.run_query(driver, q, q.bind(dict(params)),
                            database=neo4j_settings.database).records()
-    cols, sp = sparql.run(sparql.library()[name], rdf_graph, dict(params))
+    sq = sparql.library()[name]
+    res = sparql.run_query(rdf_graph, sq, sq.bind(dict(params)))
+    cols, sp = res.columns, res.records()
     assert cols == list(cy[0]) if cy else True
     cy_rows = [tuple(_norm(r[c]) for c in cols) for r in cy]
     sp_rows = [tuple(_norm(r[c]) for c in cols) for r in sp]

@@ -68,10 +68,10 @@ def test_export_html_layers(real, tmp_path):
      "Error: cannot write /nonexistent-dir/x.ttl: folder /nonexistent-dir does not exist"),
     (["export", "rdf", "OUT", "--base", "example"], 2, "Error: --base 'example' is not"),
     (["export", "html", "OUT", "--layers", "gpus"], 2, "Error: unknown layer 'gpus'"),
-    (["sparql", "node-supplierz"], 6, "Error: unknown SPARQL query 'node-supplierz'; did you"),
+    (["sparql", "node-supplierz"], 6, "Error: no SPARQL query named 'node-supplierz'; did you"),
     (["sparql", "node-suppliers"], 2, "Error: query 'node-suppliers' needs --param node="),
     (["sparql", "labs-exposed-to-mineral", "-p", "hops=x"], 2,
-     "Error: --param hops='x': not a whole number"),
+     "Error: parameter 'hops' must be int, got 'x'"),
     (["sparql"], 2, "Error: name a query or a .rq file"),
 ])
 def test_errors_are_one_line(tmp_path, args, code, message):

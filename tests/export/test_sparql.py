@@ -7,8 +7,10 @@ import networkx as nx
 import pytest
 import rdflib
 
+from riskgraph.cli.common import parse_params
+from riskgraph.cypher import sparql
 from riskgraph.errors import QueryError, UsageError
-from riskgraph.export import rdf, sparql
+from riskgraph.export import rdf
 from riskgraph.graph import schema
 from riskgraph.graph.describe import concentration, suppliers_and_customers
 from riskgraph.graph.model import GraphData
@@ -30,8 +32,12 @@ def real():
     return g, rdf.to_rdf(g)
 
 
+def run_q(q: sparql.Query, r: rdflib.Graph, params: dict[str, str] | None = None) -> list[dict]:
+    return sparql.run_query(r, q, q.bind(params or {})).records()
+
+
 def run(name: str, r: rdflib.Graph, **params: str) -> list[dict]:
-    return sparql.run(sparql.library()[name], r, params)[1]
+    return run_q(sparql.library()[name], r, params)
 
 
 # --------------------------------------------------------------------------- expectations
@@ -256,15 +262,17 @@ def test_parameter_errors(sample):
     _, r = sample
     q = sparql.library()["labs-downstream"]
     with pytest.raises(UsageError, match="needs --param mineral="):
-        sparql.run(q, r, {})
-    with pytest.raises(UsageError, match="hops='many': not a whole number"):
-        sparql.run(q, r, {"mineral": "mineral:gallium", "hops": "many"})
+        run_q(q, r, {})
+    with pytest.raises(UsageError, match="parameter 'hops' must be int, got 'many'"):
+        run_q(q, r, {"mineral": "mineral:gallium", "hops": "many"})
     with pytest.raises(UsageError, match="has no parameter 'node'"):
-        sparql.run(q, r, {"mineral": "mineral:gallium", "node": "x"})
+        run_q(q, r, {"mineral": "mineral:gallium", "node": "x"})
     with pytest.raises(UsageError, match="NAME=VALUE"):
-        sparql.parse_params(["novalue"])
+        parse_params(["novalue"])
     with pytest.raises(QueryError, match="did you mean 'node-suppliers'"):
-        sparql.find_query("node-supplier")
+        sparql.load("node-supplier")
+    with pytest.raises(UsageError, match="parameter 'share' must be float, got 'inf'"):
+        run_q(sparql.library()["single-points-of-failure"], r, {"share": "inf"})
 
 
 def test_user_query_file(sample, tmp_path):
@@ -273,12 +281,12 @@ def test_user_query_file(sample, tmp_path):
     f.write_text("# param kind:str = Mineral\n"
                  "PREFIX rg: <https://w3id.org/riskgraph/ontology#>\n"
                  "SELECT (COUNT(?s) AS ?n) WHERE { ?s a rg:Mineral }\n")
-    q = sparql.find_query(str(f))
-    assert sparql.run(q, r)[1] == [{"n": 2}]
+    q = sparql.load(str(f))
+    assert run_q(q, r) == [{"n": 2}]
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT WHERE {")
     with pytest.raises(QueryError, match="failed"):
-        sparql.run(sparql.find_query(str(bad)), r)
+        run_q(sparql.load(str(bad)), r)
 
 
 # --------------------------------------------------------------------------- the real graph

@@ -1,7 +1,7 @@
 """Row conversion of the bulk Neo4j path (no server): the store's layout, exactly.
 
 For a folder of curated-format CSVs, the rows :mod:`riskgraph.graph.neo4j.bulk` builds from the
-CSV text must equal what :func:`riskgraph.graph.neo4j.store.node_row` / ``edge_row`` give for
+CSV text must equal what :func:`riskgraph.graph.neo4j.rows.node_row` / ``edge_row`` give for
 the graph :func:`riskgraph.ingest.curated.load_user_dir` builds from the same folder, with the
 same labels, keys and endpoints; so a bulk write and ``write_graph`` store the same graph.
 """
@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from riskgraph.errors import IngestError
-from riskgraph.graph.neo4j import bulk, store
+from riskgraph.graph.neo4j import bulk
+from riskgraph.graph.neo4j import rows as flat
 from riskgraph.ingest.curated import load_user_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,14 +58,14 @@ def assert_same_as_store(folder: Path, chunk_rows: int) -> tuple[int, int]:
     assert len(mine) == len(nn) > 0
     for n in mine:
         labels, props = nn[n.id]
-        assert props == store.node_row(n), n.id
-        assert labels == store._labels(n)
+        assert props == flat.node_row(n), n.id
+        assert labels == flat.node_labels(n)
     assert len(ee) == g.number_of_edges() > 0
     for e in g.edges.values():
         rtype, row = ee[e.key]
         assert rtype == e.type
         assert (row["src"], row["dst"]) == (e.src, e.dst)
-        assert row["props"] == store.edge_row(e), e.key
+        assert row["props"] == flat.edge_row(e), e.key
     return len(nn), len(ee)
 
 

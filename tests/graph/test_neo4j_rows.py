@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from riskgraph.graph.model import Edge, GraphData, Node
-from riskgraph.graph.neo4j import store
+from riskgraph.graph.neo4j import queries, rows, store
+from riskgraph.graph.neo4j.connection import Neo4jSettings, map_error
 
 
 def node(nid: str, kind: str, **kw) -> Node:  # type: ignore[no-untyped-def]
@@ -20,10 +21,10 @@ def test_node_row_round_trips_with_none_and_lists() -> None:
         aliases=["台積電"],
         props={"country": "TW", "gone": None, "xs": [1, 2], "flag": True},
     )
-    row = store.node_row(n)
+    row = rows.node_row(n)
     assert "gone" not in row and row["prop_keys"] == ["country", "flag", "gone", "xs"]
     assert row["roles"] == ["foundry"] and row["country"] == "TW"
-    assert store.node_from_props(row).to_dict() == n.to_dict()
+    assert rows.node_from_props(row).to_dict() == n.to_dict()
 
 
 def test_edge_row_round_trips() -> None:
@@ -37,9 +38,9 @@ def test_edge_row_round_trips() -> None:
         rationale="why",
         props={"weight": 0.5, "unit": None},
     )
-    row = store.edge_row(e)
+    row = rows.edge_row(e)
     assert row["key"] == "a:x|SUPPLIES|b:y" and row["weight"] == 0.5 and "unit" not in row
-    assert store.edge_from_props("a:x", "b:y", "SUPPLIES", row).to_dict() == e.to_dict()
+    assert rows.edge_from_props("a:x", "b:y", "SUPPLIES", row).to_dict() == e.to_dict()
 
 
 @pytest.mark.parametrize(
@@ -52,13 +53,17 @@ def test_edge_row_round_trips() -> None:
 )
 def test_unstorable_props_are_refused(props: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        store.node_row(node("mineral:x", "mineral", props=props))
+        rows.node_row(node("mineral:x", "mineral", props=props))
 
 
 def test_labels_and_types_only_from_the_schema() -> None:
-    queries = [store._node_query(("Company", "Foundry")), store._edge_query("PRODUCES")]
-    assert "SET n:Company:Foundry REMOVE n:" in queries[0]
-    assert "MERGE (a)-[r:PRODUCES {key: row.key}]->(b)" in queries[1]
+    built = [queries.merge_nodes(("Company", "Foundry")), queries.merge_edges("PRODUCES")]
+    assert "SET n:Company:Foundry REMOVE n:" in built[0]
+    assert "MERGE (a)-[r:PRODUCES {key: row.key}]->(b)" in built[1]
+    with pytest.raises(ValueError, match="not in the schema"):
+        queries.merge_nodes(("Company", "Foundry) DETACH DELETE n //"))
+    with pytest.raises(ValueError, match="not in the schema"):
+        queries.merge_edges("PRODUCES]->() DETACH DELETE r //")
     bad = GraphData()
     bad.add_node(node("mineral:x", "mineral"))
     bad.add_node(node("mineral:y", "mineral"))
@@ -91,7 +96,7 @@ def test_settings_from_env_and_flags_never_show_the_password(monkeypatch) -> Non
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:7999")
     monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-pass")
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)
-    s = store.Neo4jSettings.from_env(user="bob")
+    s = Neo4jSettings.from_env(user="bob")
     assert (s.uri, s.user, s.password, s.database) == (
         "bolt://127.0.0.1:7999",
         "bob",
@@ -101,5 +106,5 @@ def test_settings_from_env_and_flags_never_show_the_password(monkeypatch) -> Non
     assert "s3cret-pass" not in repr(s)
     from neo4j.exceptions import AuthError
 
-    err = store.map_error(AuthError("bad password s3cret-pass"), s)
+    err = map_error(AuthError("bad password s3cret-pass"), s)
     assert err is not None and "s3cret-pass" not in str(err) and "'bob'" in str(err)

@@ -1,0 +1,106 @@
+"""Every write, DDL and bookkeeping statement the Neo4j store sends, named in one place.
+
+The analysts' read queries live in ``cypher/*.cypher``; these are the store's own.  All values
+are parameters (``$rows``, ``$keys``, ``$ids``).  Labels and relationship types cannot be
+parameters in Cypher, so the few statements that need them are built by functions here, and
+those take names only from the whitelist in :mod:`riskgraph.graph.schema` (anything else raises
+``ValueError`` before a query string exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from riskgraph.graph import schema
+
+ENTITY = "Entity"  # every stored node has it; unique ``id``: the MERGE key
+
+PING = "RETURN 1"
+AWAIT_INDEXES = "CALL db.awaitIndexes(120)"
+
+# Delete what the graph no longer has (one transaction, edges first).
+PRUNE_EDGES = (
+    f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) WHERE r.key IS NOT NULL "
+    "AND NOT r.key IN $keys DELETE r RETURN count(r) AS c"
+)
+PRUNE_NODES = f"MATCH (n:{ENTITY}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(n) AS c"
+# CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_*.
+WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+
+READ_NODES = f"MATCH (n:{ENTITY}) RETURN properties(n) AS p ORDER BY n.id"
+READ_EDGES = (
+    f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) WHERE r.key IS NOT NULL "
+    "RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS p ORDER BY r.key"
+)
+
+COUNT_LABELS = "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c"
+COUNT_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
+COUNT_NODES = "MATCH (n) RETURN count(n) AS c"
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS c"
+
+
+def node_labels() -> set[str]:
+    """Every label a node may carry besides ``Entity``: kinds and company roles."""
+    return set(schema.NODE_KINDS.values()) | set(schema.COMPANY_ROLES.values())
+
+
+def check_labels(labels: Iterable[str], what: str) -> tuple[str, ...]:
+    """``labels`` sorted, deduplicated, each checked against the schema (``ValueError``)."""
+    allowed = node_labels()
+    for label in labels:
+        if label not in allowed:
+            raise ValueError(f"{what}: label {label!r} is not in the schema")
+    return tuple(sorted(set(labels)))
+
+
+def check_rel_type(rel_type: str, what: str) -> str:
+    """``rel_type`` if the schema has it (``ValueError`` otherwise)."""
+    if rel_type not in schema.REL_TYPES:
+        raise ValueError(f"{what}: relationship type {rel_type!r} is not in the schema")
+    return rel_type
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes, all ``IF NOT EXISTS`` (names come from the schema module)."""
+    out = [
+        f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
+        f"CREATE INDEX entity_name IF NOT EXISTS FOR (n:{ENTITY}) ON (n.name)",
+        f"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:{ENTITY}) ON (n.kind)",
+    ]
+    for kind, label in schema.NODE_KINDS.items():
+        out.append(f"CREATE INDEX {kind}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)")
+    for rel in schema.REL_TYPES:
+        out.append(
+            f"CREATE CONSTRAINT rel_{rel.lower()}_key IF NOT EXISTS "
+            f"FOR ()-[r:{rel}]-() REQUIRE r.key IS UNIQUE"
+        )
+    return out
+
+
+def merge_nodes(labels: tuple[str, ...]) -> str:
+    """``UNWIND $rows MERGE`` of nodes with exactly ``labels`` (plus ``Entity``).
+
+    Each row is ``{"id", "props"}``; ``SET n = row.props`` replaces every property and the
+    labels of other kinds and roles are removed, so a rewrite leaves no stale label.
+    """
+    labels = check_labels(labels, "merge_nodes")
+    others = sorted(node_labels() - set(labels))
+    remove = f" REMOVE n:{':'.join(others)}" if others else ""
+    return (
+        f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
+        f"SET n = row.props SET n:{':'.join(labels)}{remove} RETURN count(n) AS c"
+    )
+
+
+def merge_edges(rel_type: str) -> str:
+    """``UNWIND $rows MERGE`` of ``rel_type`` relationships keyed by ``row.key``.
+
+    Each row is ``{"src", "dst", "key", "props"}``; both ends must exist (the returned count
+    ``c`` is lower than the batch otherwise).
+    """
+    rel_type = check_rel_type(rel_type, "merge_edges")
+    return (
+        f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.src}}) "
+        f"MATCH (b:{ENTITY} {{id: row.dst}}) "
+        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r = row.props RETURN count(r) AS c"
+    )
