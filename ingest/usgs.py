@@ -34,7 +34,10 @@ U.S. helium rows, are summed).  The HHI (U.S. DOJ convention) is the sum of squa
 percent, 0..10000, over the *countries* of a group and year; "Other countries" and multi-country
 aggregates ("United States and Canada") are not single producers and are excluded (their share
 is reported as ``other_share``); countries without a figure (W, NA) are left out and the
-``coverage`` column says how much of the world total the counted countries hold.
+``coverage`` column says how much of the world total the counted countries hold.  Without a
+reported world total the coverage is unknown (``None``: production may be missing from the
+rows), and a group with a row lacking a figure (W, NA: unknown production) has no HHI either:
+the shares are of an unknown total (the mineral node says so).
 """
 
 from __future__ import annotations
@@ -484,8 +487,13 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                         agg["q"] = (agg["q"] or 0.0) + q
                 counted = {c: a["q"] / wt for c, a in per_c.items()
                            if a["q"] is not None and wt}
+                # Without a reported world total, the sum of the rows is the world only when
+                # every row has a figure; a row without one (W, NA) is unknown production, so
+                # the shares, the HHI and the coverage are unknown (dimension stone: a U.S.
+                # row, "Other countries" NA, world total NA is not a U.S. monopoly).
+                known = basis == "reported" or unreported == 0
                 hhi = None
-                if counted:
+                if counted and known:
                     hhi = herfindahl(list(counted.values()))
                 top = max(counted.items(), key=lambda kv: kv[1]) if counted else (None, None)
                 is_default = is_default_group and f.release == newest and y == max(f.years)
@@ -493,7 +501,10 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                     "release": f.release, "commodity": f.code, "mineral_id": gr.mineral_id,
                     "type": gr.type, "measure": gr.measure, "year": y, "unit": f.unit,
                     "hhi": hhi, "n_countries": len(counted),
-                    "coverage": sum(counted.values()) if counted else None,
+                    # share of the world total held by the counted countries; unknown
+                    # without a reported world total (production may be missing from the rows)
+                    "coverage": (sum(counted.values()) if counted and basis == "reported"
+                                 else None),
                     "other_share": other if wt else None, "world_total": wt,
                     "world_total_basis": basis, "unreported_rows": unreported,
                     "top_country": top[0], "top_share": top[1],
@@ -600,8 +611,14 @@ def _hhi_props(hhi_df: Any, mineral_id: str) -> dict[str, PropValue]:
             "hhi_type": str(row["type"]),
             "hhi_release": f"usgs{int(row['release'])}",
             "hhi_basis": str(row["world_total_basis"]),
-            "hhi_coverage": round(float(row["coverage"]), 4),
+            **({"hhi_coverage": round(float(row["coverage"]), 4)}
+               if row["coverage"] is not None and row["coverage"] == row["coverage"] else {}),
             "usgs_top_producer": str(row["top_country"]),
             "usgs_top_share": round(float(row["top_share"]), 4),
         }
+    if (sub["n_countries"] > 0).any():
+        return {"usgs_concentration": (
+            "unknown (no world total in USGS MCS and production without a figure: "
+            "the shares of an unknown total are unknown)"
+        )}
     return {"usgs_concentration": "unknown (USGS MCS gives no country figures)"}

@@ -150,10 +150,37 @@ def test_hhi_exists_for_every_commodity_with_country_data(
     has_data = prod[(prod["row_kind"] == "country") & (prod["quantity"] > 0)
                     & prod["world_total"].notna()]
     wanted = set(zip(has_data["release"], has_data["commodity"], strict=True))
-    got = hhi[hhi["hhi"].notna()]
-    assert wanted == set(zip(got["release"], got["commodity"], strict=True))
     assert len(wanted) == 2 * 76  # every commodity but germanium, in both releases
+    # ... but a share of an unknown total is unknown: no world total and a row without a
+    # figure (boron: U.S. "W"; dimension stone: "Other countries" NA) gives no HHI
+    unknown = {(y, c) for y in (2023, 2024) for c in ("boron", "fepig", "stond")}
+    got = hhi[hhi["hhi"].notna()]
+    assert wanted - unknown == set(zip(got["release"], got["commodity"], strict=True))
     assert ((got["hhi"] > 0) & (got["hhi"] <= 10000)).all()
+
+
+def test_unknown_production_is_unknown_not_covered(result: LoadResult, hhi: pd.DataFrame) -> None:
+    # dimension stone 2024: United States 2,300 kt, "Other countries" NA, world total NA.  It
+    # used to rank first with HHI 10,000 and coverage 1.0.
+    st = hhi[(hhi["release"] == 2024) & (hhi["commodity"] == "stond") & (hhi["year"] == 2023)]
+    assert len(st) == 1
+    assert pd.isna(st["hhi"].iloc[0]) and pd.isna(st["coverage"].iloc[0])
+    assert st["unreported_rows"].iloc[0] == 1
+    node = result.graph.nodes["mineral:dimension-stone"].props
+    assert "hhi" not in node and "hhi_coverage" not in node and "usgs_top_share" not in node
+    assert node["usgs_concentration"].startswith("unknown (no world total")
+    # no world total but every listed row has a figure: an HHI of the listed producers, with
+    # an unknown coverage (the world may hold producers the file does not list)
+    ky = result.graph.nodes["mineral:kyanite"].props
+    assert ky["hhi_basis"] == usgs.SUM_BASIS and 0 < ky["hhi"] < 10000
+    assert "hhi_coverage" not in ky
+    # a reported world total: the coverage is what the countries with figures hold
+    assert result.graph.nodes["mineral:gallium"].props["hhi_coverage"] == pytest.approx(1.0)
+    rep = hhi[(hhi["world_total_basis"] == "reported") & hhi["hhi"].notna()]
+    # (a rounded world total can be a little below the sum of its rows: up to 5.2%, zeolites)
+    assert ((rep["coverage"] > 0) & (rep["coverage"] <= 1.06)).all()
+    assert (rep["coverage"] < 0.9).any()  # W rows and "Other countries" are not covered
+    assert hhi.loc[hhi["world_total_basis"] != "reported", "coverage"].isna().all()
 
 
 def test_hhi_is_doj_convention_and_excludes_other_countries(
