@@ -87,6 +87,7 @@ REL_TYPES: Final[dict[str, Flow]] = {
     "HEADQUARTERED_IN": "none",  # (Company)-[:HEADQUARTERED_IN]->(Country)
     "PART_OF": "none",  # (Input)-[:PART_OF]->(Stage), (Mineral)-[:PART_OF]->(Mineral group)
     "IS_TYPE_OF": "none",  # (Input)-[:IS_TYPE_OF]->(Input)  CSET taxonomy
+    "SELLS_TO": "none",  # (Company)-[:SELLS_TO]->(Company)  money flow (USD); money model only
 }
 
 CONFIDENCE: Final[tuple[str, ...]] = ("reported", "estimated")

@@ -33,7 +33,7 @@ from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import Resolver
 
 # Loader modules in merge order (entities first, curated links last: they reference the others).
-LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated")
+LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated", "financials")
 
 CACHE_FORMAT = 2
 CACHE_SCHEMA = "riskgraph.cache/2"

@@ -1,0 +1,105 @@
+"""Company financials and identifiers as the graph keeps them on company nodes.
+
+The financials loader (``riskgraph.ingest.financials``) stores every figure as parallel lists in
+the node's ``props`` (``fin_metric[i]``, ``fin_value[i]``, ``fin_source[i]`` ...), so the graph
+stays plain data (JSON cache, Neo4j properties, RDF literals).  This module turns them back into
+one record per figure, and reads the identifiers (ticker, exchange, SEC CIK, LEI, Wikidata QID).
+
+It sits in the graph layer so both the engine (money model) and the views/CLI can read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from riskgraph.graph.model import GraphData, Node
+
+# One entry per figure: props key -> record key.
+FIN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("fin_metric", "metric"),
+    ("fin_segment", "segment"),
+    ("fin_fiscal_year", "fiscal_year"),
+    ("fin_period_end", "period_end"),
+    ("fin_calendar_year", "calendar_year"),
+    ("fin_value", "value"),
+    ("fin_currency", "currency"),
+    ("fin_value_usd", "value_usd"),
+    ("fin_fx", "fx"),
+    ("fin_as_published", "as_published"),
+    ("fin_source", "source"),
+    ("fin_verified_by", "verified_by"),
+    ("fin_confidence", "confidence"),
+    ("fin_rationale", "rationale"),
+)
+FIN_PREFIX = "fin_"
+ID_FIELDS: tuple[str, ...] = ("ticker", "exchange", "sec_cik", "lei", "wikidata")
+UNIT = "million"  # every fin_value / fin_value_usd is in millions of its currency
+
+
+def financials_of(node: Node) -> list[dict[str, Any]]:
+    """The node's figures, one dict per figure (empty when it has none), newest year first."""
+    cols = {rec: node.props.get(key) for key, rec in FIN_FIELDS}
+    metric = cols["metric"]
+    if not isinstance(metric, list):
+        return []
+    out: list[dict[str, Any]] = []
+    for i in range(len(metric)):
+        row: dict[str, Any] = {}
+        for _key, rec in FIN_FIELDS:
+            col = cols[rec]
+            row[rec] = col[i] if isinstance(col, list) and i < len(col) else None
+        row["unit"] = UNIT
+        out.append(row)
+    out.sort(key=lambda r: (str(r["period_end"]), str(r["metric"]), str(r["segment"])),
+             reverse=True)
+    return out
+
+
+def identifiers_of(node: Node) -> dict[str, str]:
+    """Ticker, exchange, SEC CIK, LEI and Wikidata QID where known (only the keys present)."""
+    out = {k: str(node.props[k]) for k in ID_FIELDS if node.props.get(k)}
+    if out and node.props.get("identifiers_source"):
+        out["source"] = str(node.props["identifiers_source"])
+    return out
+
+
+def figure(node: Node, metric: str, calendar_year: int, segment: str = "") -> dict[str, Any] | None:
+    """The figure of ``metric`` (and ``segment``) for ``calendar_year``, or ``None``.
+
+    Several rows for one calendar year (two fiscal years mapped to it, or two currencies): the
+    one with a USD value and the latest period end wins.
+    """
+    best: dict[str, Any] | None = None
+    for r in financials_of(node):
+        if r["metric"] != metric or int(r["calendar_year"] or 0) != calendar_year:
+            continue
+        if segment and r["segment"] != segment:
+            continue
+        if best is None or (r["value_usd"] is not None and best["value_usd"] is None):
+            best = r
+    return best
+
+
+def revenue_usd(node: Node, calendar_year: int) -> float | None:
+    """Total revenue of ``calendar_year`` in USD millions, or ``None`` when not on file."""
+    f = figure(node, "revenue", calendar_year)
+    if f is None or f["value_usd"] is None:
+        return None
+    return float(f["value_usd"])
+
+
+def has_financials(g: GraphData, node_id: str) -> bool:
+    n = g.nodes.get(node_id)
+    return n is not None and isinstance(n.props.get("fin_metric"), list)
+
+
+def without_financials(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` without the ``fin_*`` lists and identifier keys (shown separately)."""
+    return {k: v for k, v in props.items()
+            if not k.startswith(FIN_PREFIX) and k not in ID_FIELDS and k != "identifiers_source"}
+
+
+__all__ = [
+    "FIN_FIELDS", "ID_FIELDS", "UNIT", "figure", "financials_of", "has_financials",
+    "identifiers_of", "revenue_usd", "without_financials",
+]
