@@ -70,7 +70,9 @@ def show(
         from riskgraph.ingest.build import load_graph
 
         g = load_graph(data_dir)
-        info = describe_node(g, find_node(g, name))
+        node_id = find_node(g, name)
+        info = describe_node(g, node_id)
+        _add_financials(info, g.nodes[node_id])  # issue 12: figures and identifiers
         if fmt is OutputFormat.json:
             print_json(info)
             return
@@ -79,6 +81,38 @@ def show(
                       info["suppliers"] + info["customers"])
             return
         _show_table(info)
+
+
+def _add_financials(info: dict[str, Any], node: Any) -> None:
+    """Figures (one record each, with their filing) and identifiers instead of raw fin_* props."""
+    from riskgraph.graph.financials import financials_of, identifiers_of, without_financials
+
+    info["financials"] = financials_of(node)
+    info["identifiers"] = identifiers_of(node)
+    info["props"] = without_financials(info["props"])
+
+
+def _financials_table(info: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    c = Console(width=max(Console().width, 140))
+    ids = info.get("identifiers") or {}
+    if ids:
+        c.print("identifiers: " + escape(", ".join(f"{k} {v}" for k, v in ids.items()
+                                                   if k != "source")))
+    figs = info.get("financials") or []
+    if not figs:
+        return
+    t = Table(title="Financials (millions; each figure cites its filing)")
+    for col in ("fiscal year", "metric", "segment", "value", "USD m", "source"):
+        t.add_column(col, overflow="fold")
+    for f in figs:
+        t.add_row(f["fiscal_year"], f["metric"], escape(f["segment"] or ""),
+                  f"{f['value']:,.0f} {f['currency']}", f"{f['value_usd']:,.0f}",
+                  escape(f["source"]))
+    c.print(t)
 
 
 def _show_table(info: dict[str, Any]) -> None:
@@ -98,6 +132,7 @@ def _show_table(info: dict[str, Any]) -> None:
     c.print(f"source: {escape(info['source'])} (as of {info['as_of']}, {info['confidence']})")
     for s in info["other_sources"]:
         c.print(f"also in: {escape(s)}")
+    _financials_table(info)
     if info["hhi"]:
         t = Table(title="Concentration (Herfindahl-Hirschman index, shares in %)")
         for col in ("release", "production type", "year", "HHI", "top producer", "share"):
