@@ -66,7 +66,13 @@ NODE_PROPS: dict[str, str] = {
     "hhi_year": "hhiYear",
     "usgs_top_producer": "topProducer",
     "usgs_top_share": "topProducerShare",
+    "ticker": "ticker",  # identifiers (issue 12): ingest/data/financials/identifiers.csv
+    "exchange": "exchange",
+    "sec_cik": "secCik",
+    "lei": "lei",
+    "wikidata": "wikidataId",  # also an owl:sameAs link to the Wikidata entity
 }
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
 _EXTRA_TYPES = {"company": "https://schema.org/Organization", "country": "https://schema.org/Country"}
 
@@ -162,7 +168,7 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
         With prefixes ``rg``, ``schema``, ``prov``, ``dct``, ``skos`` and ``id`` (the base) bound.
     """
     import rdflib
-    from rdflib import RDF, RDFS, BNode, Literal, URIRef
+    from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 
     check_base(base)
     RG = rdflib.Namespace(ONTOLOGY_NS)
@@ -229,6 +235,8 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
                 g.add((s, SKOS.altLabel, Literal(v, lang="de")))
             elif k in NODE_PROPS and not isinstance(v, list | dict):
                 g.add((s, RG[NODE_PROPS[k]], _literal(v)))
+                if k == "wikidata":
+                    g.add((s, OWL.sameAs, URIRef(WIKIDATA_ENTITY + str(v))))
             else:
                 attribute(s, k, v)
 
