@@ -4,11 +4,16 @@ A failed export leaves nothing half-written: either the complete new file is in 
 old file (if any) is untouched and the temporary file is removed.  Every failure is raised as
 :class:`~riskgraph.errors.ExportError`.
 
-Targets that are not plain files are never replaced:
+Links and special files (docs/exports.md, SECURITY.md):
 
-* a symbolic link is followed, and the file it points to is replaced (the link stays);
+* a symbolic link to a regular file (or a dangling link) is **replaced by the new file**; the
+  file it pointed to is never opened, so a link planted in a shared folder cannot make an export
+  overwrite someone else's file;
 * a special file (``/dev/stdout``, ``/dev/null``, a FIFO, a terminal) is written through: the
-  complete output is first written to a temporary file elsewhere, then copied into it.
+  complete output is first written to a temporary file elsewhere, then copied into it.  A link
+  to one is followed only when every link on the way belongs to this user or to root (as
+  ``/dev/stdout`` -> ``/proc/self/fd/1`` does); block devices are refused;
+* :func:`refuse_inputs` refuses a target inside a data folder the same command reads.
 """
 
 from __future__ import annotations
@@ -18,36 +23,90 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from riskgraph.errors import ExportError
 
+_MAX_LINKS = 40
+
+
+def _foreign_link(path: Path) -> tuple[Path, int] | None:
+    """The first link from ``path`` on that belongs neither to this user nor to root."""
+    me = os.geteuid()
+    cur = path
+    for _ in range(_MAX_LINKS):
+        try:
+            st = os.lstat(cur)
+        except OSError:
+            return None
+        if not stat.S_ISLNK(st.st_mode):
+            return None
+        if st.st_uid not in (me, 0):
+            return cur, st.st_uid
+        cur = cur.parent / os.readlink(cur)
+    return None
+
 
 def _target(path: Path) -> tuple[Path, bool]:
     """(the path to write, whether to write through instead of renaming over it)."""
     try:
-        st = os.stat(path)  # follows symlinks
+        lst = os.lstat(path)
     except FileNotFoundError:
-        if path.is_symlink():  # a dangling link: create the file it names
-            return Path(os.path.realpath(path)), False
         return path, False
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    if not stat.S_ISLNK(lst.st_mode):
+        st = lst
+    else:
+        try:
+            st = os.stat(path)  # what the link names
+        except FileNotFoundError:
+            return path, False  # a dangling link: replaced by the new file
+        except OSError as e:
+            raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+        if stat.S_ISREG(st.st_mode):
+            return path, False  # the link itself is replaced; the file it names is not touched
     if stat.S_ISDIR(st.st_mode):
         raise ExportError(f"cannot write {path}: it is a folder")
-    if not stat.S_ISREG(st.st_mode):
-        return path, True
-    if path.is_symlink():
-        return Path(os.path.realpath(path)), False
-    return path, False
+    if stat.S_ISREG(st.st_mode):
+        return path, False
+    if stat.S_ISBLK(st.st_mode):
+        raise ExportError(f"cannot write {path}: it is a block device")
+    foreign = _foreign_link(path)
+    if foreign is not None:
+        link, uid = foreign
+        raise ExportError(f"cannot write {path}: refusing to write through the symbolic link "
+                          f"{link} of another user (uid {uid})")
+    return path, True
 
 
-def check_folder(path: str | Path) -> Path:
-    """Raise :class:`ExportError` unless ``path`` can be a file target (check before slow work)."""
+def refuse_inputs(path: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Raise :class:`ExportError` if ``path`` is, or lies inside, one of the ``inputs``.
+
+    ``inputs`` are the data folders (and files) the same command reads; an export written into
+    one would overwrite, or be read back as, input data.  Links are resolved on both sides.
+    """
+    p = Path(path)
+    # Both the directory entry that would be replaced and whatever it names now.
+    targets = {Path(os.path.realpath(p.parent)) / p.name, Path(os.path.realpath(p))}
+    for inp in inputs:
+        real = Path(os.path.realpath(inp))
+        if any(t == real or real in t.parents for t in targets):
+            raise ExportError(f"cannot write {path}: it is inside the data folder {inp} that "
+                              "this command reads; write the export elsewhere")
+
+
+def check_folder(path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:
+    """Raise :class:`ExportError` unless ``path`` can be a file target (check before slow work).
+
+    ``inputs``: data folders the command reads; a target inside one is refused
+    (:func:`refuse_inputs`).
+    """
     path = Path(path)
+    refuse_inputs(path, inputs)
     real, direct = _target(path)
     if not direct and not real.parent.is_dir():
         raise ExportError(f"cannot write {path}: folder {real.parent} does not exist")

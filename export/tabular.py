@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 from riskgraph.errors import ExportError
-from riskgraph.export.atomic import write_many, write_text
+from riskgraph.export.atomic import refuse_inputs, write_many, write_text
 from riskgraph.graph.model import GraphData
 
 JSON_SCHEMA = "riskgraph.graph/1"
@@ -103,7 +104,9 @@ def _rows(items: list[dict[str, Any]], columns: tuple[str, ...]) -> Table:
     return header, rows
 
 
-def write_csv(graph: GraphData, folder: str | Path) -> tuple[Path, Path]:
+def write_csv(
+    graph: GraphData, folder: str | Path, *, inputs: Iterable[str | Path] = ()
+) -> tuple[Path, Path]:
     """Write ``nodes.csv`` and ``edges.csv`` into ``folder`` (created if missing), as one unit.
 
     Columns: the fixed fields (``NODE_COLUMNS`` / ``EDGE_COLUMNS``) then one ``prop.<key>``
@@ -112,9 +115,11 @@ def write_csv(graph: GraphData, folder: str | Path) -> tuple[Path, Path]:
     Raises
     ------
     ExportError
-        The folder cannot be created or a file cannot be written (then neither file changes).
+        The folder cannot be created or a file cannot be written (then neither file changes),
+        or the folder is (inside) one of ``inputs``, the data folders the command reads.
     """
     folder = Path(folder)
+    refuse_inputs(folder, inputs)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"cannot write CSV into {folder}: it is a file, not a folder")
     try:

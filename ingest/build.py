@@ -21,7 +21,7 @@ import os
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,11 @@ from riskgraph.ingest.resolve import Resolver
 # Loader modules in merge order (entities first, curated links last: they reference the others).
 LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated", "financials")
 
-CACHE_FORMAT = 2
-CACHE_SCHEMA = "riskgraph.cache/2"
+CACHE_FORMAT = 3
+CACHE_SCHEMA = "riskgraph.cache/3"
+
+# (source key, the fragment that source contributed): what the Neo4j store writes per transaction
+Part = tuple[str, GraphData]
 
 
 @dataclass
@@ -60,9 +63,13 @@ class SourceSummary:
 
 @dataclass
 class Build:
+    """The merged graph, one summary per source and the fragment of each source (``parts``:
+    :func:`riskgraph.graph.neo4j.store.write_graph` writes one transaction per part)."""
+
     graph: GraphData
     sources: list[SourceSummary]
     from_cache: bool = False
+    parts: list[Part] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``riskgraph.data/1`` document (``riskgraph data --format json``)::
@@ -88,6 +95,15 @@ def user_data_dirs(explicit: list[Path] | None = None) -> list[Path]:
         if not d.is_dir():
             raise IngestError(d, "user data directory does not exist")
     return dirs
+
+
+def input_folders(explicit: list[Path] | None = None) -> list[Path]:
+    """Every folder the graph is read from: the shipped data and the user's data folders.
+
+    Exports refuse to write into these (an export must never overwrite, or be read back as,
+    input data).
+    """
+    return [DATA_DIR, *user_data_dirs(explicit)]
 
 
 def cache_dir() -> Path:
@@ -155,6 +171,7 @@ def build(data_dirs: list[Path] | None = None) -> Build:
     resolver = Resolver()
     graph = GraphData()
     sources: list[SourceSummary] = []
+    parts: list[Part] = []
 
     # Every company and mineral of the registry is a node (they are curated facts with sources).
     for kind in ("company", "mineral"):
@@ -167,6 +184,7 @@ def build(data_dirs: list[Path] | None = None) -> Build:
         result = mod.load(DATA_DIR, resolver)
         graph.merge(result.graph)
         sources.append(_summary(result.source, result.files, result.rows, result.graph))
+        parts.append((result.source.key, result.graph))
 
     dirs = user_data_dirs(data_dirs)
     if dirs:
@@ -175,6 +193,10 @@ def build(data_dirs: list[Path] | None = None) -> Build:
             result = curated.load_user_dir(d, resolver, known_ids=set(graph.nodes))
             graph.merge(result.graph)
             sources.append(_summary(result.source, result.files, result.rows, result.graph))
+            name = result.source.key
+            if any(name == n for n, _ in parts):  # two user folders of the same name
+                name = f"{name}#{len(parts)}"
+            parts.append((name, result.graph))
 
     # Endpoints that are registry entities (countries above all) become nodes on demand.
     for e in list(graph.edges.values()):
@@ -192,7 +214,7 @@ def build(data_dirs: list[Path] | None = None) -> Build:
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise RiskgraphError("the merged graph is invalid: " + "; ".join(problems[:5]) + more)
-    return Build(graph, sources)
+    return Build(graph, sources, parts=parts)
 
 
 def _summary(src: SourceInfo, files: list[str], rows: int, frag: GraphData) -> SourceSummary:
@@ -237,8 +259,25 @@ def load_build(data_dirs: list[Path] | None = None, *, use_cache: bool = True) -
         "fingerprint": fp,
         "graph": b.graph.to_dict(),
         "sources": [s.to_dict() for s in b.sources],
+        "parts": [_part_to_dict(name, frag, b.graph) for name, frag in b.parts],
     })
     return b
+
+
+def _part_to_dict(name: str, frag: GraphData, graph: GraphData) -> dict[str, Any]:
+    """A part as the cache keeps it: its node ids and edge keys (those the merged graph has)."""
+    return {"name": name, "nodes": [n for n in frag.nodes if n in graph.nodes],
+            "edges": [k for k in frag.edges if k in graph.edges]}
+
+
+def _part_from_dict(d: dict[str, Any], graph: GraphData) -> Part:
+    """The fragment of a cached part: the merged graph's nodes and edges it names."""
+    frag = GraphData()
+    for nid in d["nodes"]:
+        frag.nodes[nid] = graph.nodes[nid]
+    for k in d["edges"]:
+        frag.edges[k] = graph.edges[k]
+    return str(d["name"]), frag
 
 
 def load_graph(data_dirs: list[Path] | None = None, *, use_cache: bool = True) -> GraphData:
@@ -320,9 +359,10 @@ def _read_cache(path: Path, fp: str) -> Build:
             edge = Edge.from_dict(ed)
             graph.edges[edge.key] = edge
         sources = [SourceSummary(**s) for s in doc["sources"]]
+        parts = [_part_from_dict(d, graph) for d in doc["parts"]]
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise _BadCache(f"malformed ({type(e).__name__}: {e})") from None
-    return Build(graph, sources, from_cache=True)
+    return Build(graph, sources, from_cache=True, parts=parts)
 
 
 def _write_cache(path: Path, doc: dict[str, Any]) -> None:

@@ -75,17 +75,19 @@ def test_unwritable_folder_is_export_error(tmp_path):
         tmp_path.chmod(0o700)
 
 
-def test_symlink_is_followed_not_replaced(tmp_path):
+def test_symlink_is_replaced_not_followed(tmp_path):
     real = tmp_path / "real.json"
     real.write_text("old")
     link = tmp_path / "link.json"
     link.symlink_to(real)
     write_text(link, "new")
-    assert link.is_symlink() and real.read_text() == "new"
+    assert not link.is_symlink() and link.read_text() == "new"
+    assert real.read_text() == "old"  # the file the link named is never touched
     dangling = tmp_path / "dangling.json"
     dangling.symlink_to(tmp_path / "target.json")
     write_text(dangling, "made")
-    assert dangling.is_symlink() and (tmp_path / "target.json").read_text() == "made"
+    assert not dangling.is_symlink() and dangling.read_text() == "made"
+    assert not (tmp_path / "target.json").exists()
 
 
 def test_special_file_is_written_through(tmp_path):
