@@ -61,8 +61,8 @@ def test_the_cache_is_json_of_plain_data(cache: Path) -> None:
     (f,) = [p for p in cache.iterdir() if p.name.startswith("graph-")]
     assert f.suffix == ".json"
     doc = json.loads(f.read_text(encoding="utf-8"))
-    assert doc["format"] == "riskgraph.cache/2"
-    assert {"graph", "sources", "fingerprint"} <= set(doc)
+    assert doc["format"] == b.CACHE_SCHEMA == f"riskgraph.cache/{b.CACHE_FORMAT}"
+    assert {"graph", "sources", "fingerprint", "parts"} <= set(doc)
     assert oct(f.stat().st_mode & 0o777) == "0o600"
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
 
@@ -70,8 +70,9 @@ def test_the_cache_is_json_of_plain_data(cache: Path) -> None:
 def _forged(fp: str) -> bytes:
     """A well-formed cache whose gallium is called something else: a forged figure."""
     real = b.build()
-    doc = {"format": "riskgraph.cache/2", "fingerprint": fp, "graph": real.graph.to_dict(),
-           "sources": [s.to_dict() for s in real.sources]}
+    doc = {"format": b.CACHE_SCHEMA, "fingerprint": fp, "graph": real.graph.to_dict(),
+           "sources": [s.to_dict() for s in real.sources],
+           "parts": [b._part_to_dict(k, f, real.graph) for k, f in real.parts]}
     for n in doc["graph"]["nodes"]:
         if n["id"] == "mineral:gallium":
             n["name"] = "FORGED"
@@ -143,19 +144,21 @@ def test_a_symlinked_cache_file_is_not_followed(cache: Path, tmp_path: Path,
 
 @pytest.mark.parametrize("payload, reason", [
     (b"\x80\x04not json at all", "not a riskgraph cache file (UnicodeDecodeError)"),
-    (b"[1, 2, 3]", "not a riskgraph.cache/2 document"),
-    (b'{"format": "riskgraph.cache/2", "fingerprint": "FP", "graph": 1, "sources": []}',
+    (b"[1, 2, 3]", "not a SCHEMA document"),
+    (b'{"format": "SCHEMA", "fingerprint": "FP", "graph": 1, "sources": []}',
      "malformed (TypeError: 'int' object is not subscriptable)"),
-    (b'{"format": "riskgraph.cache/2", "fingerprint": "FP", "graph": {"nodes": [{}], '
+    (b'{"format": "SCHEMA", "fingerprint": "FP", "graph": {"nodes": [{}], '
      b'"edges": []}, "sources": []}', "malformed (KeyError: 'id')"),
-    (b'{"format": "riskgraph.cache/2", "fingerprint": "other", "graph": {}, "sources": []}',
+    (b'{"format": "SCHEMA", "fingerprint": "other", "graph": {}, "sources": []}',
      "its fingerprint does not match its inputs"),
 ])
 def test_a_bad_cache_is_rebuilt_with_one_warning(cache: Path, payload: bytes, reason: str) -> None:
     fp = b._fingerprint([])
     cache.mkdir(mode=0o700)
     f = cache / f"graph-{fp}.json"
-    f.write_bytes(payload.replace(b'"FP"', json.dumps(fp).encode()))
+    f.write_bytes(payload.replace(b'"FP"', json.dumps(fp).encode())
+                  .replace(b"SCHEMA", b.CACHE_SCHEMA.encode()))
+    reason = reason.replace("SCHEMA", b.CACHE_SCHEMA)
     f.chmod(0o600)
     r = runner.invoke(app, ["data", "--format", "json"])
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
