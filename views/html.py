@@ -34,10 +34,19 @@ from riskgraph.graph import schema
 from riskgraph.graph.model import GraphData
 
 LAYER_X_SPACING = 320
-SUBCOLUMN_SPACING = 230
+SUBCOLUMN_SPACING = 250
 ROW_SPACING = 70
 MIN_ROWS = 15
 NO_DATA_COLOUR = "#bdbdbd"
+LABEL_WIDTH = 24  # characters per label line: names wrap onto lines, they are never cut
+LINE_HEIGHT = 18  # px of one label line at font size 14 (vis-network box, margin 6)
+BOX_GAP = 18  # px between two boxes of one sub-column
+# The shock view draws the --top most affected nodes and, so that every layer down to the labs
+# is on screen, the PER_LAYER most affected nodes of each layer.
+PER_LAYER = 3
+# The whole-graph view first shows the CORE_PER_LAYER best-connected nodes of each layer (all
+# of a small layer); the rest are a search or a tick away.
+CORE_PER_LAYER = 15
 
 # ColorBrewer YlOrRd (9 classes), a sequential scale light (0 %) -> dark red (100 %).
 YLORRD: tuple[str, ...] = (
@@ -130,40 +139,41 @@ def _layer_of(node: dict[str, Any] | None, graph: GraphData | None, node_id: str
     return layer if layer in schema.LAYERS else (layer or "other")
 
 
-def _layout(
-    by_layer: dict[str, list[str]],
-) -> tuple[dict[str, tuple[int, int]], list[dict[str, Any]]]:
-    """Fixed positions: one block per layer (schema order, then unknown layers), left to right.
-
-    A layer with more than ``rows`` nodes wraps into several sub-columns, ``rows`` growing with
-    the square root of the node count so that large graphs stay roughly screen-shaped.
-    Returns the positions and the column headers (layer, x of the block's centre, count).
-    """
-    order = [lay for lay in schema.LAYERS] + sorted(set(by_layer) - set(schema.LAYERS))
-    total = sum(len(v) for v in by_layer.values())
-    rows = max(MIN_ROWS, math.ceil(math.sqrt(2 * total)))
-    pos: dict[str, tuple[int, int]] = {}
-    cols: list[dict[str, Any]] = []
-    x = 0
-    for lay in order:
-        ids = by_layer.get(lay) or []
-        if lay not in schema.LAYERS and not ids:
-            continue
-        n_sub = max(1, math.ceil(len(ids) / rows))
-        per = math.ceil(len(ids) / n_sub) if ids else 0
-        for i, nid in enumerate(ids):
-            sub, row = divmod(i, per)
-            in_col = min(per, len(ids) - sub * per)
-            pos[nid] = (x + sub * SUBCOLUMN_SPACING, round((row - (in_col - 1) / 2) * ROW_SPACING))
-        width = (n_sub - 1) * SUBCOLUMN_SPACING
-        cols.append({"layer": lay, "x": x + width // 2, "n": len(ids)})
-        x += width + LAYER_X_SPACING
-    return pos, cols
-
-
 def _short(name: str, n: int = 28) -> str:
     name = " ".join(str(name).split())  # newlines and runs of blanks -> one space
     return name if len(name) <= n else name[: n - 1] + "…"
+
+
+def wrap_label(name: str, width: int = LABEL_WIDTH) -> str:
+    """``name`` on lines of at most ``width`` characters, broken at blanks; never cut.
+
+    Examples
+    --------
+    >>> wrap_label("InP lasers and photonic chips")
+    'InP lasers and photonic\nchips'
+    >>> wrap_label("Gallium")
+    'Gallium'
+    """
+    words = " ".join(str(name).split()).split(" ")
+    lines: list[str] = []
+    cur = ""
+    for w in words:
+        while len(w) > width:  # a word longer than a line is split, not dropped
+            if cur:
+                lines.append(cur)
+                cur = ""
+            lines.append(w[:width])
+            w = w[width:]
+        if not cur:
+            cur = w
+        elif len(cur) + 1 + len(w) <= width:
+            cur += " " + w
+        else:
+            lines.append(cur)
+            cur = w
+    if cur or not lines:
+        lines.append(cur)
+    return "\n".join(lines)
 
 
 def _pct(x: Any) -> str:
@@ -206,12 +216,98 @@ def _hop_text(h: dict[str, Any], names: dict[str, str]) -> str:
     return s + " (" + ", ".join(b for b in bits if b) + ")"
 
 
-def shock_subgraph(result: dict[str, Any], graph: GraphData | None = None) -> dict[str, Any]:
+def _shock_title(shock: dict[str, Any], targets: list[str], name_of: Any) -> str:
+    """``Shock: Gallium -50%, downstream, model iim``: names, not ids."""
+    what = ", ".join(name_of(str(t)) for t in targets) or str(shock.get("target") or "?")
+    title = f"Shock: {what}"
+    if shock.get("pct") is not None:
+        title += f" -{_num(shock['pct'])}%"
+    if shock.get("country"):
+        title += f" (output of {name_of(str(shock['country']))})"
+    if shock.get("direction"):
+        title += f", {shock['direction']}"
+    if shock.get("model"):
+        title += f", model {shock['model']}"
+    return title
+
+
+def _depths(ids: list[str], links: list[tuple[str, str]]) -> dict[str, int]:
+    """Longest number of ``links`` steps from a node without predecessors (cycles cut)."""
+    depth = dict.fromkeys(ids, 0)
+    for _ in range(len(ids)):  # Bellman-Ford style: at most n rounds, so a cycle cannot loop
+        changed = False
+        for a, b in links:
+            if a in depth and b in depth and a != b and depth[b] < depth[a] + 1 <= len(ids):
+                depth[b] = depth[a] + 1
+                changed = True
+        if not changed:
+            break
+    return depth
+
+
+def _box_height(label: str) -> int:
+    return LINE_HEIGHT * (label.count("\n") + 1) + 14
+
+
+def _shock_layout(
+    ids: list[str], layer: dict[str, str], depth: dict[str, int], order: dict[str, int],
+    labels: dict[str, str], *, mirror: bool,
+) -> tuple[dict[str, tuple[int, int]], list[dict[str, Any]]]:
+    """One column block per layer; inside a layer one sub-column per step from the shock.
+
+    A link between two nodes of one layer therefore runs from one sub-column to the next
+    instead of straight down through the boxes between them.  Boxes are stacked by their real
+    height (labels wrap), centred on y = 0.
+    """
+    by_layer: dict[str, list[str]] = {}
+    for nid in ids:
+        by_layer.setdefault(layer[nid], []).append(nid)
+    lay_order = [lay for lay in schema.LAYERS] + sorted(set(by_layer) - set(schema.LAYERS))
+    pos: dict[str, tuple[int, int]] = {}
+    cols: list[dict[str, Any]] = []
+    x = 0
+    for lay in lay_order:
+        members = by_layer.get(lay) or []
+        if not members:
+            continue
+        steps = sorted({depth[n] for n in members}, reverse=mirror)
+        for k, d in enumerate(steps):
+            col = sorted((n for n in members if depth[n] == d), key=lambda n: order[n])
+            heights = [_box_height(labels[n]) for n in col]
+            total = sum(heights) + BOX_GAP * (len(col) - 1)
+            y = -total / 2
+            for nid, h in zip(col, heights, strict=True):
+                pos[nid] = (x + k * SUBCOLUMN_SPACING, round(y + h / 2))
+                y += h + BOX_GAP
+        width = (len(steps) - 1) * SUBCOLUMN_SPACING
+        cols.append({"layer": lay, "x": x + width // 2, "n": len(members)})
+        x += width + LAYER_X_SPACING
+    return pos, cols
+
+
+def _edge_shape(pos: dict[str, tuple[int, int]], a: str, b: str) -> dict[str, Any]:
+    """A link between two boxes of one sub-column bows out to the side (never behind boxes)."""
+    (xa, ya), (xb, yb) = pos[a], pos[b]
+    if xa == xb:
+        return {"type": "curvedCW" if yb > ya else "curvedCCW", "roundness": 0.45}
+    if xb < xa:  # against the flow of the columns
+        return {"type": "curvedCCW", "roundness": 0.25}
+    return {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}
+
+
+def shock_subgraph(
+    result: dict[str, Any], graph: GraphData | None = None, *, top: int | None = None,
+    per_layer: int = PER_LAYER,
+) -> dict[str, Any]:
     """The nodes and edges the shock view draws, as plain data (no HTML).
 
-    Drawn nodes: every node of ``result["nodes"]``, the shock's targets, and every end of a hop
-    of a listed path.  Drawn edges: the hops of the paths (thick), plus the graph's supply edges
-    between drawn nodes (thin), oriented supplier -> customer.
+    Drawn nodes: the ``top`` most affected nodes of ``result["nodes"]`` (all of them when
+    ``top`` is None), the ``per_layer`` most affected nodes of every layer (so every layer down
+    to the labs is on screen when ``top`` is given), the shock's targets, and every end of a hop
+    of their paths.  A drawn node's shortfall comes from ``result["nodes"]`` whether or not it
+    is among the first ``top``: pass the full result (``run_shock(..., top=affected)``) and no
+    affected node is drawn grey.  Drawn edges: the hops of the paths (thick), plus the graph's
+    supply edges between drawn nodes (thin), oriented supplier -> customer.
 
     Returns
     -------
@@ -236,21 +332,13 @@ def shock_subgraph(result: dict[str, Any], graph: GraphData | None = None) -> di
     targets = shock.get("targets") or shock.get("target") or []
     if isinstance(targets, str):
         targets = [targets]
-    ids: list[str] = list(listed)
-    for t in targets:
-        if str(t) not in listed:
-            ids.append(str(t))
-    hops: list[dict[str, Any]] = []
-    for n in listed.values():
-        for p in n.get("paths") or []:
-            if not isinstance(p, dict):
-                continue
-            for h in p.get("hops") or []:
-                if isinstance(h, dict) and h.get("src") is not None and h.get("dst") is not None:
-                    hops.append(h)
-                    for end in (str(h["src"]), str(h["dst"])):
-                        if end not in ids:
-                            ids.append(end)
+    targets = [str(t) for t in targets]
+
+    def sf_of(nid: str) -> float | None:
+        v = listed.get(nid, {}).get("shortfall")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            return None
+        return float(v)
 
     extra_names = result.get("names") if isinstance(result.get("names"), dict) else {}
     assert isinstance(extra_names, dict)
@@ -264,25 +352,76 @@ def shock_subgraph(result: dict[str, Any], graph: GraphData | None = None) -> di
             return graph.nodes[nid].name
         return nid
 
+    ranked = sorted(listed, key=lambda i: (-(sf_of(i) or 0.0), name_of(i).lower(), i))
+    chosen = list(ranked) if top is None else ranked[: max(0, top)]
+    if top is not None:
+        seen_per: dict[str, int] = {}
+        for nid in chosen:
+            lay = _layer_of(listed.get(nid), graph, nid)
+            seen_per[lay] = seen_per.get(lay, 0) + 1
+        for nid in ranked:  # every layer to the labs: its most affected nodes
+            lay = _layer_of(listed.get(nid), graph, nid)
+            if nid not in chosen and seen_per.get(lay, 0) < per_layer:
+                chosen.append(nid)
+                seen_per[lay] = seen_per.get(lay, 0) + 1
+    ids: list[str] = list(chosen)
+    for t in targets:
+        if t not in ids:
+            ids.append(t)
+    hops: list[dict[str, Any]] = []
+    for nid in chosen:
+        for p in listed[nid].get("paths") or []:
+            if not isinstance(p, dict):
+                continue
+            for h in p.get("hops") or []:
+                if isinstance(h, dict) and h.get("src") is not None and h.get("dst") is not None:
+                    hops.append(h)
+                    for end in (str(h["src"]), str(h["dst"])):
+                        if end not in ids:
+                            ids.append(end)
+
     names = {nid: name_of(nid) for nid in ids}
     layer = {nid: _layer_of(listed.get(nid), graph, nid) for nid in ids}
-    shortfall: dict[str, float | None] = {}
-    for nid in ids:
-        v = listed.get(nid, {}).get("shortfall")
-        ok = isinstance(v, int | float) and not isinstance(v, bool)
-        shortfall[nid] = float(v) if ok else None  # type: ignore[arg-type]
+    shortfall = {nid: sf_of(nid) for nid in ids}
+    labels = {
+        nid: wrap_label(names[nid]) + (f"\n{_pct(shortfall[nid])}"
+                                       if shortfall[nid] is not None else "")
+        for nid in ids
+    }
 
-    by_layer: dict[str, list[str]] = {}
-    for nid in sorted(ids, key=lambda i: (-(shortfall[i] or 0.0), names[i].lower(), i)):
-        by_layer.setdefault(layer[nid], []).append(nid)
-    pos, columns = _layout(by_layer)
+    # thin context links: the graph's supply edges between drawn nodes
+    drawn = set(ids)
+    seen: set[tuple[str, str, str]] = set()
+    hop_links: list[tuple[str, str, dict[str, Any]]] = []
+    for h in hops:
+        k = (str(h["src"]), str(h["dst"]), str(h.get("type") or ""))
+        if k not in seen:
+            seen.add(k)
+            hop_links.append((k[0], k[1], h))
+    thin: list[tuple[str, str, Any]] = []
+    if graph is not None:
+        for e in graph.edges.values():
+            flow = schema.flow_of(e.type)
+            if flow == "none":
+                continue
+            sup, cus = (e.src, e.dst) if flow == "forward" else (e.dst, e.src)
+            if sup in drawn and cus in drawn and (sup, cus, e.type) not in seen:
+                seen.add((sup, cus, e.type))
+                thin.append((sup, cus, e))
+
+    # inside a layer: the longest chain of links within that layer ending at the node
+    depth = _depths(ids, [(a, b) for a, b, _ in [*hop_links, *thin] if layer[a] == layer[b]])
+    order = {nid: i for i, nid in enumerate(
+        sorted(ids, key=lambda i: (-(shortfall[i] or 0.0), names[i].lower(), i)))}
+    pos, columns = _shock_layout(ids, layer, depth, order, labels,
+                                 mirror=shock.get("direction") == "upstream")
 
     net = _net()
     for nid in ids:
         n = listed.get(nid, {})
         sf = shortfall[nid]
         lines = [names[nid], f"id: {nid}", f"layer: {layer[nid]}"]
-        if nid in [str(t) for t in targets]:
+        if nid in targets:
             lines.append("shock target")
         lines.append(f"shortfall: {_pct(sf)}" + (f" (rank {n['rank']})" if n.get("rank") else ""))
         ab = n.get("absolute")
@@ -307,55 +446,44 @@ def shock_subgraph(result: dict[str, Any], graph: GraphData | None = None) -> di
         x, y = pos[nid]
         net.add_node(
             nid,
-            label=f"{_short(names[nid])}\n{_pct(sf)}" if sf is not None else _short(names[nid]),
+            label=labels[nid],
             title="\n".join(lines),
             color={"background": colour, "border": "#444444",
                    "highlight": {"background": colour, "border": "#000000"}},
             font={"color": _text_colour(colour), "size": 14},
-            borderWidth=3 if nid in [str(t) for t in targets] else 1,
+            borderWidth=3 if nid in targets else 1,
             shape="box",
             x=x, y=y, physics=False,
             layer=layer[nid], shortfall=sf,
         )
 
-    seen: set[tuple[str, str, str]] = set()
-    for h in hops:
-        k = (str(h["src"]), str(h["dst"]), str(h.get("type") or ""))
-        if k in seen:
-            continue
-        seen.add(k)
+    for a, b, h in hop_links:
         tip = [_hop_text(h, names)]
         if h.get("source"):
             conf = f" [{h['confidence']}]" if h.get("confidence") else ""
             tip.append(f"source: {h['source']}{conf}")
-        net.add_edge(k[0], k[1], title="\n".join(tip), width=3, color="#555555",
-                     arrows="to", path=True)
-    if graph is not None:
-        drawn = set(ids)
-        for e in graph.edges.values():
-            flow = schema.flow_of(e.type)
-            if flow == "none":
-                continue
-            sup, cus = (e.src, e.dst) if flow == "forward" else (e.dst, e.src)
-            if sup in drawn and cus in drawn and (sup, cus, e.type) not in seen:
-                seen.add((sup, cus, e.type))
-                tip = [f"{names[sup]} -> {names[cus]} ({e.type}"
-                       + (f", weight {_num(e.weight)})" if e.weight is not None else ")"),
-                       f"source: {e.source} ({e.as_of}, {e.confidence})"]
-                net.add_edge(sup, cus, title="\n".join(tip), width=1, color="#aaaaaa",
-                             arrows="to", path=False)
+        net.add_edge(a, b, title="\n".join(tip), width=3, color="#555555",
+                     arrows="to", path=True, smooth=_edge_shape(pos, a, b))
+    for sup, cus, e in thin:
+        tip = [f"{names[sup]} -> {names[cus]} ({e.type}"
+               + (f", weight {_num(e.weight)})" if e.weight is not None else ")"),
+               f"source: {e.source} ({e.as_of}, {e.confidence})"]
+        net.add_edge(sup, cus, title="\n".join(tip), width=1, color="#aaaaaa",
+                     arrows="to", path=False, smooth=_edge_shape(pos, sup, cus))
 
-    what = ", ".join(str(t) for t in targets) or "?"
-    title = f"Shock: {what}"
-    if shock.get("pct") is not None:
-        title += f" -{_num(shock['pct'])}%"
-    if shock.get("country"):
-        title += f" (output of {shock['country']})"
-    if shock.get("direction"):
-        title += f", {shock['direction']}"
-    if shock.get("model"):
-        title += f", model {shock['model']}"
-    return {"nodes": net.nodes, "edges": net.edges, "columns": columns, "title": title}
+    title = _shock_title(shock, targets, name_of)
+    shown = len(ids)
+    total = result.get("affected") if isinstance(result.get("affected"), int) else None
+    note = ""
+    if total is not None and len(listed) < total:
+        note = (f"{shown} nodes drawn; the result lists {len(listed)} of the {total} affected "
+                "nodes (nodes on a path but not listed have no figure here)")
+    elif top is not None and len(listed) > len(chosen):
+        note = (f"the {min(top, len(ranked))} most affected nodes and the {per_layer} most "
+                f"affected of each layer, with their paths: {shown} of "
+                f"{total if total is not None else len(listed)} affected nodes drawn")
+    return {"nodes": net.nodes, "edges": net.edges, "columns": columns, "title": title,
+            "note": note}
 
 
 def _legend_shock() -> str:
@@ -365,16 +493,21 @@ def _legend_shock() -> str:
         f'<div class="bar" style="background: linear-gradient(to right, {stops});"></div>'
         '<div class="ticks"><span>0%</span><span>25%</span><span>50%</span><span>75%</span>'
         "<span>100%</span></div>"
-        f'<div><span class="sw" style="background:{NO_DATA_COLOUR}"></span> no figure'
+        f'<div><span class="sw" style="background:{NO_DATA_COLOUR}"></span> no shortfall'
+        " figure in the result"
         ' &nbsp; <span class="sw thick"></span> shock target'
         ' &nbsp; <b>&#8212;</b> path carrying the shock &nbsp; '
         '<span style="color:#999">&#8212;</span> other supply link</div>'
-        "<div>Arrows point from supplier to customer. Hover a node or link for values and"
+        "<div>Columns are layers; inside a layer, left to right, the steps from the shock."
+        " Arrows point from supplier to customer. Hover a node or link for values and"
         " sources; click a node to pin its details.</div></div>"
     )
 
 
-def write_shock_html(result: dict[str, Any], graph: GraphData | None, path: str | Path) -> int:
+def write_shock_html(
+    result: dict[str, Any], graph: GraphData | None, path: str | Path, *,
+    top: int | None = None, per_layer: int = PER_LAYER,
+) -> int:
     """Write the HTML view of a shock result; return the number of nodes drawn.
 
     Parameters
@@ -388,6 +521,10 @@ def write_shock_html(result: dict[str, Any], graph: GraphData | None, path: str 
         nodes.  Optional.
     path : str or Path
         The HTML file (written atomically).
+    top, per_layer : int
+        Draw the ``top`` most affected nodes and the ``per_layer`` most affected of each layer
+        (with their paths); ``top=None`` draws every node of the result.  See
+        :func:`shock_subgraph`.
 
     Raises
     ------
@@ -396,14 +533,23 @@ def write_shock_html(result: dict[str, Any], graph: GraphData | None, path: str 
     ExportError
         The file cannot be written.
     """
-    sub = shock_subgraph(result, graph)
+    sub = shock_subgraph(result, graph, top=top, per_layer=per_layer)
     _write_page(path, sub, _legend_shock(), layer_filter=False)
     return len(sub["nodes"])
 
 
 # ------------------------------------------------------------------------------ whole graph
-def graph_view_data(graph: GraphData, layers: list[str] | None = None) -> dict[str, Any]:
+def graph_view_data(
+    graph: GraphData, layers: list[str] | None = None, *, core_per_layer: int = CORE_PER_LAYER,
+) -> dict[str, Any]:
     """Nodes and edges of the whole-graph view (optionally only some layers), as plain data.
+
+    Each node has ``core`` (drawn on first load: the ``core_per_layer`` nodes of its layer that
+    are on the chain to the labs, best-connected first; every node of a smaller layer) and
+    ``order`` (its place in its column).  Records
+    of one relation (USGS gives a share per year and release) are drawn as one link, the
+    current one (``default``, else the newest), its tooltip saying how many records it stands
+    for.  The page lays the visible nodes out itself (a column per layer).
 
     Raises
     ------
@@ -419,45 +565,80 @@ def graph_view_data(graph: GraphData, layers: list[str] | None = None) -> dict[s
     wanted = set(layers) if layers else None
     layer = {nid: _layer_of(None, graph, nid) for nid in graph.nodes}
     ids = [nid for nid in graph.nodes if wanted is None or layer[nid] in wanted]
+    drawn = set(ids)
+    # one link per (from, to, type): the current record
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for e in graph.edges.values():
+        if e.src not in drawn or e.dst not in drawn:
+            continue
+        flow = schema.flow_of(e.type)
+        a, b = (e.dst, e.src) if flow == "reverse" else (e.src, e.dst)
+        groups.setdefault((a, b, e.type), []).append(e)
+    degree = dict.fromkeys(ids, 0)
+    for a, b, _t in groups:
+        degree[a] += 1
+        degree[b] += 1
     by_layer: dict[str, list[str]] = {}
     for nid in sorted(ids, key=lambda i: (graph.nodes[i].kind, graph.nodes[i].name.lower(), i)):
         by_layer.setdefault(layer[nid], []).append(nid)
-    pos, columns = _layout(by_layer)
+    # First the nodes on the chain to the labs (a supply path to a lab or cloud), then by links.
+    suppliers: dict[str, set[str]] = {}
+    for a, b, t in groups:
+        if schema.flow_of(t) != "none":
+            suppliers.setdefault(b, set()).add(a)
+    chain = {nid for nid in ids if layer[nid] in ("labs", "clouds")}
+    todo = list(chain)
+    while todo:
+        for sup in suppliers.get(todo.pop(), ()):
+            if sup not in chain:
+                chain.add(sup)
+                todo.append(sup)
+    core: set[str] = set()
+    for members in by_layer.values():
+        best = sorted(members, key=lambda i: (i not in chain, -degree[i],
+                                              graph.nodes[i].name.lower(), i))
+        core.update(best[:core_per_layer])
+    order = {nid: i for members in by_layer.values() for i, nid in enumerate(members)}
+    lay_order = [lay for lay in schema.LAYERS if lay in by_layer] + sorted(
+        set(by_layer) - set(schema.LAYERS))
     net = _net()
     for nid in ids:
         n = graph.nodes[nid]
-        lines = [n.name, f"id: {nid}", f"layer: {layer[nid]}"]
+        lines = [n.name, f"id: {nid}", f"layer: {layer[nid]}", f"links: {degree[nid]}"]
         if n.roles:
             lines.append("roles: " + ", ".join(n.roles))
         if n.aliases:
             lines.append("also: " + "; ".join(n.aliases[:5]))
         lines += _graph_node_text(graph, nid)
         colour = LAYER_COLOURS.get(layer[nid], NO_DATA_COLOUR)
-        x, y = pos[nid]
-        net.add_node(nid, label=_short(n.name), title="\n".join(lines), shape="box",
+        net.add_node(nid, label=wrap_label(n.name), title="\n".join(lines), shape="box",
                      color={"background": colour, "border": "#444444"},
-                     font={"color": "#222222", "size": 14}, x=x, y=y, physics=False,
-                     layer=layer[nid])
-    drawn = set(ids)
-    for e in graph.edges.values():
-        if e.src not in drawn or e.dst not in drawn:
-            continue
-        flow = schema.flow_of(e.type)
-        a, b = (e.dst, e.src) if flow == "reverse" else (e.src, e.dst)
-        tip = [f"{graph.nodes[e.src].name} {e.type} {graph.nodes[e.dst].name}"]
+                     font={"color": "#222222", "size": 14}, x=0, y=0, physics=False,
+                     layer=layer[nid], core=nid in core, order=order[nid])
+    for (a, b, etype), recs in groups.items():
+        def rank(e: Any) -> tuple[bool, str]:
+            return (bool(e.props.get("default")), str(e.props.get("year") or e.as_of))
+        e = max(recs, key=rank)
+        flow = schema.flow_of(etype)
+        tip = [f"{graph.nodes[e.src].name} {etype} {graph.nodes[e.dst].name}"]
         if e.weight is not None:
             tip.append(f"weight: {_num(e.weight)}")
         tip.append(f"source: {e.source} ({e.as_of}, {e.confidence})")
         if e.rationale:
             tip.append(f"rationale: {e.rationale}")
+        if len(recs) > 1:
+            tip.append(f"({len(recs)} records of this relation, years or releases; the current "
+                       "one shown)")
         net.add_edge(a, b, title="\n".join(tip), arrows="to" if flow != "none" else "",
                      dashes=flow == "none", color="#999999",
                      width=1 + 3 * (e.weight or 0.0), key=e.key)
+    columns = [{"layer": lay, "x": 0, "n": len(by_layer[lay])} for lay in lay_order]
     title = "riskgraph: " + (", ".join(layers) if layers else "all layers")
-    return {"nodes": net.nodes, "edges": net.edges, "columns": columns, "title": title}
+    return {"nodes": net.nodes, "edges": net.edges, "columns": columns, "title": title,
+            "core_per_layer": core_per_layer, "core": len(core)}
 
 
-def _legend_graph(present: set[str]) -> str:
+def _legend_graph(present: set[str], data: dict[str, Any]) -> str:
     items = "".join(
         f'<label><input type="checkbox" class="layer-toggle" value="{html.escape(lay)}" checked>'
         f'<span class="sw" style="background:{LAYER_COLOURS.get(lay, NO_DATA_COLOUR)}"></span>'
@@ -465,16 +646,26 @@ def _legend_graph(present: set[str]) -> str:
         for lay in [*LAYER_COLOURS, *sorted(present - set(LAYER_COLOURS))]
         if lay in present
     )
+    total = len(data["nodes"])
     return (
         f'<div class="legend"><b>Layers</b> (tick to show) {items}'
+        '<div class="search"><input id="rg-search" type="search" list="rg-names" size="34"'
+        ' placeholder="search a name or id, then Enter" aria-label="search a node">'
+        '<datalist id="rg-names"></datalist> '
+        '<button id="rg-core" type="button">chain to the labs</button> '
+        f'<button id="rg-all" type="button">all {total} nodes</button> '
+        '<span id="rg-status"></span></div>'
         "<div>Arrows point from supplier to customer; dashed links are not supply relations;"
         " thicker links carry more weight. Hover for values and sources; click a node to pin"
-        " its details.</div></div>"
+        " its details; search shows a node with its neighbours.</div></div>"
     )
 
 
 def write_graph_html(graph: GraphData, path: str | Path, layers: list[str] | None = None) -> int:
     """Write the whole graph (or the given layers) as an HTML view; return the nodes drawn.
+
+    The page opens on the best-connected nodes of each layer (:func:`graph_view_data`), with a
+    search box (a node and its neighbours) and a button for all nodes.
 
     Parameters
     ----------
@@ -485,6 +676,11 @@ def write_graph_html(graph: GraphData, path: str | Path, layers: list[str] | Non
     layers : list of str, optional
         Only these layers (names of ``schema.LAYERS``); the page can hide layers too.
 
+    Returns
+    -------
+    int
+        The number of nodes drawn on first load.
+
     Raises
     ------
     UsageError
@@ -494,8 +690,8 @@ def write_graph_html(graph: GraphData, path: str | Path, layers: list[str] | Non
     """
     data = graph_view_data(graph, layers)
     present = {c["layer"] for c in data["columns"] if c["n"]}
-    _write_page(path, data, _legend_graph(present), layer_filter=True)
-    return len(data["nodes"])
+    _write_page(path, data, _legend_graph(present, data), layer_filter=True)
+    return int(data["core"])
 
 
 # ------------------------------------------------------------------------------ the page
@@ -519,6 +715,8 @@ div.vis-tooltip { position: absolute; visibility: hidden; padding: 6px; white-sp
       border-radius: 3px; box-shadow: 3px 3px 10px rgba(0,0,0,0.2); pointer-events: none;
       z-index: 5; }
 footer { font-size: 11px; color: #666; padding: 2px 14px; }
+.legend .search { margin: 4px 0; }
+#rg-status, .note { color: #555; font-size: 12px; }
 """
 
 _JS = """
@@ -528,19 +726,75 @@ _JS = """
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var hidden = {};
-  var nodeView = new vis.DataView(nodes, {filter: function (n) { return !hidden[n.layer]; }});
+  var graphMode = !!data.graph;   // the whole-graph view: filtered first load, search, layout
+  var showAll = false;
+  var revealed = {};
+  function visible(n) {
+    if (hidden[n.layer]) { return false; }
+    if (!graphMode || showAll) { return true; }
+    return !!(n.core || revealed[n.id]);
+  }
+  var nodeView = new vis.DataView(nodes, {filter: visible});
   var container = document.getElementById("rg-network");
   var options = {
     physics: {enabled: false},
     interaction: {hover: true, tooltipDelay: 120, navigationButtons: false},
     edges: {smooth: {type: "cubicBezier", forceDirection: "horizontal", roundness: 0.4},
             arrows: {to: {scaleFactor: 0.6}}},
-    nodes: {margin: 6, widthConstraint: {maximum: 220}}
+    nodes: {margin: 6, widthConstraint: {maximum: 240}}
   };
+  function boxHeight(n) { return 18 * (String(n.label).split("\\n").length) + 14; }
+  // The whole-graph view lays out what is visible: a column per layer, wrapped into
+  // sub-columns when long, boxes stacked by their height.
+  function relayout() {
+    if (!graphMode) { return; }
+    var byLayer = {};
+    nodeView.get().forEach(function (n) { (byLayer[n.layer] = byLayer[n.layer] || []).push(n); });
+    var total = nodeView.length;
+    var rows = Math.max(15, Math.ceil(Math.sqrt(2 * total)));
+    var x = 0, updates = [];
+    data.columns.forEach(function (c) {
+      var list = (byLayer[c.layer] || []).sort(function (a, b) { return a.order - b.order; });
+      if (!list.length) { c.shown = false; return; }
+      c.shown = true;
+      var nSub = Math.max(1, Math.ceil(list.length / rows));
+      var per = Math.ceil(list.length / nSub);
+      for (var s = 0; s < nSub; s++) {
+        var col = list.slice(s * per, (s + 1) * per);
+        var height = 0;
+        col.forEach(function (n) { height += boxHeight(n) + 18; });
+        var y = -height / 2;
+        col.forEach(function (n) {
+          var h = boxHeight(n);
+          updates.push({id: n.id, x: x + s * 260, y: Math.round(y + h / 2)});
+          y += h + 18;
+        });
+      }
+      c.x = x + (nSub - 1) * 130;
+      x += (nSub - 1) * 260 + 340;
+    });
+    nodes.update(updates);
+    // a link inside one sub-column bows out to the side instead of running behind the boxes
+    var at = {};
+    updates.forEach(function (u) { at[u.id] = u; });
+    var bent = [];
+    edges.forEach(function (e) {
+      var a = at[e.from], b = at[e.to];
+      if (a && b && a.x === b.x) {
+        bent.push({id: e.id, smooth: {type: b.y > a.y ? "curvedCW" : "curvedCCW",
+                                      roundness: 0.5}});
+      } else if (e.smooth) {
+        bent.push({id: e.id, smooth: {type: "cubicBezier", forceDirection: "horizontal",
+                                      roundness: 0.4}});
+      }
+    });
+    edges.update(bent);
+  }
+  relayout();
   var network = new vis.Network(container, {nodes: nodeView, edges: edges}, options);
   function fit() {
     network.fit({animation: false});
-    network.moveTo({scale: network.getScale() * 0.92, animation: false});
+    network.moveTo({scale: network.getScale() * 0.86, animation: false});
   }
   fit();
   var details = document.getElementById("rg-details");
@@ -556,32 +810,118 @@ _JS = """
     ctx.fillStyle = "#555";
     ctx.textAlign = "center";
     var top = Infinity;
-    nodeView.forEach(function (n) { if (n.y < top) { top = n.y; } });
+    nodeView.forEach(function (n) {
+      var y = network.getPositions([n.id])[n.id];
+      var t = (y ? y.y : n.y) - boxHeight(n) / 2;
+      if (t < top) { top = t; }
+    });
     if (top === Infinity) { top = 0; }
     data.columns.forEach(function (c) {
-      if (!hidden[c.layer]) { ctx.fillText(c.layer, c.x, top - 30 - px); }
+      if (!hidden[c.layer] && c.shown !== false) { ctx.fillText(c.layer, c.x, top - 20 - px); }
     });
     ctx.restore();
   });
+  var status = document.getElementById("rg-status");
   function report() {
     var drawn = network.body.nodeIndices.length;
     document.getElementById("rg-drawn").textContent = String(drawn);
     document.body.setAttribute("data-drawn", String(drawn));
+    if (status) {
+      status.textContent = showAll ? "showing all " + drawn + " nodes" :
+        "showing " + drawn + " of " + data.nodes.length + " nodes: per layer the " +
+        data.core_per_layer + " best-connected on the chain to the labs" +
+        (Object.keys(revealed).length ? ", and what you searched" : "");
+    }
+  }
+  function refresh() {
+    nodeView.refresh();
+    relayout();
+    network.once("afterDrawing", report);
+    fit();
+    network.redraw();
   }
   network.once("afterDrawing", report);
   Array.prototype.forEach.call(document.querySelectorAll(".layer-toggle"), function (box) {
     box.addEventListener("change", function () {
       hidden[box.value] = !box.checked;
-      nodeView.refresh();
-      network.once("afterDrawing", report);
-      fit();
-      network.redraw();
+      refresh();
     });
   });
+  function neighbours(id) {
+    var out = [id];
+    edges.forEach(function (e) {
+      if (e.from === id) { out.push(e.to); } else if (e.to === id) { out.push(e.from); }
+    });
+    return out;
+  }
+  function find(q) {
+    q = q.trim().toLowerCase();
+    if (!q) { return null; }
+    var exact = null, part = null;
+    nodes.forEach(function (n) {
+      var name = String(n.title).split("\\n")[0].toLowerCase();
+      if (exact === null && (name === q || String(n.id).toLowerCase() === q)) { exact = n.id; }
+      if (part === null && (name.indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0)) {
+        part = n.id;
+      }
+    });
+    return exact !== null ? exact : part;
+  }
+  function reveal(id) {
+    neighbours(id).forEach(function (x) {
+      revealed[x] = true;
+      var n = nodes.get(x);
+      if (n && hidden[n.layer]) {
+        hidden[n.layer] = false;
+        var box = document.querySelector('.layer-toggle[value="' + n.layer + '"]');
+        if (box) { box.checked = true; }
+      }
+    });
+    refresh();
+    network.selectNodes([id]);
+    show(id);
+  }
+  var search = document.getElementById("rg-search");
+  if (search) {
+    var list = document.getElementById("rg-names");
+    nodes.forEach(function (n) {
+      var o = document.createElement("option");
+      o.value = String(n.title).split("\\n")[0];
+      list.appendChild(o);
+    });
+    var go = function () {
+      var id = find(search.value);
+      if (id === null) {
+        status.textContent = "no node matches \\u201c" + search.value + "\\u201d";
+        return;
+      }
+      reveal(id);
+      document.body.setAttribute("data-found", String(id));
+    };
+    search.addEventListener("change", go);
+    search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { go(); } });
+    document.getElementById("rg-all").addEventListener("click", function () {
+      showAll = true; refresh();
+    });
+    document.getElementById("rg-core").addEventListener("click", function () {
+      showAll = false; revealed = {}; refresh();
+    });
+  }
   var m = /[#&]node=([^&]*)/.exec(window.location.hash);
   if (m) {
     var id = decodeURIComponent(m[1]);
-    if (nodes.get(id)) { network.selectNodes([id]); show(id); }
+    if (nodes.get(id)) {
+      if (graphMode && !visible(nodes.get(id))) { reveal(id); }
+      network.selectNodes([id]); show(id);
+    }
+  }
+  var sq = /[#&]search=([^&]*)/.exec(window.location.hash);
+  if (sq && search) {
+    search.value = decodeURIComponent(sq[1]);
+    search.dispatchEvent(new Event("change"));
+  }
+  if (/[#&]all\\b/.test(window.location.hash) && graphMode) {
+    showAll = true; refresh();
   }
   window.rgNetwork = network;
 })();
@@ -592,8 +932,11 @@ def _write_page(
     path: str | Path, data: dict[str, Any], legend_html: str, *, layer_filter: bool
 ) -> None:
     js, vis_version = _vis_assets()
-    payload = {"nodes": data["nodes"], "edges": data["edges"], "columns": data["columns"]}
+    payload = {"nodes": data["nodes"], "edges": data["edges"], "columns": data["columns"],
+               "graph": layer_filter, "core_per_layer": data.get("core_per_layer")}
     title = html.escape(data["title"])
+    note = (f'<div class="note" id="rg-note">{html.escape(data["note"])}</div>'
+            if data.get("note") else "")
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{title}</title>\n"
@@ -601,7 +944,7 @@ def _write_page(
         f"<style>{_CSS}</style>\n"
         f"<script>/* vis-network {vis_version}, bundled with pyvis; MIT/Apache-2.0 */\n{js}\n"
         "</script>\n</head>\n<body data-drawn=\"\">\n"
-        f"<header><h1>{title}</h1>{legend_html}</header>\n"
+        f"<header><h1>{title}</h1>{legend_html}{note}</header>\n"
         "<div id=\"main\"><div id=\"rg-network\"></div>"
         "<div id=\"rg-details\">Click a node for its details.</div></div>\n"
         f"<footer>{len(data['nodes'])} nodes, {len(data['edges'])} links; drawn: "

@@ -133,3 +133,52 @@ def test_whole_graph_view_and_layer_filter(tmp_path):
     n2 = write_graph_html(g, page, ["chips"])
     assert drawn(dump_dom(tmp_path, page)) == n2 == sum(
         1 for x in g.nodes.values() if x.layer == "chips")
+
+
+@pytest.fixture(scope="module")
+def real_graph_page(tmp_path_factory):
+    from riskgraph.ingest.build import load_graph
+    from riskgraph.views.html import write_graph_html
+
+    g = load_graph([])
+    page = tmp_path_factory.mktemp("graph") / "graph.html"
+    first = write_graph_html(g, page)
+    return g, page, first
+
+
+def test_whole_real_graph_opens_readable_then_search_and_all(real_graph_page, tmp_path):
+    """760 boxes used to open as a hairball: now the chain to the labs, a search, a button."""
+    g, page, first = real_graph_page
+    assert 40 <= first <= 100 < len(g)
+    dom = dump_dom(tmp_path, page)
+    assert drawn(dom) == first
+    status = re.search(r'id="rg-status">([^<]*)<', dom)
+    assert status and f"showing {first} of {len(g)} nodes" in status.group(1)
+    # search: the node and its neighbours join the view, the node is selected
+    dom = dump_dom(tmp_path, page, "#search=Tantalum")
+    assert re.search(r'<body[^>]*data-found="mineral:tantalum"', dom)
+    assert drawn(dom) > first
+    assert re.search(r'<div id="rg-details">Tantalum\n', dom)
+    dom = dump_dom(tmp_path, page, "#search=no-such-thing-xyz")
+    assert "no node matches" in dom and drawn(dom) == first
+    # and everything, on request
+    assert drawn(dump_dom(tmp_path, page, "#all")) == len(g)
+
+
+def test_real_shock_view_draws_its_labs(tmp_path):
+    from PIL import Image
+
+    from riskgraph.engine.shock import run_shock
+    from riskgraph.ingest.build import load_graph
+    from riskgraph.views.html import shortfall_colour, write_shock_html
+
+    g = load_graph([])
+    result = run_shock(g, "gallium", 50, top=len(g))
+    page = tmp_path / "gallium.html"
+    n = write_shock_html(result, g, page, top=20)
+    assert drawn(dump_dom(tmp_path, page)) == n
+    img = Image.open(screenshot(tmp_path, page)).convert("RGB")
+    colours = {c for _, c in img.getcolors(maxcolors=1_000_000) or []}
+    lab = max((x for x in result["nodes"] if x["layer"] == "labs"), key=lambda x: x["shortfall"])
+    want = hex_rgb(shortfall_colour(lab["shortfall"]))
+    assert any(all(abs(a - b) <= 2 for a, b in zip(c, want, strict=True)) for c in colours), want
