@@ -40,9 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.engine import aggregate, sparse
 from riskgraph.errors import IngestError, UsageError, suggest
+from riskgraph.graph import curated_format as fmt
 from riskgraph.graph import schema
-from riskgraph.ingest.base import parse_number
+from riskgraph.graph.curated_format import FRACTIONS, LINK_COLUMNS, NODE_COLUMNS
+from riskgraph.graph.figures import parse_number
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,21 +53,9 @@ if TYPE_CHECKING:
 
     from riskgraph.engine.defaults import Params
 
-LINK_COLUMNS: tuple[str, ...] = (
-    "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
-    "substitutability", "source", "as_of", "confidence", "rationale",
-)
-NODE_COLUMNS: tuple[str, ...] = (
-    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence", "rationale",
-)
-FRACTIONS: tuple[str, ...] = (
-    "weight", "weight_low", "weight_high", "sales_share", "substitutability",
-)
 TYPES: tuple[str, ...] = tuple(schema.REL_TYPES)
 KINDS: tuple[str, ...] = tuple(schema.NODE_KINDS)
 _FLOW_CODE = {"forward": 1, "reverse": -1, "none": 0}
-_AS_OF_RE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CHUNK = 1_000_000
 
 
@@ -104,7 +95,10 @@ class ColumnarGraph:
     links: int
     into_country: int
     files: list[str] = field(default_factory=list)
-    _patterns: dict[bool, tuple[Any, ...]] = field(default_factory=dict, repr=False)
+    requirement: np.ndarray | None = None  # bool per arc (None: each type's default)
+    label: np.ndarray | None = None  # per arc: the `input` column's text ("" = default)
+    _patterns: dict[bool, sparse.Pattern] = field(default_factory=dict, repr=False)
+    _groups: dict[bool, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -143,42 +137,25 @@ class ColumnarGraph:
         import numpy as np
 
         if upstream:
-            return self.sales_share
+            v, _ = aggregate.normalise_shares(self.groups(upstream=True), self.sales_share,
+                                              np.ones(self.m, dtype=bool))
+            return v
         p = params or _defaults()
         s = np.where(np.isnan(self.subst), p.substitutability, self.subst)
         w = np.where(np.isnan(self.weight), p.default_weight, self.weight)
+        w, _ = aggregate.normalise_shares(self.groups(), w, ~self.dependency_requirement())
         return (1.0 - p.buffer) * w * (1.0 - s)
 
-    def _pattern(self, upstream: bool) -> tuple[Any, ...]:
-        import numpy as np
-
-        if upstream in self._patterns:
-            return self._patterns[upstream]
-        rows, cols = (self.sup, self.cus) if upstream else (self.cus, self.sup)
-        key = rows * np.int64(self.n) + cols
-        order = np.argsort(key, kind="stable")
-        ks = key[order]
-        first = np.ones(ks.size, dtype=bool)
-        first[1:] = ks[1:] != ks[:-1]
-        starts = np.flatnonzero(first)
-        ur = rows[order][starts]
-        indices = cols[order][starts].astype(np.int32 if self.n < 2**31 else np.int64)
-        counts = np.bincount(ur, minlength=self.n)
-        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(indices.dtype)
-        self._patterns[upstream] = (order, starts, indices, indptr)
+    def _pattern(self, upstream: bool) -> sparse.Pattern:
+        """Sparsity pattern of one orientation, majors = receivers (computed once, kept here)."""
+        if upstream not in self._patterns:
+            rows, cols = (self.sup, self.cus) if upstream else (self.cus, self.sup)
+            self._patterns[upstream] = sparse.build_pattern(rows, cols, self.n)
         return self._patterns[upstream]
 
     def matrix(self, arc_values: np.ndarray, *, upstream: bool = False) -> Any:
         """CSR array, rows = receivers, columns = senders; pairs combine by max; NaN = 0."""
-        import numpy as np
-        import scipy.sparse as sp
-
-        order, starts, indices, indptr = self._pattern(upstream)
-        if starts.size == 0:
-            return sp.csr_array((self.n, self.n))
-        v = np.nan_to_num(arc_values[order], nan=0.0)
-        data = np.maximum.reduceat(np.maximum(v, 0.0), starts)
-        return sp.csr_array((data, indices, indptr), shape=(self.n, self.n))
+        return sparse.csr(self._pattern(upstream), arc_values)
 
     def shock(
         self,
@@ -217,8 +194,6 @@ class ColumnarGraph:
         """
         import numpy as np
 
-        from riskgraph.engine.iim import inoperability
-
         if direction not in ("downstream", "upstream"):
             raise UsageError(f"direction must be downstream or upstream, not {direction!r}")
         if not 0 < pct <= 100:
@@ -227,16 +202,49 @@ class ColumnarGraph:
         up = direction == "upstream"
         c = np.zeros(self.n)
         c[self.index_of(targets)] = pct / 100.0
+        groups = self.groups(upstream=up)
         vals = self.arc_values(p, upstream=up)
-        exo = self.exogenous_arcs() if not up else None
-        if exo is not None and exo.any():
-            # DESIGNS passes on only its sender's own shock (engine/compile.py EXOGENOUS_TYPES)
-            D = self.matrix(np.where(exo, vals, np.nan))
-            c = np.minimum(1.0, c + D @ c)
-            vals = np.where(exo, np.nan, vals)
-        M = self.matrix(vals, upstream=up)
-        return inoperability(M, c, max_iter=p.max_iter, tol=p.tol,
-                             return_iterations=return_iterations)
+        const = None
+        if not up:
+            exo = self.exogenous_arcs()
+            if exo.any():
+                # DESIGNS passes on only its sender's own shock (engine/compile.py)
+                const = groups.matrix(np.where(exo, vals, np.nan)) @ c
+                vals = np.where(exo, np.nan, vals)
+        q, it, _u = aggregate.solve(groups, vals, c, const=const, max_iter=p.max_iter, tol=p.tol)
+        return (q, it) if return_iterations else q
+
+    def dependency_requirement(self) -> np.ndarray:
+        """True per arc for a requirement (the `dependency` column, else the type's default)."""
+        import numpy as np
+
+        default = np.array([aggregate.default_dependency(t) == aggregate.REQUIREMENT
+                            for t in TYPES], dtype=bool)[self.arc_type]
+        return default if self.requirement is None else self.requirement
+
+    def groups(self, *, upstream: bool = False) -> Any:
+        """The input groups of engine/aggregate.py (cached): the embedded engine's rules."""
+        import numpy as np
+
+        if upstream in self._groups:
+            return self._groups[upstream]
+        if upstream:
+            g = aggregate.build_groups(self.sup, self.cus, np.zeros(self.m, dtype=np.int64),
+                                       np.ones(self.m, dtype=bool), self.n)
+        else:
+            req = self.dependency_requirement()
+            is_country = self.kind[self.sup] == KINDS.index("country")
+            code = self.arc_type.astype(np.int64) * 2 + is_country
+            names = np.array([aggregate.default_input(TYPES[k // 2], bool(k % 2))
+                              for k in range(2 * len(TYPES))], dtype=object)
+            text = names[code]
+            if self.label is not None:
+                own = self.label != ""
+                text = np.where(own, self.label, text)
+            lab_codes, _ = _factor_text(text)
+            g = aggregate.build_groups(self.cus, self.sup, lab_codes, ~req, self.n)
+        self._groups[upstream] = g
+        return g
 
     def exogenous_arcs(self) -> np.ndarray:
         """True for arcs of the engine's exogenous types (``DESIGNS``): see engine/compile.py."""
@@ -260,9 +268,7 @@ def load_dir(folder: Path, *, known_ids: Iterable[str] = ()) -> ColumnarGraph:
     folder = Path(folder)
     if not folder.is_dir():
         raise IngestError(folder, "user data directory does not exist")
-    csvs = sorted(folder.glob("*.csv"))
-    nodes = [p for p in csvs if "nodes" in p.name.casefold()]
-    links = [p for p in csvs if "links" in p.name.casefold() and p not in nodes]
+    nodes, links = fmt.folder_files(folder)
     if not links:
         raise IngestError(folder, "no *links*.csv file in the folder")
     return load_columnar(links, nodes, known_ids=known_ids)
@@ -323,17 +329,26 @@ def load_columnar(
                                                            "substitutability")}
     file_of: list[np.ndarray] = []
     row_of: list[np.ndarray] = []
+    dep_l: list[np.ndarray] = []
+    lab_l: list[np.ndarray] = []
+    any_dep = any_lab = False
     total = 0
     for fno, p in enumerate(link_files):
         rows_in_file = 0
         parts: list[tuple[int, Any]] = []
         try:
             for start, chunk in _chunks(p, LINK_COLUMNS, chunksize, fast=True):
-                parts.append((start, _check_links(p, start, chunk, index, fast=True)))
+                parts.append((start, _check_links(p, start, chunk, index, fast=True),
+                              _dependency_columns(p, start, chunk)))
         except _SlowPath:
-            parts = [(start, _check_links(p, start, chunk, index))
+            parts = [(start, _check_links(p, start, chunk, index),
+                      _dependency_columns(p, start, chunk))
                      for start, chunk in _chunks(p, LINK_COLUMNS, chunksize)]
-        for start, (f, t, ty, nums) in parts:
+        for start, (f, t, ty, nums), (dep, lab) in parts:
+            dep_l.append(np.full(f.size, "", dtype=object) if dep is None else dep)
+            lab_l.append(np.full(f.size, "", dtype=object) if lab is None else lab)
+            any_dep = any_dep or dep is not None
+            any_lab = any_lab or lab is not None
             sup_l.append(f)
             cus_l.append(t)
             typ_l.append(ty)
@@ -363,18 +378,28 @@ def load_columnar(
     into = kind[cus] == country
     keep_arc = ~into
     nums = {c: cat(v, float)[keep][keep_arc] for c, v in num_l.items()}
+    arc_typ = typ[keep][keep_arc]
+    requirement = None
+    if any_dep:
+        d = cat(dep_l, object)[keep][keep_arc]
+        default = np.array([aggregate.default_dependency(t) == aggregate.REQUIREMENT
+                            for t in TYPES], dtype=bool)[arc_typ]
+        requirement = np.where(d == "", default, d == "requirement")
+    label = cat(lab_l, object)[keep][keep_arc] if any_lab else None
     g = ColumnarGraph(
         ids=ids,
         kind=kind,
         sup=sup[keep_arc],
         cus=cus[keep_arc],
-        arc_type=typ[keep][keep_arc],
+        arc_type=arc_typ,
         weight=nums["weight"],
         subst=nums["substitutability"],
         sales_share=nums["sales_share"],
         links=total,
         into_country=int(into.sum()),
         files=[str(p) for p in [*node_files, *link_files]],
+        requirement=requirement,
+        label=label,
     )
     g._pattern(False)  # the downstream CSR pattern is part of loading: shocks only fill values
     return g
@@ -396,7 +421,7 @@ def _chunks(path: Path, required: Sequence[str], chunksize: int, fast: bool = Fa
     import pandas as pd
 
     header = _header(path, required)
-    wanted = set(required)
+    wanted = set(required) | ({"dependency", "input"} & set(header))
     nums = [c for c in header if c in FRACTIONS] if fast else []
     opts: dict[str, Any] = {"dtype": object, "keep_default_na": False, "na_filter": False}
     if nums:
@@ -491,6 +516,33 @@ def _first(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+def _factor_text(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    import numpy as np
+    import pandas as pd
+
+    codes, uniq = pd.factorize(values)
+    return codes.astype(np.int64), [str(u) for u in uniq]
+
+
+def _dependency_columns(path: Path, start: int, df: pd.DataFrame
+                        ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The optional ``dependency`` (share / requirement) and ``input`` columns of a chunk."""
+    import numpy as np
+
+    req = None
+    if "dependency" in df.columns:
+        d = df["dependency"].astype(str).str.strip().to_numpy(dtype=object)
+        bad = ~np.isin(d, ["", "share", "requirement"])
+        if bad.any():
+            k = _first(bad)
+            raise _fail(path, start + k, "dependency",
+                        f"dependency {d[k]!r} is not 'share' or 'requirement'")
+        req = np.where(d == "", "", d)
+    lab = (df["input"].astype(str).str.strip().to_numpy(dtype=object)
+           if "input" in df.columns else None)
+    return req, lab
+
+
 def _factor(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and stripped distinct values of a text column (strip once per distinct value)."""
     import pandas as pd
@@ -528,8 +580,7 @@ def _fractions(path: Path, start: int, s: pd.Series, column: str, fast: bool = F
         k = _first(bad)
         text = str(raw[k]).strip()
         if math.isfinite(v[k]):
-            raise _fail(path, start + k, column,
-                        f"{column} {text} is outside [0, 1] (a fraction: 0.4 or 40%)")
+            raise _fail(path, start + k, column, fmt.outside_unit_interval(column, text))
         raise _fail(path, start + k, column, f"not a finite number: {text!r}")
     return v
 
@@ -543,9 +594,7 @@ def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast
     known = {t: k for k, t in enumerate(TYPES)}
     for u, t in enumerate(tuniq):
         if t not in known:
-            near = suggest(t, TYPES)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise _fail(path, start + _first(tcodes == u), "type", f"unknown type {t!r}{hint}")
+            raise _fail(path, start + _first(tcodes == u), "type", fmt.unknown("type", t, TYPES))
     typ = np.array([known[t] for t in tuniq], dtype=np.int8)[tcodes]
     # both ends at once, each distinct id looked up once (ids repeat: hubs)
     n = len(df)
@@ -564,40 +613,37 @@ def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast
         col = "from" if frm[k] < 0 else "to"
         v = str(df[col].iloc[k]).strip()
         if not v:
-            raise _fail(path, start + k, col, "empty node id")
+            raise _fail(path, start + k, col, fmt.EMPTY_ID)
         raise _fail(path, start + k, col, _unknown_msg(v, index))
     loop = frm == to
     if loop.any():
         k = _first(loop)
-        raise _fail(path, start + k, "to",
-                    f"self-loop: from and to are both {str(index[frm[k]])!r}")
+        raise _fail(path, start + k, "to", fmt.self_loop(str(index[frm[k]])))
     nums = {c: _fractions(path, start, df[c], c, fast) for c in FRACTIONS}
     w, lo, hi = nums["weight"], nums["weight_low"], nums["weight_high"]
-    supply = np.array([schema.flow_of(t) != "none" for t in TYPES])[typ]
+    supply = np.array([fmt.is_supply(t) for t in TYPES])[typ]
     miss_w = supply & np.isnan(w)
     if miss_w.any():
         k = _first(miss_w)
-        raise _fail(path, start + k, "weight",
-                    f"{TYPES[typ[k]]} is a supply relation and needs a weight")
+        raise _fail(path, start + k, "weight", fmt.needs_weight(TYPES[typ[k]]))
     orphan = np.isnan(w) & (~np.isnan(lo) | ~np.isnan(hi))
     if orphan.any():
-        raise _fail(path, start + _first(orphan), "weight",
-                    "weight_low/weight_high without a weight")
+        raise _fail(path, start + _first(orphan), "weight", fmt.RANGE_WITHOUT_WEIGHT)
     with np.errstate(invalid="ignore"):
         above = lo > w
         below = w > hi
     if above.any():
         k = _first(above)
-        raise _fail(path, start + k, "weight_low", f"weight_low {lo[k]:g} > weight {w[k]:g}")
+        raise _fail(path, start + k, "weight_low", fmt.low_above_weight(lo[k], w[k]))
     if below.any():
         k = _first(below)
-        raise _fail(path, start + k, "weight_high", f"weight {w[k]:g} > weight_high {hi[k]:g}")
+        raise _fail(path, start + k, "weight_high", fmt.weight_above_high(w[k], hi[k]))
     estimated = _check_provenance(path, start, df)
     est = estimated & ~np.isnan(w) & (np.isnan(lo) | np.isnan(hi))
     if est.any():
         k = _first(est)
         raise _fail(path, start + k, "weight_low" if np.isnan(lo[k]) else "weight_high",
-                    "estimated weight without a range: give weight_low and weight_high")
+                    fmt.NO_RANGE)
     return frm, to, typ, nums
 
 
@@ -605,29 +651,21 @@ def _check_provenance(path: Path, start: int, df: pd.DataFrame) -> np.ndarray:
     """The curated provenance rules, checked once per distinct value; True where estimated."""
     import numpy as np
 
-    codes, uniq = _factor(df["source"])
-    for u, v in enumerate(uniq):
-        if not v:
-            raise _fail(path, start + _first(codes == u), "source",
-                        "empty source: cite a document, or say who estimated it")
-    codes, uniq = _factor(df["as_of"])
-    for u, v in enumerate(uniq):
-        if not re.match(_AS_OF_RE, v):
-            raise _fail(path, start + _first(codes == u), "as_of", f"as_of {v!r} is not a "
-                        "year or date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    for column, problem in (("source", fmt.source_problem), ("as_of", fmt.as_of_problem),
+                            ("confidence", fmt.confidence_problem)):
+        codes, uniq = _factor(df[column])
+        for u, v in enumerate(uniq):
+            reason = problem(v)
+            if reason is not None:
+                raise _fail(path, start + _first(codes == u), column, reason)
     ccodes, cuniq = _factor(df["confidence"])
-    for u, v in enumerate(cuniq):
-        if v not in schema.CONFIDENCE:
-            raise _fail(path, start + _first(ccodes == u), "confidence",
-                        f"confidence {v!r} is not one of 'reported' or 'estimated'")
     estimated = np.array([v == "estimated" for v in cuniq], dtype=bool)[ccodes]
     if "rationale" in df.columns:
         rcodes, runiq = _factor(df["rationale"])
         blank = np.array([not v for v in runiq], dtype=bool)[rcodes]
         no_why = estimated & blank
         if no_why.any():
-            raise _fail(path, start + _first(no_why), "rationale",
-                        "estimated without rationale: say in one line why this figure")
+            raise _fail(path, start + _first(no_why), "rationale", fmt.NO_RATIONALE)
     return estimated
 
 
@@ -661,19 +699,17 @@ def _read_nodes(path: Path, chunksize: int) -> tuple[np.ndarray, np.ndarray]:
         bad = ~kind.isin(KINDS).to_numpy()
         if bad.any():
             k = _first(bad)
-            near = suggest(str(kind.iloc[k]), KINDS)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise _fail(path, start + k, "kind", f"unknown kind {str(kind.iloc[k])!r}{hint}")
+            raise _fail(path, start + k, "kind", fmt.unknown("kind", str(kind.iloc[k]), KINDS))
         parts = ids.str.partition(":")
         bad = ((parts[0] != kind) | (parts[1] != ":")
-               | ~parts[2].str.match(_SLUG_RE.pattern)).to_numpy(dtype=bool)
+               | ~parts[2].str.match(fmt.SLUG_RE.pattern)).to_numpy(dtype=bool)
         if bad.any():
             k = _first(bad)
-            raise _fail(path, start + k, "id", f"id {str(ids.iloc[k])!r} must be "
-                        f"'{kind.iloc[k]}:<slug>' (letters, digits, '-', '.', '_')")
+            raise _fail(path, start + k, "id",
+                        fmt.bad_id(str(ids.iloc[k]), str(kind.iloc[k])))
         noname = (df["name"].str.strip() == "").to_numpy()
         if noname.any():
-            raise _fail(path, start + _first(noname), "name", "empty name")
+            raise _fail(path, start + _first(noname), "name", fmt.EMPTY_NAME)
         _check_provenance(path, start, df)
         ids_l.append(ids.to_numpy(dtype=object))
         kinds_l.append(kind.to_numpy(dtype=object))
@@ -736,4 +772,4 @@ def _kinds_of(ids: np.ndarray) -> np.ndarray:
     return code.to_numpy(dtype=np.int8)
 
 
-__all__ = ["ColumnarGraph", "load_columnar", "load_dir", "line_of", "LINK_COLUMNS", "TYPES"]
+__all__ = ["ColumnarGraph", "load_columnar", "load_dir", "line_of", "TYPES"]

@@ -42,6 +42,15 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.engine import sparse
+from riskgraph.engine.aggregate import (
+    REQUIREMENT,
+    Groups,
+    build_groups,
+    default_dependency,
+    default_input,
+    normalise_shares,
+)
 from riskgraph.engine.defaults import Override, Params
 from riskgraph.errors import UsageError
 from riskgraph.graph import schema
@@ -54,6 +63,10 @@ if TYPE_CHECKING:
 SHARE_TYPES: frozenset[str] = frozenset({"PRODUCES", "PROVIDES"})
 # Arcs that pass on only a shock applied to their sender, not shortfalls that reach it.
 EXOGENOUS_TYPES: frozenset[str] = frozenset({"DESIGNS"})
+# CSET input types that are chip designs: a PROVIDES arc into one stands for design capability
+# (Alphabet and Tesla design "AI ASICs"), exogenous like DESIGNS, so a compute shortfall that
+# reaches an owner does not leak into the design market.
+DESIGN_INPUT_TYPES: frozenset[str] = frozenset({"design_resource", "ultimate_output"})
 
 
 def _num(v: Any) -> float:
@@ -85,6 +98,10 @@ class CompiledGraph:
     share_type: np.ndarray  # bool: PRODUCES/PROVIDES (missing weight = unallocated share)
     share_default: np.ndarray  # weight of share-type arcs without one (NaN elsewhere)
     exogenous: np.ndarray  # bool: DESIGNS (carries only its sender's own initial shock)
+    dependency: np.ndarray  # bool: True for a requirement arc, False for a share
+    label: list[str]  # per arc: the input it supplies (share group label) or "requirement"
+    groups: Groups  # downstream groups (receiver = customer)
+    up_groups: Groups  # upstream groups (receiver = supplier: one group per supplier)
     dropped: int  # edges not used because another edge of the same pair and type won
     into_country: int  # arcs left out because their customer is a country
 
@@ -109,7 +126,7 @@ class CompiledGraph:
         """Dependency a_ij per arc, the default weight where the edge has none."""
         import numpy as np
 
-        w = np.where(self.share_type, self.share_default, params.default_weight)
+        w = np.where(np.isnan(self.share_default), params.default_weight, self.share_default)
         return np.where(np.isnan(self.weight), w, self.weight)
 
     def arc_subst(self, params: Params) -> np.ndarray:
@@ -117,40 +134,31 @@ class CompiledGraph:
 
         return np.where(np.isnan(self.subst), params.substitutability, self.subst)
 
+    def shares_normalised(self, w: np.ndarray) -> tuple[np.ndarray, int]:
+        """Weights with over-full share groups scaled to sum 1 (see aggregate.normalise_shares)."""
+        return normalise_shares(self.groups, w, ~self.dependency)
+
+    def sales_normalised(self) -> np.ndarray:
+        """Sales shares with each supplier's total scaled to at most 1."""
+        import numpy as np
+
+        v, _ = normalise_shares(self.up_groups, self.sales_share, np.ones(self.m, dtype=bool))
+        return v
+
     def arc_astar(self, w: np.ndarray, s: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """a*_ij = (1 - b_i) a_ij (1 - s_ij) per arc (i the customer)."""
+        """a*_ij = (1 - b_i) a_ij (1 - s_ij) per arc (i the customer), shares normalised."""
+        w, _ = self.shares_normalised(w)
         out = w * (1.0 - s) if s.any() else w.copy()
         if b.any():
             out *= 1.0 - b[self.cus]
         return out
 
-    def _pattern(self, upstream: bool) -> tuple[Any, ...]:
-        """Static sparsity pattern of one orientation (computed once, kept on this object).
-
-        Returns ``(order, starts, receivers, senders, indptr)``: arcs sorted by (sender,
-        receiver), the first position of each distinct pair, each pair's receiver and sender, and
-        the CSC ``indptr`` over senders (columns).
-        """
-        import numpy as np
-
+    def _pattern(self, upstream: bool) -> sparse.Pattern:
+        """Sparsity pattern of one orientation, majors = senders (computed once, kept here)."""
         cache = self.__dict__.setdefault("_patterns", {})
-        if upstream in cache:
-            return cache[upstream]  # type: ignore[no-any-return,unused-ignore]
-        receivers, senders = (self.sup, self.cus) if upstream else (self.cus, self.sup)
-        n = self.n
-        key = senders.astype(np.int64) * n + receivers
-        order: Any = np.argsort(key, kind="stable")
-        ks = key[order]
-        first = np.ones(ks.size, dtype=bool)
-        first[1:] = ks[1:] != ks[:-1]
-        starts = np.flatnonzero(first)
-        itype = np.int32 if max(n, ks.size) < 2**31 - 1 else np.int64
-        ur = receivers[order][starts].astype(itype)
-        us = senders[order][starts]
-        if np.array_equal(order, np.arange(order.size)):
-            order = None  # arcs already sorted: no gather per run
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(us, minlength=n))]).astype(itype)
-        cache[upstream] = (order, starts, ur, us, indptr)
+        if upstream not in cache:
+            receivers, senders = (self.sup, self.cus) if upstream else (self.cus, self.sup)
+            cache[upstream] = sparse.build_pattern(senders, receivers, self.n)
         return cache[upstream]  # type: ignore[no-any-return,unused-ignore]
 
     def matrix(self, arc_values: np.ndarray, *, upstream: bool = False) -> Any:
@@ -160,16 +168,7 @@ class CompiledGraph:
         Upstream:   ``M[j, i]`` = value of arc j -> i (demand flows customer i to supplier j).
         NaN (no value) counts as 0.  O(arcs), no sort: the pattern is computed once.
         """
-        import numpy as np
-        import scipy.sparse as sp
-
-        order, starts, ur, _us, indptr = self._pattern(upstream)
-        n = self.n
-        if starts.size == 0:
-            return sp.csc_array((n, n))
-        v = np.fmax(arc_values if order is None else arc_values[order], 0.0)  # NaN -> 0
-        data = v if starts.size == v.size else np.maximum.reduceat(v, starts)
-        return sp.csc_array((data, ur, indptr), shape=(n, n))
+        return sparse.csc(self._pattern(upstream), arc_values)
 
     def representative_arcs(self, arc_values: np.ndarray, *, upstream: bool = False
                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -181,7 +180,8 @@ class CompiledGraph:
         """
         import numpy as np
 
-        order, starts, ur, us, _indptr = self._pattern(upstream)
+        pat = self._pattern(upstream)
+        order, starts, ur, us = pat.order, pat.starts, pat.minor, pat.major
         n = self.n
         if starts.size == 0:
             return np.zeros(n + 1, dtype=np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -265,17 +265,26 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         return np.array([_num(e.props.get(name)) for _, _, e in chosen], dtype=float)
 
     cus_arr = np.array([index[c] for _, c, _ in chosen], dtype=np.int64)
+    sup_arr = np.array([index[s] for s, _, _ in chosen], dtype=np.int64)
     weight = col("weight")
+    requirement = np.array([_dependency(e) == REQUIREMENT for _, _, e in chosen], dtype=bool)
+    labels = [("requirement" if req else _input_label(graph, sup, e))
+              for (sup, _, e), req in zip(chosen, requirement, strict=True)]
+    codes = {lab: k for k, lab in enumerate(sorted(set(labels)))}
+    label_code = np.array([codes[lab] for lab in labels], dtype=np.int64)
+    groups = build_groups(cus_arr, sup_arr, label_code, ~requirement, len(ids))
+    up_groups = build_groups(sup_arr, cus_arr, np.zeros(len(chosen), dtype=np.int64),
+                             np.ones(len(chosen), dtype=bool), len(ids))
     share_type = np.array([e.type in SHARE_TYPES for _, _, e in chosen], dtype=bool)
-    share_default = _share_defaults(cus_arr, [e.type for _, _, e in chosen], weight, share_type,
-                                    len(ids))
+    share_default = _share_defaults(groups.group, weight, share_type & ~requirement, groups.ng)
+    exogenous = np.array([_exogenous(graph, e, c) for _, c, e in chosen], dtype=bool)
     return CompiledGraph(
         graph=graph,
         ids=ids,
         index=index,
         node_buffer=node_buffer,
         edges=[e for _, _, e in chosen],
-        sup=np.array([index[s] for s, _, _ in chosen], dtype=np.int64),
+        sup=sup_arr,
         cus=cus_arr,
         weight=weight,
         weight_low=col("weight_low"),
@@ -285,31 +294,52 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         estimated=np.array([e.confidence == "estimated" for _, _, e in chosen], dtype=bool),
         share_type=share_type,
         share_default=share_default,
-        exogenous=np.array([e.type in EXOGENOUS_TYPES for _, _, e in chosen], dtype=bool),
+        exogenous=exogenous,
+        dependency=requirement,
+        label=labels,
+        groups=groups,
+        up_groups=up_groups,
         dropped=dropped,
         into_country=len(into_country),
     )
 
 
-def _share_defaults(cus: np.ndarray, types: list[str], weight: np.ndarray,
-                    share_type: np.ndarray, n: int) -> np.ndarray:
-    """Unallocated share split equally among the weightless share-type arcs of a customer."""
+def _dependency(e: Edge) -> str:
+    """The edge's ``dependency`` prop (share / requirement), else its type's default."""
+    d = e.props.get("dependency")
+    return str(d) if d in ("share", "requirement") else default_dependency(e.type)
+
+
+def _input_label(graph: GraphData, sup: str, e: Edge) -> str:
+    lab = e.props.get("input")
+    if isinstance(lab, str) and lab.strip():
+        return lab.strip()
+    return default_input(e.type, graph.nodes[sup].kind == "country")
+
+
+def _exogenous(graph: GraphData, e: Edge, cus: str) -> bool:
+    if e.type in EXOGENOUS_TYPES:
+        return True
+    return (e.type == "PROVIDES" and graph.nodes[e.src].kind == "company"
+            and graph.nodes[cus].props.get("type") in DESIGN_INPUT_TYPES)
+
+
+def _share_defaults(group: np.ndarray, weight: np.ndarray, share: np.ndarray, ng: int
+                    ) -> np.ndarray:
+    """Unallocated share of a group split equally among its weightless share arcs."""
     import numpy as np
 
-    out = np.full(cus.size, np.nan)
-    if not share_type.any():
+    out = np.full(group.size, np.nan)
+    if not share.any():
         return out
-    tcode = {t: k for k, t in enumerate(sorted(set(types)))}
-    key = cus * len(tcode) + np.array([tcode[t] for t in types], dtype=np.int64)
-    size = n * len(tcode)
-    stated = share_type & ~np.isnan(weight)
-    missing = share_type & np.isnan(weight)
-    total = np.bincount(key[stated], weights=weight[stated], minlength=size)
-    count = np.bincount(key[missing], minlength=size)
+    stated = share & ~np.isnan(weight)
+    missing = share & np.isnan(weight)
+    total = np.bincount(group[stated], weights=weight[stated], minlength=ng)
+    count = np.bincount(group[missing], minlength=ng)
     rest = np.maximum(0.0, 1.0 - total)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(count > 0, rest / np.maximum(count, 1), np.nan)
-    out[missing] = part[key[missing]]
+    out[missing] = part[group[missing]]
     return out
 
 

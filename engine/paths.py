@@ -137,20 +137,45 @@ def _ancestors(indptr: np.ndarray, receivers: np.ndarray, n: int, wanted: set[in
     return mask
 
 
-def path_to_dict(cg: CompiledGraph, p: Path, *, upstream: bool = False) -> dict[str, Any]:
-    """JSON form of a path: contribution and hops (src, dst in the direction of propagation)."""
+def path_to_dict(cg: CompiledGraph, p: Path, *, upstream: bool = False,
+                 arrays: Any = None) -> dict[str, Any]:
+    """JSON form of a path: contribution and hops (src, dst in the direction of propagation).
+
+    Each hop shows the edge's ``weight`` (as stored), ``weight_used`` (after defaults, ``--set``
+    and share normalisation), ``substitutability``, the customer's ``buffer`` and the effective
+    ``factor`` = weight_used x (1 - substitutability) x (1 - buffer) (upstream: the sales
+    share), so the start shock times the factors is the path's contribution.  ``input`` and
+    ``dependency`` say which input group of the customer the hop feeds.
+    """
+    import numpy as np
+
+    w_used = s_arr = b_arr = None
+    if arrays is not None and not upstream:
+        w_used = cg.shares_normalised(arrays.w)[0]
+        s_arr, b_arr = arrays.s, arrays.b
     hops = []
     running = p.start_shock
     for (u, v), a, val in zip(zip(p.nodes, p.nodes[1:], strict=False), p.arcs, p.values,
                               strict=True):
         e = cg.edges[a]
         running *= val
+        if w_used is not None and s_arr is not None and b_arr is not None:
+            wu, su, bu = float(w_used[a]), float(s_arr[a]), float(b_arr[cg.cus[a]])
+        else:
+            wu, su, bu = float(val), 0.0, 0.0
+        req = bool(cg.dependency[a]) and not upstream
         hops.append({
             "src": cg.ids[u],
             "dst": cg.ids[v],
             "type": e.type,
             "edge": e.key,
             "weight": e.weight,
+            "weight_used": wu if np.isfinite(wu) else 0.0,
+            "substitutability": su,
+            "buffer": bu,
+            "factor": val,
+            "input": "sales" if upstream else cg.label[a],
+            "dependency": "share" if upstream else ("requirement" if req else "share"),
             "transmission": val,
             "source": e.source,
             "as_of": e.as_of,
@@ -211,6 +236,7 @@ def dependency_paths(
         "to": b_id,
         "reversed": reversed_,
         "paths": [
-            {**path_to_dict(cg, pp), "dependency": pp.contribution} for pp in found
+            {**path_to_dict(cg, pp, arrays=ra), "dependency": pp.contribution}
+            for pp in found
         ],
     }

@@ -20,11 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from riskgraph.engine import montecarlo
+from riskgraph.engine import aggregate, money, montecarlo
 from riskgraph.engine.compile import CompiledGraph, RunArrays, compile_graph, run_arrays
 from riskgraph.engine.debtrank import debtrank
 from riskgraph.engine.defaults import Override, Params, apply_params, load_defaults, parse_set
-from riskgraph.engine.iim import inoperability
 from riskgraph.engine.paths import Path, path_to_dict, top_paths
 from riskgraph.engine.result import SCHEMA
 from riskgraph.errors import UsageError
@@ -37,8 +36,10 @@ DIRECTIONS = ("downstream", "upstream")
 LAYER_TARGETS = schema.LAYERS
 
 EQUATIONS = {
-    ("iim", "downstream"): "q = min(1, A* q + c*), a*_ij = (1 - b_i) a_ij (1 - s_ij)",
-    ("iim", "upstream"): "q = min(1, S q + d), S_ji = sales_share(j -> i)",
+    ("iim", "downstream"): ("q_i = max(c*_i, max_g min(1, sum_{j in g} a*_ij q_j)), "
+                            "a*_ij = (1 - b_i) a_ij (1 - s_ij); shares of one input add, "
+                            "requirements combine by max (Leontief)"),
+    ("iim", "upstream"): "q_j = max(d_j, min(1, sum_i S_ji q_i)), S_ji = sales_share(j -> i)",
     ("debtrank", "downstream"): "DebtRank (Battiston et al. 2012) with W = A*, buffers 1",
     ("debtrank", "upstream"): "DebtRank (Battiston et al. 2012) with W = S, buffers 1",
 }
@@ -95,8 +96,10 @@ class Propagation:
     arc_values: np.ndarray  # per-arc transmission (a* downstream, sales_share upstream)
     q: np.ndarray
     iterations: int
-    matrix: Any  # sparse array the model iterates (exogenous arcs left out)
+    matrix: Any  # DebtRank: the sparse array it iterates (exogenous arcs left out)
     c_eff: np.ndarray  # c* plus what exogenous arcs pass on
+    group_u: np.ndarray | None = None  # IIM: uncapped loss per input group (G q + k)
+    scaled_groups: int = 0  # share groups whose weights were scaled to sum 1
 
 
 @dataclass
@@ -127,6 +130,7 @@ def run_shock(
     params: Params | None = None,
     backend: str = "embedded",
     allow_zero: bool = False,
+    usd: float | None = None,
 ) -> dict[str, Any]:
     """Run one shock and return the result dict (schema ``riskgraph.shock/1``).
 
@@ -149,6 +153,9 @@ def run_shock(
         Monte Carlo draws and seed (``samples=0``: none).
     compiled : CompiledGraph, optional
         A compiled ``graph`` to reuse (compile once, shock many times).
+    usd : float, optional
+        With a ``capex:COMPANY`` target (upstream): the cut of its capex in US dollars;
+        ``pct`` is then ignored (engine/money.py).
 
     Raises
     ------
@@ -157,16 +164,22 @@ def run_shock(
     ModelError
         The fixed point did not converge.
     """
+    money_shock = node_target = None  # issue 12: capex:COMPANY --usd N, and the money block
+    if usd is not None or target.strip().casefold().startswith(money.CAPEX_PREFIX):
+        node_target, pct, money_shock = money.capex_target(graph, target, usd, direction)
     check_options(pct, direction=direction, model=model, top=top, samples=samples,
                   allow_zero=allow_zero)
-    setup = resolve(graph, target, sets=sets, compiled=compiled, params=params)
+    setup = resolve(graph, node_target or target, sets=sets, compiled=compiled, params=params)
     pert = perturb(graph, setup, pct, country=country, direction=direction)
     upstream = direction == "upstream"
     prop = propagate(setup, pert.c, model=model, upstream=upstream)
     expl = explain(setup, pert, prop, model=model, upstream=upstream, top=top,
                    samples=samples, seed=seed)
-    return assemble(graph, setup, pert, prop, expl, target=target, pct=pct,
-                    direction=direction, model=model, backend=backend)
+    result = assemble(graph, setup, pert, prop, expl, target=target, pct=pct,
+                      direction=direction, model=model, backend=backend)
+    if upstream:
+        result["money"] = money.money_block(graph, setup.targets, pct, money_shock, top=top)
+    return result
 
 
 # -- 1. resolve ------------------------------------------------------------------------------
@@ -236,13 +249,25 @@ def propagate(setup: Setup, c: np.ndarray, *, model: str, upstream: bool,
     e.g. a Monte Carlo draw)."""
     cg, ra = setup.compiled, setup.arrays
     arc_vals = _arc_values(cg, ra, ra.w if weights is None else weights, upstream)
+    scaled = 0 if upstream else cg.shares_normalised(ra.w if weights is None else weights)[1]
+    if model == "iim":
+        groups = cg.up_groups if upstream else cg.groups
+        exo = cg.exogenous if not upstream else np.zeros(cg.m, dtype=bool)
+        const = None
+        if exo.any():  # DESIGNS-type arcs pass on only their sender's own initial shock
+            const = groups.matrix(np.where(exo, arc_vals, np.nan)) @ c
+        q, it, u = aggregate.solve(groups, np.where(exo, np.nan, arc_vals), c, const=const,
+                                   max_iter=setup.params.max_iter, tol=setup.params.tol)
+        return Propagation(arc_values=arc_vals, q=q, iterations=it, matrix=None, c_eff=c,
+                           group_u=u, scaled_groups=scaled)
     q, iterations, M, c_eff = _propagate(cg, arc_vals, c, setup.params, model, upstream)
-    return Propagation(arc_values=arc_vals, q=q, iterations=iterations, matrix=M, c_eff=c_eff)
+    return Propagation(arc_values=arc_vals, q=q, iterations=iterations, matrix=M, c_eff=c_eff,
+                       scaled_groups=scaled)
 
 
 def _arc_values(cg: CompiledGraph, ra: RunArrays, w: np.ndarray, upstream: bool) -> np.ndarray:
     if upstream:
-        return cg.sales_share
+        return cg.sales_normalised()
     return cg.arc_astar(w, ra.s, ra.b)
 
 
@@ -251,9 +276,6 @@ def _propagate(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, p: Params
     exo = cg.exogenous if not upstream else np.zeros(cg.m, dtype=bool)
     M = cg.matrix(np.where(exo, np.nan, arc_vals), upstream=upstream)
     c_eff = _with_exogenous(cg, arc_vals, c, upstream)
-    if model == "iim":
-        q, it = inoperability(M, c_eff, max_iter=p.max_iter, tol=p.tol, return_iterations=True)
-        return q, it, M, c_eff
     r = debtrank(M, np.ones(cg.n), None, c_eff)
     return r.stress, r.rounds, M, c_eff
 
@@ -281,8 +303,11 @@ def explain(setup: Setup, pert: Perturbation, prop: Propagation, *, model: str, 
         upstream=upstream, max_expansions=p.max_path_expansions,
         min_contribution=p.min_path_contribution * float(c.max() if c.size else 0.0),
     )
-    capped = ((prop.matrix @ q + prop.c_eff > 1.0 + 1e-12) if model == "iim"
-              else np.zeros(cg.n, bool))
+    if model == "iim" and prop.group_u is not None:
+        groups = cg.up_groups if upstream else cg.groups
+        capped = groups.node_max(prop.group_u) > 1.0 + 1e-12
+    else:
+        capped = np.zeros(cg.n, bool)
     mc: dict[str, np.ndarray] = {}
     mc_block = None
     if samples > 0:
@@ -303,7 +328,8 @@ def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagati
              backend: str = "embedded") -> dict[str, Any]:
     """The result dict, schema ``riskgraph.shock/1`` (engine/shock-schema.json)."""
     cg, c, q = setup.compiled, pert.c, prop.q
-    nodes_out, names = _listed_nodes(graph, cg, c, prop, expl, upstream=direction == "upstream")
+    nodes_out, names = _listed_nodes(graph, cg, c, prop, expl, upstream=direction == "upstream",
+                                     arrays=setup.arrays)
     as_ofs = sorted(_as_of(e.as_of) for e in cg.edges if e.as_of)
     return {
         "schema": SCHEMA,
@@ -342,15 +368,19 @@ def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagati
 
 
 def _listed_nodes(graph: GraphData, cg: CompiledGraph, c: np.ndarray, prop: Propagation,
-                  expl: Explanation, *, upstream: bool
+                  expl: Explanation, *, upstream: bool, arrays: RunArrays | None = None
                   ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """One dict per listed node, and the names of every node on their paths."""
     q, mc = prop.q, expl.monte_carlo
+    binding = None
+    if prop.group_u is not None:
+        groups = cg.up_groups if upstream else cg.groups
+        binding = groups.binding(np.minimum(1.0, prop.group_u))
     nodes_out = []
     names: dict[str, str] = {}
     for pos, i in enumerate(expl.listed):
         n = graph.nodes[cg.ids[i]]
-        node_paths = [path_to_dict(cg, pp, upstream=upstream)
+        node_paths = [path_to_dict(cg, pp, upstream=upstream, arrays=arrays)
                       for pp in expl.paths.get(int(i), [])]
         for pth in node_paths:
             for h in pth["hops"]:
@@ -366,12 +396,31 @@ def _listed_nodes(graph: GraphData, cg: CompiledGraph, c: np.ndarray, prop: Prop
             "initial_shock": float(c[i]),
             "capped": bool(expl.capped[i]),
             "absolute": _absolute(cg, int(i), float(q[i])),
+            "limited_by": _limited_by(cg, int(i), float(c[i]), prop, binding, upstream),
             "monte_carlo": None if not mc else {
                 "median": float(mc["median"][pos]), "p5": float(mc["p5"][pos]),
                 "p95": float(mc["p95"][pos])},
             "paths": node_paths,
         })
     return nodes_out, names
+
+
+def _limited_by(cg: CompiledGraph, i: int, c_i: float, prop: Propagation,
+                binding: np.ndarray | None, upstream: bool) -> dict[str, Any] | None:
+    """The constraint that sets node i's shortfall: its own cut or its scarcest input group."""
+    if binding is None:
+        return None
+    g = int(binding[i])
+    groups = cg.up_groups if upstream else cg.groups
+    loss = float(min(1.0, prop.group_u[g])) if g >= 0 and prop.group_u is not None else 0.0
+    if g < 0 or c_i >= loss:
+        return {"input": "own cut", "dependency": None, "supplier": None, "loss": c_i}
+    arcs = np.flatnonzero(groups.group == g)
+    if upstream:
+        return {"input": "sales", "dependency": "share", "supplier": None, "loss": loss}
+    req = bool(cg.dependency[arcs[0]])
+    return {"input": cg.label[arcs[0]], "dependency": "requirement" if req else "share",
+            "supplier": cg.ids[int(cg.sup[arcs[0]])] if req else None, "loss": loss}
 
 
 def _as_of(s: str) -> str:

@@ -67,10 +67,15 @@ def make_gallium_graph() -> GraphData:
            weight_low=0.7, weight_high=1.0),
         _e("mineral:gallium", "input:optical-transceivers", "INPUT_TO", weight=0.4,
            weight_low=0.2, weight_high=0.6),
-        _e("input:gan-power-devices", "accelerator:nvidia-gpu", "INPUT_TO", weight=0.2,
+        # deployment: the owners' deployed compute needs power devices and optics (requirements)
+        _e("input:gan-power-devices", "company:microsoft", "INPUT_TO", weight=0.2,
            weight_low=0.1, weight_high=0.3),
-        _e("input:optical-transceivers", "accelerator:nvidia-gpu", "INPUT_TO", weight=0.3,
+        _e("input:optical-transceivers", "company:microsoft", "INPUT_TO", weight=0.3,
            weight_low=0.2, weight_high=0.4),
+        _e("input:gan-power-devices", "company:meta", "INPUT_TO", weight=0.1,
+           weight_low=0.05, weight_high=0.2),
+        _e("input:optical-transceivers", "company:meta", "INPUT_TO", weight=0.5,
+           weight_low=0.3, weight_high=0.6),
         # a CSET-like edge without a weight (default_weight applies)
         _e("input:wafer", "accelerator:nvidia-gpu", "INPUT_TO", confidence="reported"),
         _e("company:nvidia", "accelerator:nvidia-gpu", "DESIGNS", confidence="reported",

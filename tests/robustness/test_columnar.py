@@ -105,10 +105,14 @@ def test_same_numbers_as_the_engine_on_the_hand_made_map(small: Path, target: st
 def test_hand_made_map_has_the_expected_values(small: Path) -> None:
     q = _as_dict(g := load_dir(small), g.shock("mineral:m1", 100))
     assert q["input:wafer-x"] == pytest.approx(0.9 * (1 - 0.1))  # 90% and substitutability 0.1
-    # fab and chipco feed each other (cycle): the iteration converges to the least fixed point
+    # fab and chipco feed each other (cycle): the iteration converges to the least fixed point;
+    # fab's inputs are a requirement (wafers, 0.7) and a share (chipco's supplies, 0.1): the
+    # scarcer one limits it (docs/model.md section 2)
     fab = q["company:fab"]
-    assert fab == pytest.approx(0.7 * q["input:wafer-x"] + 0.1 * q["company:chipco"])
-    assert q["company:chipco"] == pytest.approx(0.9 * fab)  # MANUFACTURES 0.9 beats SUPPLIES
+    assert fab == pytest.approx(max(0.7 * q["input:wafer-x"], 0.1 * q["company:chipco"]))
+    assert fab == pytest.approx(0.567)
+    # chipco: two groups from fab (foundry 0.9, supplies 0.6 x (1 - 0.2)): the larger binds
+    assert q["company:chipco"] == pytest.approx(0.9 * fab)
     assert "country:XA" not in q  # arcs into countries are left out
     # DESIGNS passes on only the designer's own shock: nothing beyond chipco here
     assert "accelerator:xpu" not in q and "company:labco" not in q
@@ -116,7 +120,8 @@ def test_hand_made_map_has_the_expected_values(small: Path) -> None:
     assert q["accelerator:xpu"] == pytest.approx(0.5)  # DESIGNS weight 1
     assert q["company:cloudco"] == pytest.approx(0.8 * 0.5)  # OWNS, reversed flow
     assert q["company:labco"] == pytest.approx(0.7 * 0.8 * 0.5)  # RUNS_ON, reversed flow
-    assert q["company:fab"] == pytest.approx(0.1 * 0.5 / (1 - 0.1 * 0.9))  # the cycle
+    # the cycle: fab gets 0.1 x chipco's 50%; chipco's own cut (50%) exceeds 0.9 x that
+    assert q["company:fab"] == pytest.approx(0.1 * 0.5)
 
 
 def test_params_override_like_set(small: Path) -> None:

@@ -1,0 +1,257 @@
+r"""Typed dependencies: how a customer's input losses combine (docs/model.md section 2).
+
+Every supply arc supplier *j* -> customer *i* is either
+
+* a **share**: *j* is one of several substitutable suppliers of one input of *i* (the producers of
+  a mineral, the HBM makers of an accelerator family, the clouds a lab rents).  Shares of the same
+  input of one customer form a *group* and **add**: the group loses
+  :math:`L_g = \min(1, \sum_{j \in g} a^*_{ij} q_j)`; their weights sum to at most 1 (checked when
+  curated files load; third-party groups that overshoot by rounding or mixed vintages are scaled to
+  1 by :func:`normalise_shares`);
+* a **requirement**: an input *i* cannot do without (wafers for a fab, a foundry for a chip,
+  servers for deployed compute).  Each requirement is its own group, with
+  :math:`L_g = a^*_{ij} q_j`, where the weight *a* is the share of *i*'s output that needs it
+  (the partial form: 1 = all of it).
+
+Groups combine **Leontief-style**: the scarcest essential input limits output, and the node's own
+cut *c* counts as one more constraint, so
+
+.. math:: q_i = \max\bigl(c_i,\; \max_{g \in G(i)} L_g\bigr).
+
+The map is monotone and bounded by 1, so the iteration from :math:`q = c` increases to its least
+fixed point on any graph.  Because a group's weights sum to at most 1, :math:`L_g \le \max_j q_j`:
+a shock of size *p* never gives any node more than *p*, and a shock never exceeds its largest
+initial cut (tested on the shipped graph and on random graphs).
+
+This module is shared by the embedded engine (:mod:`riskgraph.engine.compile`) and the columnar
+path (:mod:`riskgraph.engine.columnar`), so both compute the same model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from riskgraph.errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SHARE = "share"
+REQUIREMENT = "requirement"
+DEPENDENCIES: tuple[str, ...] = (SHARE, REQUIREMENT)
+
+# Relationship types whose arcs are requirements unless the edge says otherwise.
+REQUIREMENT_TYPES: frozenset[str] = frozenset({"INPUT_TO", "DESIGNS"})
+
+# The input a share arc supplies when the edge does not name one (its `input` prop).
+DEFAULT_INPUT: dict[str, str] = {
+    "PRODUCES": "production",
+    "MANUFACTURES": "foundry",
+    "PACKAGES": "packaging",
+    "OWNS": "compute",
+    "RUNS_ON": "compute",
+    "POWERS": "electricity",
+    "LOCATED_IN": "sites",
+    "SUPPLIES": "supplies",
+}
+
+
+def default_dependency(rel_type: str) -> str:
+    """``requirement`` for INPUT_TO and DESIGNS, ``share`` for every other supply type."""
+    return REQUIREMENT if rel_type in REQUIREMENT_TYPES else SHARE
+
+
+def default_input(rel_type: str, supplier_is_country: bool) -> str:
+    """The group label of a share arc without an ``input`` prop.
+
+    PROVIDES rows come in two partitions of the same market (CSET lists countries *and* firms
+    for most inputs): each partition is its own group, and the input's loss is the larger of
+    the two, never their sum (no double counting of a country and the firms located in it).
+    """
+    if rel_type == "PROVIDES":
+        return "providers by country" if supplier_is_country else "providers by firm"
+    return DEFAULT_INPUT.get(rel_type, rel_type.lower())
+
+
+@dataclass
+class Groups:
+    """The static group structure of a set of arcs (receiver <- sender).
+
+    Attributes
+    ----------
+    group : per arc, its group index (groups are sorted by receiver).
+    owner : per group, the receiving node.
+    share : per group, True for a share group (False: one requirement).
+    n : number of nodes.
+    """
+
+    group: np.ndarray
+    owner: np.ndarray
+    share: np.ndarray
+    n: int
+    sender: np.ndarray
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def ng(self) -> int:
+        return int(self.owner.size)
+
+    def _pattern(self) -> tuple[Any, ...]:
+        import numpy as np
+
+        if "pattern" in self._cache:
+            return self._cache["pattern"]  # type: ignore[no-any-return]
+        ng = max(self.ng, 1)
+        key = self.sender.astype(np.int64) * ng + self.group  # CSC: columns = senders
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        first = np.ones(ks.size, dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        starts = np.flatnonzero(first)
+        rows = self.group[order][starts]
+        cols = self.sender[order][starts]
+        itype = np.int32 if max(self.n, self.ng, ks.size) < 2**31 - 1 else np.int64
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=self.n))])
+        # owner segments (groups are sorted by owner)
+        seg = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]]) if self.ng \
+            else np.zeros(0, dtype=np.int64)
+        self._cache["pattern"] = (order, starts, rows.astype(itype), indptr.astype(itype), seg)
+        return self._cache["pattern"]  # type: ignore[no-any-return]
+
+    def matrix(self, values: np.ndarray) -> Any:
+        """CSC array (groups x nodes): entry = value of the arc sender -> group; a sender's
+        several arcs into one group combine by their maximum (one dependency, said twice)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        order, starts, rows, indptr, _seg = self._pattern()
+        if starts.size == 0:
+            return sp.csc_array((self.ng, self.n))
+        v = np.fmax(values[order], 0.0)  # NaN -> 0
+        data = v if starts.size == v.size else np.maximum.reduceat(v, starts)
+        return sp.csc_array((data, rows, indptr), shape=(self.ng, self.n))
+
+    def node_max(self, loss: np.ndarray) -> np.ndarray:
+        """Per node, the largest loss of its groups (0 for a node without groups)."""
+        import numpy as np
+
+        _o, _s, _r, _i, seg = self._pattern()
+        out = np.zeros(self.n)
+        if seg.size:
+            out[self.owner[seg]] = np.maximum.reduceat(loss, seg)
+        return out
+
+    def binding(self, loss: np.ndarray) -> np.ndarray:
+        """Per node, the index of its group with the largest loss (-1: none)."""
+        import numpy as np
+
+        out = np.full(self.n, -1, dtype=np.int64)
+        if not self.ng:
+            return out
+        order = np.lexsort((-loss, self.owner))  # by owner, largest loss first
+        first = np.r_[True, self.owner[order][1:] != self.owner[order][:-1]]
+        out[self.owner[order][first]] = order[first]
+        return out
+
+
+def build_groups(receiver: np.ndarray, sender: np.ndarray, label: np.ndarray,
+                 share: np.ndarray, n: int) -> Groups:
+    """Group the arcs: shares by (receiver, label), each requirement by (receiver, sender).
+
+    ``label`` is an integer code per arc (its input); ``share`` a bool per arc.
+    """
+    import numpy as np
+
+    receiver = receiver.astype(np.int64)
+    sender = sender.astype(np.int64)
+    nlab = int(label.max()) + 1 if label.size else 1
+    code = np.where(share, label.astype(np.int64), nlab + sender)
+    width = np.int64(nlab + n)
+    key = receiver * width + code
+    uniq, inv = np.unique(key, return_inverse=True)
+    owner = (uniq // width).astype(np.int64)
+    gshare = (uniq % width) < nlab
+    return Groups(group=inv.astype(np.int64).ravel(), owner=owner, share=gshare, n=n,
+                  sender=sender)
+
+
+def normalise_shares(groups: Groups, w: np.ndarray, is_share: np.ndarray,
+                     tol: float = 1e-9) -> tuple[np.ndarray, int]:
+    """Scale the weights of share groups whose sum exceeds 1 down to 1.
+
+    The curated loader refuses such groups; third-party data reach them by rounding (CSET
+    groups of 101-102%) or by mixing vintages (a 2024 figure for the leading producer beside
+    2023 figures for the others), and where two sources partition one group differently (Epoch
+    AI's owned compute, normalised to 1, plus a curated rented share).  Returns the weights and
+    the number of groups scaled.
+    """
+    import numpy as np
+
+    if not is_share.any():
+        return w, 0
+    ws = np.where(is_share, np.nan_to_num(w, nan=0.0), 0.0)
+    # a sender's several arcs into one group count once (the largest), as in the matrix
+    total = np.asarray(groups.matrix(ws).sum(axis=1)).ravel()
+    over = total > 1.0 + tol
+    if not over.any():
+        return w, 0
+    scale = np.where(over, 1.0 / np.where(over, total, 1.0), 1.0)
+    out = np.where(is_share, w * scale[groups.group], w)
+    return out, int(over.sum())
+
+
+def solve(groups: Groups, values: np.ndarray, c: np.ndarray, *, const: np.ndarray | None = None,
+          max_iter: int = 10000, tol: float = 1e-10) -> tuple[np.ndarray, int, np.ndarray]:
+    r"""Least fixed point of :math:`q = \max(c, \max_g \min(1, G q + k))`.
+
+    ``values`` per arc (NaN = 0), ``c`` the own cut per node, ``const`` a constant per group
+    (what exogenous arcs pass on).  Returns ``(q, iterations, u)`` with ``u = G q + k`` per group
+    (uncapped: ``u > 1`` where the cap binds).
+    """
+    import numpy as np
+
+    cv = np.asarray(c, dtype=float).ravel()
+    if cv.size != groups.n:
+        raise ModelError(f"c has {cv.size} entries, expected {groups.n}")
+    if cv.size and (not np.all(np.isfinite(cv)) or cv.min() < 0 or cv.max() > 1):
+        raise ModelError("c must lie in [0, 1]")
+    G = groups.matrix(values)
+    u = np.zeros(groups.ng) if const is None else np.asarray(const, dtype=float).copy()
+    q = np.maximum(cv, groups.node_max(np.minimum(1.0, u)))
+    dq = q.copy()
+    nnz = max(G.nnz, 1)
+    for it in range(1, max_iter + 1):
+        if float(dq.max(initial=0.0)) <= tol:
+            return q, it, u
+        u += _product(G, dq, nnz)
+        nxt = np.maximum(cv, groups.node_max(np.minimum(1.0, u)))
+        dq = nxt - q
+        q = nxt
+    raise ModelError(
+        f"the shock did not converge in {max_iter} iterations (last change "
+        f"{float(dq.max(initial=0.0)):.3g}); raise max_iter (--set max_iter=...)"
+    )
+
+
+def _product(A: Any, x: np.ndarray, nnz: int) -> np.ndarray:
+    """``A @ x`` for non-negative ``x``; gathers only the columns where ``x > 0`` if few."""
+    import numpy as np
+
+    nz = np.flatnonzero(x)
+    rows = A.shape[0]
+    if nz.size == 0:
+        return np.zeros(rows)
+    starts = A.indptr[nz]
+    lens = A.indptr[nz + 1] - starts
+    total = int(lens.sum())
+    if total * 16 > nnz:
+        return np.asarray(A @ x)
+    offs = np.cumsum(lens) - lens
+    pos = np.arange(total) - np.repeat(offs - starts, lens)
+    vals = A.data[pos] * np.repeat(x[nz], lens)
+    return np.bincount(A.indices[pos], weights=vals, minlength=rows)
+
+
+__all__ = ["SHARE", "REQUIREMENT", "DEPENDENCIES", "Groups", "build_groups", "solve",
+           "normalise_shares", "default_dependency", "default_input"]
