@@ -23,7 +23,7 @@ lint: setup
 	$(BIN)/python scripts/typecheck.py
 
 unit: setup
-	$(BIN)/pytest -m "not neo4j and not browser"
+	$(BIN)/pytest -m "not neo4j and not browser and not notebook"
 
 test: setup
 	VENV=$(VENV) bash scripts/test.sh

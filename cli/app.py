@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "query_cmd",  # riskgraph query
     "export_cmd",  # riskgraph export rdf|graphml|json|csv|html, riskgraph sparql
     "bulk_cmd",  # riskgraph bulk-shock (columnar path for large maps)
+    "sensitivity_cmd",  # riskgraph sensitivity (which assumptions matter)
+    "report_cmd",  # riskgraph report (HTML/PDF client note), riskgraph compare
 )
 
 

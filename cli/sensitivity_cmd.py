@@ -1,0 +1,128 @@
+"""``riskgraph sensitivity``: which assumptions move one node's shortfall, and by how much.
+
+Also the shock options shared by the analyst's commands (``sensitivity``, ``report``).  Heavy
+libraries (numpy, scipy, plotly, rich) are imported inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from riskgraph.cli.common import DataDirOpt, FormatOpt, OutputFormat, handle_errors, print_json
+
+if TYPE_CHECKING:
+    from riskgraph.graph.model import GraphData
+
+# -- shock options of the analyst's commands -----------------------------------------------------
+TargetArg = Annotated[str, typer.Argument(
+    help="What fails: a mineral, input, company, country (name, alias, symbol or id) or a layer.")]
+PctOpt = Annotated[float, typer.Option("--pct", help="Size of the cut in percent, in (0, 100].")]
+CountryOpt = Annotated[str | None, typer.Option(
+    "--country", help="Cut only this country's output of TARGET (pct x its share).")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override an assumption for this run (as in `riskgraph shock`): "
+                  "default_weight=0.5, buffer[NODE]=0.3, weight[FROM>TO]=0.4 ... (repeatable).")]
+
+
+def check_shock_options(pct: float, sets: list[str] | None) -> None:
+    """Range of --pct and syntax of --set, before the graph loads."""
+    from riskgraph.engine.defaults import parse_set
+    from riskgraph.errors import UsageError
+
+    if not 0 < pct <= 100:
+        raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
+    for s in sets or []:
+        parse_set(s)
+
+
+def load_graph(data_dir: list[Path] | None) -> GraphData:
+    from riskgraph.ingest.build import load_graph as _load
+
+    return _load(data_dir or None)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def render_table(res: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    nd, sh = res["node"], res["shock"]
+    where = f" of {sh['country']}'s output" if sh["country"] else ""
+    title = (f"Sensitivity of {nd['name']} ({_pct(nd['shortfall'])} shortfall) to the assumptions"
+             f" of: shock {sh['target']} -{sh['pct']:g}%{where}; {res['assumptions_nonzero']} of "
+             f"{res['assumptions_total']} assumptions move it")
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for col, just in (("#", "right"), ("assumption", "left"), ("value", "right"),
+                      ("range", "right"), ("d shortfall / d value", "right"),
+                      ("shortfall low -> high", "right"), ("--set", "left"),
+                      ("source", "left")):
+        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    for a in res["assumptions"]:
+        src = a["source"] if len(a["source"]) <= 70 else a["source"][:69] + "…"
+        t.add_row(str(a["rank"]), a["label"], f"{a['value']:.3g}",
+                  f"{a['low']:.3g}-{a['high']:.3g}", f"{a['derivative']:+.4f}",
+                  f"{_pct(a['shortfall_low'])} -> {_pct(a['shortfall_high'])}", a["set"],
+                  f"{src} [{a['confidence']}]")
+    console = Console(width=max(Console().width, 160), markup=False)
+    console.print(t)
+    ck = res.get("check")
+    if ck:
+        verdict = "agrees" if ck["agrees"] else "DISAGREES"
+        console.print(f"Check: a finite difference of {ck['set_key']} over [{ck['from']:.6g}, "
+                      f"{ck['to']:.6g}] gives {ck['finite_difference']:+.6f}; the adjoint "
+                      f"{ck['derivative']:+.6f} ({verdict}).")
+    console.print("Derivative: change of the shortfall (as a fraction) per unit of the value; "
+                  "range: stated on the edge, in defaults.toml or in sensitivity.toml.")
+
+
+def sensitivity(
+    target: TargetArg,
+    pct: PctOpt,
+    node: Annotated[str, typer.Option(
+        "--node", help="The node whose shortfall is explained (name, alias or id), e.g. OpenAI.")],
+    country: CountryOpt = None,
+    set_: SetOpt = None,
+    top: Annotated[int, typer.Option("--top", help="How many assumptions to list.")] = 15,
+    fmt: FormatOpt = OutputFormat.table,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a tornado chart of the listed assumptions to FILE.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Rank every assumption by its effect on NODE's shortfall under the shock: exact
+    derivative (adjoint of the fixed point), swing over its range, the --set that changes it."""
+    with handle_errors():
+        from riskgraph.errors import UsageError
+
+        check_shock_options(pct, set_)
+        if top < 1:
+            raise UsageError(f"--top must be at least 1, got {top}")
+        graph = load_graph(data_dir)
+        from riskgraph.engine.sensitivity import run_sensitivity
+
+        res = run_sensitivity(graph, target, pct, node=node, country=country, sets=set_ or [],
+                              top=top)
+        if html is not None:
+            from riskgraph.views.report import write_tornado_page
+
+            write_tornado_page(res, html)
+            typer.echo(f"Wrote {html}", err=True)
+        if fmt == OutputFormat.json:
+            print_json(res)
+        elif fmt == OutputFormat.csv:
+            from riskgraph.cli.common import print_csv
+
+            print_csv(["rank", "set_key", "kind", "label", "value", "low", "high", "derivative",
+                       "shortfall_low", "shortfall_high", "swing", "set", "confidence",
+                       "source"], res["assumptions"])
+        else:
+            render_table(res)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sensitivity")(sensitivity)

@@ -1,0 +1,121 @@
+"""The notebook API (``import riskgraph as rg``) on the shipped graph: same numbers as the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import riskgraph as rg
+from riskgraph.cli.app import app
+from riskgraph.engine.result import main_path_text, names_of
+from riskgraph.errors import UnknownNodeError, UsageError
+
+runner = CliRunner()
+
+
+def cli_json(*args: str) -> dict:
+    r = runner.invoke(app, list(args))
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.fixture(scope="module")
+def gallium() -> rg.ShockResult:
+    return rg.shock("gallium", pct=50)
+
+
+def test_import_is_lazy() -> None:
+    code = ("import sys, riskgraph; "
+            "print('riskgraph.api' in sys.modules, 'pandas' in sys.modules, "
+            "'riskgraph.engine.shock' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False"]
+    assert set(rg.__all__) >= {"load_graph", "shock", "paths", "sensitivity", "show"}
+    with pytest.raises(AttributeError):
+        rg.no_such_function  # noqa: B018
+
+
+def test_to_dict_equals_the_cli_json(gallium: rg.ShockResult) -> None:
+    assert gallium.to_dict() == cli_json("shock", "gallium", "--pct", "50", "--format", "json")
+
+
+def test_to_frame_equals_the_cli_json(gallium: rg.ShockResult) -> None:
+    cli = cli_json("shock", "gallium", "--pct", "50", "--format", "json")
+    df = gallium.to_frame()
+    assert list(df.index) == [n["rank"] for n in cli["nodes"]]
+    assert list(df["id"]) == [n["id"] for n in cli["nodes"]]
+    assert list(df["layer"]) == [n["layer"] for n in cli["nodes"]]
+    assert list(df["name"]) == [n["name"] for n in cli["nodes"]]
+    assert list(df["shortfall"]) == [n["shortfall"] for n in cli["nodes"]]
+    names = names_of(cli)
+    assert list(df["main_path"]) == [main_path_text(n, names) for n in cli["nodes"]]
+    for (_, row), n in zip(df.iterrows(), cli["nodes"], strict=True):
+        ab = n["absolute"]
+        if ab is None:
+            assert row["absolute"] != row["absolute"] or row["absolute"] is None  # NaN / None
+        else:
+            assert row["absolute"] == ab["value"] and row["unit"] == ab["unit"]
+    ga = df[df["id"] == "mineral:gallium"].iloc[0]
+    assert ga["shortfall"] == pytest.approx(0.5) and ga["main_path"] == "(shocked)"
+    assert df[df["id"] != "mineral:gallium"]["main_path"].str.startswith("Gallium -> ").all()
+
+
+def test_options_pass_through_like_the_cli() -> None:
+    args = ("shock", "gallium", "--pct", "40", "--country", "CN", "--top", "7",
+            "--set", "buffer[TSMC]=0.3", "--samples", "20", "--seed", "3", "--format", "json")
+    r = rg.shock("gallium", pct=40, country="CN", top=7, sets=["buffer[TSMC]=0.3"],
+                 samples=20, seed=3)
+    assert r.to_dict() == cli_json(*args)
+    df = r.to_frame()
+    assert len(df) == 7 and {"mc_median", "mc_p5", "mc_p95"} <= set(df.columns)
+
+
+def test_paths_of_a_lab(gallium: rg.ShockResult) -> None:
+    p = gallium.paths("OpenAI")
+    assert len(p) >= 1
+    assert list(p["contribution"]) == sorted(p["contribution"], reverse=True)
+    assert p["chain"].str.startswith("Gallium -> ").all()
+    assert p["chain"].str.endswith(" -> OpenAI").all()
+    first = p.iloc[0]
+    assert first["hops"] == len(first["detail"])
+    assert all(h["source"] for h in first["detail"])
+    # a node beyond the listed top is explained too
+    listed = {n["id"] for n in gallium.to_dict()["nodes"]}
+    assert "company:openai" not in listed or len(p) > 0
+
+
+def test_paths_show_and_errors() -> None:
+    dp = rg.paths("gallium", "OpenAI", top=3)
+    assert 1 <= len(dp) <= 3 and dp["chain"].iloc[0].startswith("Gallium")
+    info = rg.show("TSMC")
+    cli = cli_json("show", "TSMC", "--format", "json")
+    for key in ("schema", "id", "name", "kind", "layer", "source", "confidence", "hhi"):
+        assert info[key] == cli[key], key
+    for key in ("suppliers", "customers"):
+        assert sorted(r["key"] for r in info[key]) == sorted(r["key"] for r in cli[key])
+    with pytest.raises(UnknownNodeError):
+        rg.show("Gallum")
+    with pytest.raises(UsageError):
+        rg.shock("gallium", pct=150)
+    with pytest.raises(UsageError):
+        rg.shock("gallium", pct=50, seed=1)
+
+
+def test_sensitivity_and_compare_from_the_api(tmp_path) -> None:
+    r1 = rg.shock("gallium", pct=50, top=60)  # every affected node listed
+    s = r1.sensitivity("OpenAI", top=5)
+    df = s.to_frame()
+    assert len(df) == 5 and df["set_key"].iloc[0]
+    top = s.to_dict()["assumptions"][0]
+    r2 = rg.shock("gallium", pct=50, top=60, sets=[top["set"]])
+    cmp = r1.compare(r2)
+    row = next(x for x in cmp["nodes"] if x["id"] == "company:openai")
+    assert row["a"] == pytest.approx(s.to_dict()["node"]["shortfall"])
+    assert row["b"] == pytest.approx(top["shortfall_high"])
+    saved = tmp_path / "a.json"
+    r1.to_json(saved)
+    assert rg.compare(saved, r2) == cmp

@@ -1,0 +1,128 @@
+"""`riskgraph sensitivity`: adjoint derivatives of one node's shortfall, checked against the engine.
+
+Every derivative is compared with what the engine itself gives when the assumption is changed
+with its own ``--set KEY=VALUE`` by a small step (a re-run of the shock, no shortcut).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import riskgraph as rg
+from riskgraph.cli.app import app
+from riskgraph.engine import shock as eng
+from riskgraph.engine.compile import compile_graph
+from riskgraph.engine.sensitivity import run_sensitivity
+from riskgraph.engine.shock import run_shock
+from riskgraph.errors import UsageError
+
+runner = CliRunner()
+STEP = 1e-3
+
+
+@pytest.fixture(scope="module")
+def graph():  # type: ignore[no-untyped-def]
+    g = rg.load_graph()
+    _CG[id(g)] = compile_graph(g)
+    return g
+
+
+def shortfall(graph, target: str, pct: float, node_id: str, sets: list[str],  # type: ignore[no-untyped-def]
+              country: str | None = None) -> float:
+    """The engine's shortfall of one node with these --set options (the shock's own stages)."""
+    setup = eng.resolve(graph, target, sets=sets, compiled=_CG[id(graph)])
+    pert = eng.perturb(graph, setup, pct, country=country)
+    q = eng.propagate(setup, pert.c, model="iim", upstream=False).q
+    return float(q[setup.compiled.index[node_id]])
+
+
+_CG: dict[int, object] = {}
+
+
+def stepped(a: dict, step: float = STEP) -> tuple[str, float]:
+    """The assumption's --set moved by a small step inside [0, 1] and its range."""
+    up = a["value"] + step <= min(1.0, max(a["high"], a["value"]))
+    h = step if up else -step
+    return f"{a['set_key']}={a['value'] + h:.12g}", h
+
+
+def test_cli_json_lists_derivative_swing_set_and_source() -> None:
+    r = runner.invoke(app, ["sensitivity", "gallium", "--pct", "50", "--node", "OpenAI",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["schema"] == "riskgraph.sensitivity/1"
+    assert res["node"]["id"] == "company:openai" and 0 < res["node"]["shortfall"] < 1
+    assert len(res["assumptions"]) == 15 and res["assumptions_total"] > 100
+    for a in res["assumptions"]:
+        assert a["derivative"] != 0 and a["source"] and a["set_key"]
+        assert a["set"].startswith(a["set_key"] + "=") and a["low"] <= a["value"] <= a["high"]
+        assert a["swing"] == pytest.approx(a["shortfall_high"] - a["shortfall_low"])
+    kinds = {a["kind"] for a in res["assumptions"]}
+    assert "weight" in kinds
+    swings = [abs(a["swing"]) for a in res["assumptions"]]
+    assert swings == sorted(swings, reverse=True)
+    assert res["check"]["agrees"] is True
+
+
+def test_top_assumption_set_by_a_small_step_moves_the_node_by_derivative_times_step(graph
+                                                                                   ) -> None:
+    res = run_sensitivity(graph, "gallium", 50, node="OpenAI")
+    top = res["assumptions"][0]
+    q0 = res["node"]["shortfall"]
+    full = run_shock(graph, "gallium", 50, top=40)  # the whole shock, as the CLI runs it
+    assert q0 == next(n["shortfall"] for n in full["nodes"] if n["id"] == "company:openai")
+    text, h = stepped(top)
+    q1 = shortfall(graph, "gallium", 50, "company:openai", [text])
+    assert q1 - q0 == pytest.approx(top["derivative"] * h, rel=0.02, abs=1e-9)
+    assert abs(q1 - q0) > 1e-6  # the step moves it at all
+
+
+@pytest.mark.parametrize(("target", "pct", "node", "country", "sets"), [
+    ("gallium", 50, "OpenAI", None, []),
+    ("gallium", 50, "Meta", "CN", ["buffer[Microsoft]=0.2"]),
+    ("TSMC", 30, "Microsoft", None, ["substitutability=0.1"]),
+    ("InP lasers and photonic chips", 80, "Nvidia data-centre GPUs", None, []),
+])
+def test_every_listed_derivative_matches_the_engine(graph, target, pct, node, country, sets
+                                                    ) -> None:
+    res = run_sensitivity(graph, target, pct, node=node, country=country, sets=sets, top=6,
+                          check=False)
+    nid = res["node"]["id"]
+    q0 = res["node"]["shortfall"]
+    assert res["assumptions"], "no assumption moves the node"
+    for a in res["assumptions"]:
+        text, h = stepped(a)
+        q1 = shortfall(graph, target, pct, nid, [*sets, text], country=country)
+        fd = (q1 - q0) / h
+        assert fd == pytest.approx(a["derivative"], rel=0.02, abs=1e-6), a["set_key"]
+        lo = shortfall(graph, target, pct, nid, [*sets, a["set_low"]], country=country)
+        assert lo == pytest.approx(a["shortfall_low"], abs=1e-12)
+
+
+def test_a_shocked_node_depends_only_on_its_cut(graph) -> None:
+    res = run_sensitivity(graph, "gallium", 50, node="gallium")
+    assert res["node"]["shortfall"] == pytest.approx(0.5)
+    assert res["assumptions"] == [] and res["assumptions_nonzero"] == 0
+
+
+def test_errors_are_one_line_usage_errors(graph) -> None:
+    with pytest.raises(UsageError, match="did you mean"):
+        run_sensitivity(graph, "gallium", 50, node="OpenIA")
+    with pytest.raises(UsageError):
+        run_sensitivity(graph, "gallium", 0, node="OpenAI")
+    r = runner.invoke(app, ["sensitivity", "gallium", "--pct", "50", "--node", "OpenIA"])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_table_and_tornado_page(tmp_path) -> None:
+    page = tmp_path / "t.html"
+    r = runner.invoke(app, ["sensitivity", "gallium", "--pct", "50", "--node", "OpenAI",
+                            "--top", "5", "--html", str(page)])
+    assert r.exit_code == 0, r.stderr
+    assert "Sensitivity of OpenAI" in r.stdout and "agrees" in r.stdout
+    text = page.read_text()
+    assert 'data-charts="1"' in text and "Plotly.newPlot" in text and "<script src=" not in text

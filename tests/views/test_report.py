@@ -1,0 +1,83 @@
+"""`riskgraph report`: the page's content, offline assets and escaping (no browser here;
+tests/e2e/test_report_browser.py opens it in Chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rg_sample_graph import EVIL, EVIL_SOURCE, sample_graph
+from typer.testing import CliRunner
+
+import riskgraph as rg
+from riskgraph.cli.app import app
+from riskgraph.views.report import build_report_data, render_report, short_path
+
+runner = CliRunner()
+CHARTS = ("rg-layers", "rg-top", "rg-sankey", "rg-producers", "rg-tornado", "rg-bands")
+
+
+@pytest.fixture(scope="module")
+def gallium_page(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("report") / "r.html"
+    r = runner.invoke(app, ["report", "gallium", "--pct", "50", "-o", str(out),
+                            "--samples", "30"])
+    assert r.exit_code == 0, r.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def test_every_section_and_chart_is_there(gallium_page: str) -> None:
+    for fid in CHARTS:
+        assert f'<div class="rg-chart" id="{fid}"></div>' in gallium_page
+    assert 'data-charts="6"' in gallium_page
+    for head in ("Summary", "Per layer", "Most affected nodes", "Where the shock goes",
+                 "Who produces the shocked input", "Which assumptions matter",
+                 "Uncertainty (Monte Carlo)", "Estimated assumptions on these paths", "Sources",
+                 "Interactive path view"):
+        assert f">{head}</h2>" in gallium_page, head
+    summary = re.search(r'<p class="summary">(.*?)</p>', gallium_page, re.S)
+    assert summary and "If the output of Gallium falls by 50% (305 t)" in summary.group(1)
+    assert "most affected AI lab is" in summary.group(1)
+    assert "U.S. Geological Survey" in gallium_page and "China" in gallium_page
+    assert "<code>--set 'weight[" in gallium_page  # the --set that changes each assumption
+
+
+def test_the_page_is_self_contained(gallium_page: str) -> None:
+    assert re.search(r"<script[^>]+src=", gallium_page) is None
+    assert re.search(r"<link[^>]+href=", gallium_page) is None
+    assert "plotly.js" in gallium_page and "Plotly.newPlot" in gallium_page
+    assert 'iframe class="rg-paths"' in gallium_page and "vis-network" in gallium_page
+
+
+def test_user_text_is_escaped() -> None:
+    g = sample_graph()
+    data = build_report_data(g, "company:evil", 100, samples=5, node="company:openai")
+    page = render_report(data, g)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "</script><script>alert(2)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text
+    assert EVIL_SOURCE not in page and EVIL not in page
+
+
+def test_short_path_fits_one_line() -> None:
+    names = {c: c.upper() for c in "abcdef"}
+    assert short_path(list("abc"), names) == "A -> B -> C"
+    assert short_path(list("abcdef"), names) == "A -> … -> D -> E -> F"
+    assert short_path(["a"], names) == "(shocked)"
+
+
+def test_report_with_a_comparison_and_errors(tmp_path) -> None:
+    saved = tmp_path / "a.json"
+    rg.shock("gallium", pct=25, top=60).to_json(saved)
+    out = tmp_path / "r.html"
+    r = runner.invoke(app, ["report", "gallium", "--pct", "50", "-o", str(out), "--samples",
+                            "0", "--vs", str(saved)])
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text()
+    assert "Compared with another scenario" in page and 'id="rg-compare"' in page
+    assert "No Monte Carlo draws" in page
+    r = runner.invoke(app, ["report", "gallum", "--pct", "50", "-o", str(out)])
+    assert r.exit_code == 2 and "did you mean" in r.stderr
+    missing = tmp_path / "no" / "r.html"
+    r = runner.invoke(app, ["report", "gallium", "--pct", "50", "-o", str(missing)])
+    assert r.exit_code != 0 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
