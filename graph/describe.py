@@ -36,6 +36,8 @@ def _relation(g: GraphData, e: Edge, other: str, direction: str) -> dict[str, An
         "sales_share": e.props.get("sales_share"),
         "year": year,
         "production_type": e.props.get("production_type"),
+        "release": e.props.get("release"),
+        "default": e.props.get("default"),
         "source": e.source,
         "as_of": e.as_of,
         "confidence": e.confidence,
@@ -69,6 +71,38 @@ def suppliers_and_customers(
         return (-(r["weight"] or 0.0), r["name"])
 
     return sorted(sup, key=order), sorted(cus, key=order), other
+
+
+def by_peer(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per peer node: its current record, and how many records stand behind it.
+
+    USGS gives one share per country, release and year (China five times for gallium), the
+    curated table one per relation: a supplier count counts suppliers, not records.  The current
+    record is the engine's one (``default``), else the newest year and release.  Each row is the
+    relation dict of :func:`suppliers_and_customers` plus ``records`` (how many) and ``years``
+    (the distinct years, oldest first).  Order: by the current weight, then name.
+
+    Examples
+    --------
+    >>> rows = [{"id": "c:a", "name": "A", "type": "PRODUCES", "weight": 0.5, "year": 2022,
+    ...          "default": False, "release": "usgs2023"},
+    ...         {"id": "c:a", "name": "A", "type": "PRODUCES", "weight": 0.6, "year": 2023,
+    ...          "default": True, "release": "usgs2024"}]
+    >>> [(r["id"], r["weight"], r["records"], r["years"]) for r in by_peer(rows)]
+    [('c:a', 0.6, 2, [2022, 2023])]
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in relations:
+        groups[(str(r["id"]), str(r["type"]))].append(r)
+    out = []
+    for rows in groups.values():
+        def current(r: dict[str, Any]) -> tuple[bool, str, str]:
+            return (bool(r.get("default")), str(r.get("year") or r.get("as_of") or ""),
+                    str(r.get("release") or ""))
+        cur = max(rows, key=current)
+        years = sorted({r["year"] for r in rows if r.get("year") is not None}, key=str)
+        out.append({**cur, "records": len(rows), "years": years})
+    return sorted(out, key=lambda r: (-(r["weight"] or 0.0), str(r["name"])))
 
 
 def concentration(g: GraphData, node_id: str) -> list[dict[str, Any]]:
@@ -106,6 +140,9 @@ def describe_node(g: GraphData, node_id: str) -> dict[str, Any]:
     d = {"schema": "riskgraph.node/1", **d}
     d["suppliers"] = sup
     d["customers"] = cus
+    # distinct peers, not records (USGS: one record per country, release and year)
+    d["supplier_count"] = len({(r["id"], r["type"]) for r in sup})
+    d["customer_count"] = len({(r["id"], r["type"]) for r in cus})
     d["other_relations"] = other
     d["hhi"] = concentration(g, node_id)
     return d
