@@ -124,7 +124,7 @@ def write_graph_parquet(graph: GraphData, folder: str | Path) -> ParquetReport:
                      ("rationale", n.rationale)):
             nodes[c].append(v)
     links: dict[str, list[Any]] = {c: [] for c in LINK_COLUMNS}
-    for e in sorted(graph.edges, key=lambda x: (x.src, x.type, x.dst, x.key)):
+    for e in sorted(graph.iter_edges(), key=lambda x: (x.src, x.type, x.dst, x.key)):
         for c, v in (("from", e.src), ("to", e.dst), ("type", e.type), ("source", e.source),
                      ("as_of", e.as_of), ("confidence", e.confidence),
                      ("rationale", e.rationale)):

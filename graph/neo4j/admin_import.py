@@ -1,0 +1,333 @@
+"""First loads at database speed: the store's rows as ``neo4j-admin database import full`` CSVs.
+
+``UNWIND ... MERGE`` writes every relationship through the transaction engine: an index seek for
+each end, a uniqueness check on the key, the transaction log; ~9,000 relationships/s on this
+2-core machine.  ``neo4j-admin database import full`` builds the store files directly from CSV
+(no transactions, no log) into an EMPTY database of a STOPPED server.  This module writes the
+import files and the arguments of the command; the caller (``riskgraph ingest --neo4j --bulk``,
+:mod:`riskgraph.cli.bulk_import`) stops the local server, runs the tool, restarts the server and
+then calls :func:`after_import` for the store's constraints and indexes.
+
+The rows are the store's own, so the database holds exactly what
+:func:`~riskgraph.graph.neo4j.store.write_graph` would write (the e2e test reads it back and
+compares it with the embedded graph):
+
+* from a :class:`~riskgraph.graph.model.GraphData`: :func:`rows.node_row` / :func:`rows.edge_row`
+  (:func:`graph_rows`);
+* from a folder of curated CSVs (a user's map of millions of links, never a GraphData):
+  :func:`riskgraph.graph.neo4j.bulk.node_rows` / ``link_rows`` chunk by chunk
+  (:func:`folder_rows`), the rows the batched bulk path sends.
+
+The files: one per chunk (its own header line, so each chunk's properties and their types are
+its own), typed columns (``:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``;
+``weight:double``, ``roles:string[]``...). Empty strings are written quoted (``""``: stored as
+an empty string, as ``SET n = row.props`` stores them) and absent properties unquoted-empty (not
+stored); arrays and labels are separated by U+001F (never in the data: checked). A property
+whose values mix types in one chunk (a number here, a string there) raises ``ValueError``: use
+the batched path.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from riskgraph.graph.neo4j import queries
+
+if TYPE_CHECKING:
+    import neo4j
+
+    from riskgraph.graph.model import GraphData
+
+ARRAY_SEP = "\x1f"
+# The node's fixed list fields (rows.node_row): stored as [] when empty, as MERGE stores them.
+LIST_FIELDS = {"roles", "aliases", "other_sources"}
+ARRAY_SEP_ARG = "U+001F"
+CHUNK_ROWS = 500_000
+
+NodeGroups = dict[tuple[str, ...], list[dict[str, Any]]]
+LinkGroups = dict[str, list[dict[str, Any]]]
+
+
+@dataclass
+class ImportFiles:
+    """The CSV files written for one import and what they hold."""
+
+    folder: Path
+    node_files: list[Path] = field(default_factory=list)
+    relationship_files: list[Path] = field(default_factory=list)
+    nodes: int = 0
+    relationships: int = 0
+    bytes: int = 0
+    # values a CSV cell cannot carry (an empty list, a list holding ""), set after the import
+    node_fixups: list[dict[str, Any]] = field(default_factory=list)
+    relationship_fixups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def arguments(self, database: str) -> list[str]:
+        """The ``neo4j-admin database import full`` arguments after ``full``."""
+        args = [f"--nodes={p}" for p in self.node_files]
+        args += [f"--relationships={p}" for p in self.relationship_files]
+        args += [
+            f"--array-delimiter={ARRAY_SEP_ARG}",
+            "--multiline-fields=true",
+            "--overwrite-destination=true",
+            f"--report-file={self.folder / 'import.report'}",
+            database,
+        ]
+        return args
+
+
+# -- the rows ----------------------------------------------------------------------------------
+def graph_rows(graph: GraphData, chunk_rows: int = CHUNK_ROWS
+               ) -> tuple[Iterator[NodeGroups], Iterator[LinkGroups]]:
+    """The store's node and relationship rows of ``graph``, in chunks."""
+    from riskgraph.graph.neo4j import rows
+
+    def nodes() -> Iterator[NodeGroups]:
+        groups: NodeGroups = {}
+        for n, node in enumerate(graph.nodes.values(), 1):
+            groups.setdefault(rows.node_labels(node), []).append(
+                {"id": node.id, "props": rows.node_row(node)})
+            if n % chunk_rows == 0:
+                yield groups
+                groups = {}
+        if groups:
+            yield groups
+
+    def links() -> Iterator[LinkGroups]:
+        groups: LinkGroups = {}
+        for n, e in enumerate(graph.iter_edges(), 1):
+            groups.setdefault(rows.edge_rel_type(e), []).append(
+                {"src": e.src, "dst": e.dst, "key": e.key, "props": rows.edge_row(e)})
+            if n % chunk_rows == 0:
+                yield groups
+                groups = {}
+        if groups:
+            yield groups
+
+    return nodes(), links()
+
+
+def folder_rows(folder: Path, chunk_rows: int = CHUNK_ROWS, key_suffix: str | None = None
+                ) -> tuple[Iterator[NodeGroups], Iterator[LinkGroups]]:
+    """The rows the batched bulk path sends for a folder of curated CSVs, in chunks."""
+    from riskgraph.graph.neo4j import bulk
+
+    node_files, link_files = bulk.folder_files(Path(folder))
+    suffix = key_suffix or bulk.source_key(Path(folder))
+
+    def nodes() -> Iterator[NodeGroups]:
+        for p in node_files:
+            for line, df in bulk.read_chunks(p, bulk.NODE_COLUMNS, chunk_rows):
+                yield bulk.node_rows(df, p, line)
+
+    def links() -> Iterator[LinkGroups]:
+        for p in link_files:
+            for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, chunk_rows):
+                yield bulk.link_rows(df, p, suffix, line)
+
+    return nodes(), links()
+
+
+# -- the files ---------------------------------------------------------------------------------
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "long"
+    if isinstance(v, float):
+        return "double"
+    if isinstance(v, str):
+        return "string"
+    raise ValueError(f"cannot import a property value of type {type(v).__name__}")
+
+
+def _types(rows: Iterable[dict[str, Any]], skip: set[str]) -> dict[str, str]:
+    """Property -> import type (``string``, ``double[]``...) over ``rows``; mixed types raise."""
+    out: dict[str, str] = {}
+    for r in rows:
+        for k, v in r.items():
+            if k in skip or v is None:
+                continue
+            if isinstance(v, list | tuple):
+                kinds = {_kind(x) for x in v}
+                if kinds == {"long", "double"}:
+                    kinds = {"double"}
+                if len(kinds) > 1:
+                    raise ValueError(f"property {k!r} holds a list of mixed types {sorted(kinds)}")
+                t = (kinds.pop() if kinds else "") + "[]"
+            else:
+                t = _kind(v)
+            old = out.get(k)
+            if old is None or old == "[]":
+                out[k] = t
+            elif t == "[]" and old.endswith("[]"):
+                continue
+            elif old != t:
+                pair = {old, t}
+                if pair in ({"long", "double"}, {"long[]", "double[]"}):
+                    raise ValueError(f"property {k!r} mixes integers and decimals: the bulk "
+                                     "import would change its type; use the batched path")
+                raise ValueError(f"property {k!r} mixes types {sorted(pair)}: use the "
+                                 "batched path")
+    return {k: ("string[]" if t == "[]" else t) for k, t in out.items()}
+
+
+def _cell(v: Any, t: str, what: str) -> Any:
+    """One CSV cell: None = absent; strings (and arrays) quoted by the writer."""
+    if v is None:
+        return None
+    if t.endswith("[]"):
+        parts = [_scalar(x, what) for x in v]
+        for p in parts:
+            if ARRAY_SEP in p:
+                raise ValueError(f"{what}: a list element holds U+001F")
+        return _Q(ARRAY_SEP.join(parts))
+    if t == "string":
+        return _Q(v)
+    return _scalar(v, what)
+
+
+def _scalar(v: Any, what: str) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"{what}: the bulk import cannot store {v!r}")
+        return repr(v)
+    return str(v)
+
+
+def _unwritable(props: dict[str, Any], lists_set_later: set[str]) -> dict[str, Any]:
+    """Lists a CSV cell cannot carry: empty (except the fixed list fields, set in one pass
+    after the import) or holding an empty string."""
+    out = {}
+    for k, v in props.items():
+        if isinstance(v, list | tuple) and (
+                (not v and k not in lists_set_later) or any(x == "" for x in v)):
+            out[k] = list(v)
+    return out
+
+
+class _Q(str):
+    """A cell the writer must quote (an empty quoted cell is an empty string, not absent)."""
+
+
+def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(header) + "\n")
+        for row in rows:
+            out = []
+            for v in row:
+                if v is None:
+                    out.append("")
+                elif isinstance(v, _Q):
+                    out.append('"' + v.replace('"', '""') + '"')
+                else:
+                    out.append(v)
+            fh.write(",".join(out) + "\n")
+            n += 1
+    return n
+
+
+def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
+                link_chunks: Iterable[LinkGroups]) -> ImportFiles:
+    """Write the import CSVs of all chunks into ``folder`` (created; one file per chunk)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = ImportFiles(folder)
+    entity = queries.ENTITY
+    for k, groups in enumerate(node_chunks):
+        allrows = [r for rs in groups.values() for r in rs]
+        if not allrows:
+            continue
+        types = _types((r["props"] for r in allrows), {"id"})
+        cols = sorted(types)
+        header = ["id:ID", ":LABEL"] + [f"{c}:{types[c]}" for c in cols]
+
+        def node_lines(groups: NodeGroups = groups, cols: list[str] = cols,
+                       types: dict[str, str] = types) -> Iterator[list[Any]]:
+            for labels, rs in groups.items():
+                lab = _Q(ARRAY_SEP.join([entity, *queries.check_labels(labels, "import")]))
+                for r in rs:
+                    p = r["props"]
+                    what = f"node {r['id']}"
+                    fix = _unwritable(p, LIST_FIELDS)
+                    if fix:
+                        out.node_fixups.append({"id": r["id"], "props": fix})
+                    yield [_Q(r["id"]), lab, *(_cell(p.get(c), types[c], what) for c in cols)]
+
+        path = folder / f"nodes-{k:04d}.csv"
+        out.nodes += _write(path, header, node_lines())
+        out.node_files.append(path)
+    for k, lgroups in enumerate(link_chunks):
+        allrows = [r for rs in lgroups.values() for r in rs]
+        if not allrows:
+            continue
+        types = _types((r["props"] for r in allrows), set())
+        cols = sorted(types)
+        header = [":START_ID", ":END_ID", ":TYPE"] + [f"{c}:{types[c]}" for c in cols]
+
+        def link_lines(lgroups: LinkGroups = lgroups, cols: list[str] = cols,
+                       types: dict[str, str] = types) -> Iterator[list[Any]]:
+            for rtype, rs in lgroups.items():
+                t = _Q(queries.check_rel_type(rtype, "import"))
+                for r in rs:
+                    p = r["props"]
+                    what = f"relationship {r['key']}"
+                    fix = _unwritable(p, set())
+                    if fix:
+                        out.relationship_fixups.setdefault(rtype, []).append(
+                            {"key": r["key"], "props": fix})
+                    yield [_Q(r["src"]), _Q(r["dst"]), t,
+                           *(_cell(p.get(c), types[c], what) for c in cols)]
+
+        path = folder / f"relationships-{k:04d}.csv"
+        out.relationships += _write(path, header, link_lines())
+        out.relationship_files.append(path)
+    out.bytes = sum(p.stat().st_size for p in [*out.node_files, *out.relationship_files])
+    return out
+
+
+# -- around the import -------------------------------------------------------------------------
+def database_is_empty(driver: neo4j.Driver, database: str) -> tuple[int, int]:
+    """(nodes, relationships) in ``database`` (both 0: the import may write it)."""
+    recs, _, _ = driver.execute_query(queries.COUNT_NODES, database_=database)
+    nodes = int(recs[0]["c"])
+    recs, _, _ = driver.execute_query(queries.COUNT_RELATIONSHIPS, database_=database)
+    return nodes, int(recs[0]["c"])
+
+
+def after_import(driver: neo4j.Driver, database: str, files: ImportFiles | None = None
+                 ) -> None:
+    """Constraints and indexes (waited for), then what the CSV could not carry: empty lists
+    of the fixed list fields (one pass, in transactions of 10,000 nodes) and the few list
+    values with an empty string, so the database equals what the MERGE path writes."""
+    from riskgraph.graph.neo4j import store
+
+    store.ensure_schema(driver, database)  # IF NOT EXISTS, then db.awaitIndexes
+    sets = ", ".join(f"n.{f} = coalesce(n.{f}, [])" for f in sorted(LIST_FIELDS))
+    nulls = " OR ".join(f"n.{f} IS NULL" for f in sorted(LIST_FIELDS))
+    with driver.session(database=database) as session:
+        session.run(f"MATCH (n:{queries.ENTITY}) WHERE {nulls} "
+                    f"CALL (n) {{ SET {sets} }} IN TRANSACTIONS OF 10000 ROWS").consume()
+    if files is None:
+        return
+    for k in range(0, len(files.node_fixups), 1000):
+        driver.execute_query(
+            f"UNWIND $rows AS row MATCH (n:{queries.ENTITY} {{id: row.id}}) SET n += row.props",
+            rows=files.node_fixups[k:k + 1000], database_=database)
+    for rtype, rows in files.relationship_fixups.items():
+        t = queries.check_rel_type(rtype, "import")
+        for k in range(0, len(rows), 1000):
+            driver.execute_query(
+                f"UNWIND $rows AS row MATCH ()-[r:{t} {{key: row.key}}]->() SET r += row.props",
+                rows=rows[k:k + 1000], database_=database)
+
+
+__all__ = ["ImportFiles", "after_import", "database_is_empty", "folder_rows", "graph_rows",
+           "write_files"]
