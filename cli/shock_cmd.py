@@ -112,7 +112,8 @@ def shock(
     target: Annotated[str, typer.Argument(
         help="What fails: a mineral, input, company, country (name, alias, German name, "
              "symbol or id) or a layer: minerals, inputs, chips, clouds, labs.")],
-    pct: Annotated[float, typer.Option("--pct", help="Size of the cut in percent, in (0, 100].")],
+    pct: Annotated[float | None, typer.Option(
+        "--pct", help="Size of the cut in percent, in (0, 100].")] = None,
     country: Annotated[str | None, typer.Option(
         "--country", help="Cut only this country's output of TARGET (pct x its share).")] = None,
     direction: Annotated[Direction, typer.Option(
@@ -137,13 +138,23 @@ def shock(
         "--backend", help="Where the graph comes from: embedded (no server) or neo4j "
                           "(NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")] = Backend.embedded,
     data_dir: DataDirOpt = None,
+    usd: Annotated[float | None, typer.Option(
+        "--usd", help="With a capex:COMPANY target and --direction upstream: the cut of the "
+                      "company's capex in US dollars, e.g. 10e9 (instead of --pct).")] = None,
 ) -> None:
-    """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much."""
+    """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much.
+
+    Upstream runs also give revenue at risk in US dollars per company (engine/money.py).
+    """
     with handle_errors():
         from riskgraph.engine.defaults import parse_set
         from riskgraph.errors import UsageError
 
-        if not 0 < pct <= 100:
+        if usd is None and pct is None:  # issue 12: --usd replaces --pct for capex targets
+            raise UsageError("--pct is required (or --usd N with a capex:COMPANY target)")
+        if usd is not None and pct is not None:
+            raise UsageError("give --pct or --usd, not both")
+        if pct is not None and not 0 < pct <= 100:
             raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
         for s in set_ or []:
             parse_set(s)  # syntax errors before the graph loads
@@ -153,9 +164,9 @@ def shock(
         from riskgraph.engine.shock import run_shock
 
         result = run_shock(
-            graph, target, pct, country=country, direction=direction.value,
+            graph, target, pct or 0.0, country=country, direction=direction.value,
             model=model.value, top=top, sets=set_ or [], samples=samples, seed=seed,
-            backend=backend.value,
+            backend=backend.value, usd=usd,
         )
         if html is not None:
             try:
@@ -174,6 +185,9 @@ def shock(
             typer.echo(to_csv(result), nl=False)
         else:
             render_table(result)
+            from riskgraph.cli.exposure_cmd import render_money
+
+            render_money(result, top=top)
 
 
 def paths(

@@ -1,0 +1,421 @@
+"""Revenue at risk in US dollars: the demand-side inoperability model on AI spend flows.
+
+The supply graph says who depends on whom; it does not say how many dollars change hands.  The
+``SELLS_TO`` edges of ``ingest/data/financials/flows.csv`` do: ``f[j, k]`` is what customer *k*
+pays supplier *j* per year for AI infrastructure (USD millions, cited or estimated with a
+range), and every company with filed accounts carries its revenue ``x[j]`` (USD millions, same
+calendar year).  This module propagates a cut in purchases through those flows with the
+demand-reduction inoperability input-output model of Santos & Haimes (2004), in its normalised
+form (see docs/model.md, section 12):
+
+    q = min(1, A q + c + d / x),   A[j, k] = f[j, k] / x[j]
+
+* ``q[k]`` – the fraction by which company *k*'s purchases fall (its demand-side inoperability;
+  Leontief: a company buys inputs in proportion to what it sells),
+* ``c`` – the initial cut: ``pct / 100`` on each shocked company (``shock clouds --pct 30
+  --direction upstream``),
+* ``d`` – a cut given in dollars straight to suppliers (``shock capex:microsoft --usd 10e9``:
+  each capex flow of Microsoft shrinks by ``usd / capex``),
+* ``A[j, k]`` – the share of supplier *j*'s revenue that customer *k* pays (the normalised
+  interdependency matrix ``A* = diag(x)^-1 A diag(x)`` of Santos & Haimes with ``A[j, k] x[k] =
+  f[j, k]``).
+
+Revenue at risk of *j* in USD: ``L[j] = sum_k f[j, k] q[k] + d[j]``, and as a share of its
+revenue ``L[j] / x[j]``.  Because each dollar is one flow, what reaches the suppliers of a
+customer *k* is exactly ``q[k]`` times its purchases in the table, never more (no double
+counting when several owners buy from the same supplier, directly or through a cloud they rent).
+A company without filed revenue (a private lab) passes on only its own initial cut.  The
+fixed point is solved with :func:`riskgraph.engine.iim.inoperability`; it is monotone in every
+flow, so running it on the flows' ``amount_low`` and ``amount_high`` gives the band of the
+answer.  Paths: the dollars along ``k0 -> j1 -> ... -> jm`` are
+``c[k0] f[j1,k0] (f[j2,j1]/x[j1]) ... (f[jm,jm-1]/x[jm-1])``.
+
+Layers point down: this module reads only :class:`~riskgraph.graph.model.GraphData`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from riskgraph.engine.iim import inoperability
+from riskgraph.errors import UsageError
+from riskgraph.graph.financials import figure, revenue_usd
+from riskgraph.graph.model import GraphData
+
+REL = "SELLS_TO"
+DEFAULT_YEAR = 2024
+CAPEX_CATEGORIES = frozenset({"accelerators", "networking", "memory", "foundry", "packaging",
+                              "equipment", "power_cooling", "buildings"})
+MODEL = "demand-side inoperability IIM in USD (Santos & Haimes 2004) on SELLS_TO flows"
+EQUATION = "q = min(1, A q + c + d/x), A[j,k] = f[j,k] / x[j]; L[j] = sum_k f[j,k] q[k] + d[j]"
+UNITS = {
+    "revenue_usd_m": "USD million (calendar year)",
+    "revenue_at_risk_usd_m": "USD million per year",
+    "revenue_at_risk_low_usd_m": "USD million per year (all flows at their low end)",
+    "revenue_at_risk_high_usd_m": "USD million per year (all flows at their high end)",
+    "share_of_revenue": "fraction of the company's revenue, 0..1",
+    "purchase_cut": "fraction by which the company's purchases fall, 0..1",
+    "usd_m": "USD million per year",
+}
+
+
+@dataclass
+class Flow:
+    sup: int
+    cus: int
+    amount: float
+    low: float
+    high: float
+    category: str
+    key: str
+    source: str
+    confidence: str
+    rationale: str
+
+
+@dataclass
+class Network:
+    """The money network of one calendar year: companies with revenue and the flows between."""
+
+    year: int
+    ids: list[str]
+    index: dict[str, int]
+    names: list[str]
+    revenue: np.ndarray  # USD m, NaN when not on file
+    revenue_source: list[str]
+    capex: np.ndarray  # USD m, NaN when not on file
+    capex_source: list[str]
+    flows: list[Flow] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def build_network(graph: GraphData, year: int = DEFAULT_YEAR) -> Network:
+    """Collect the ``SELLS_TO`` flows of ``year`` and their companies' revenue and capex."""
+    edges = [e for e in graph.edges.values()
+             if e.type == REL and int(_num(e.props.get("year"))) == year]
+    ids = sorted({x for e in edges for x in (e.src, e.dst)})
+    index = {nid: i for i, nid in enumerate(ids)}
+    rev = np.full(len(ids), np.nan)
+    cap = np.full(len(ids), np.nan)
+    rsrc = [""] * len(ids)
+    csrc = [""] * len(ids)
+    names = []
+    for i, nid in enumerate(ids):
+        node = graph.nodes[nid]
+        names.append(node.name)
+        r = revenue_usd(node, year)
+        if r is not None and r > 0:
+            rev[i] = r
+            f = figure(node, "revenue", year)
+            assert f is not None
+            rsrc[i] = f"{f['source']} ({f['fiscal_year']}; verified: {f['verified_by']})"
+        c = figure(node, "capex", year)
+        if c is not None and c["value_usd"]:
+            cap[i] = float(c["value_usd"])
+            csrc[i] = f"{c['source']} ({c['fiscal_year']})"
+    flows = []
+    for e in edges:
+        p = e.props
+        amt = _num(p.get("amount"))
+        flows.append(Flow(index[e.src], index[e.dst], amt, _num(p.get("amount_low"), amt),
+                          _num(p.get("amount_high"), amt), str(p.get("category", "")), e.key,
+                          e.source, e.confidence, e.rationale))
+    flows.sort(key=lambda f: f.key)
+    return Network(year, ids, index, names, rev, rsrc, cap, csrc, flows)
+
+
+def _num(v: object, default: float = 0.0) -> float:
+    """A numeric prop as float (``default`` when absent or not a number)."""
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else default
+
+
+def _matrix(net: Network, amounts: np.ndarray) -> np.ndarray:
+    """Dense A[j, k] = f[j, k] / x[j] (rows of suppliers without revenue stay zero)."""
+    a = np.zeros((net.n, net.n))
+    for f, amt in zip(net.flows, amounts, strict=True):
+        x = net.revenue[f.sup]
+        if np.isfinite(x) and x > 0:
+            a[f.sup, f.cus] += amt / x
+    return a
+
+
+def solve(net: Network, c: np.ndarray, d: np.ndarray, amounts: np.ndarray,
+          capex_cut: dict[int, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Purchase cuts ``q``, revenue at risk ``L`` (USD m) and the per-flow losses (USD m).
+
+    ``capex_cut`` maps a customer to the fraction of its capex flows cut in dollars (these
+    enter ``d``, the direct losses); ``c`` cuts all purchases of a company.
+    """
+    d = d.copy()
+    for f, amt in zip(net.flows, amounts, strict=True):
+        frac = (capex_cut or {}).get(f.cus)
+        if frac and f.category in CAPEX_CATEGORIES:
+            d[f.sup] += amt * frac
+    x = net.revenue
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dx = np.where(np.isfinite(x) & (x > 0), d / np.where(np.isfinite(x), x, 1.0), 0.0)
+    a = _matrix(net, amounts)
+    q = inoperability(a, np.minimum(1.0, c + dx))
+    q = np.asarray(q, dtype=float)
+    loss_flow = np.array([amt * q[f.cus] for f, amt in zip(net.flows, amounts, strict=True)])
+    if capex_cut:
+        for i, (f, amt) in enumerate(zip(net.flows, amounts, strict=True)):
+            frac = capex_cut.get(f.cus)
+            if frac and f.category in CAPEX_CATEGORIES:
+                loss_flow[i] += amt * frac
+    loss = np.zeros(net.n)
+    for f, lf in zip(net.flows, loss_flow, strict=True):
+        loss[f.sup] += lf
+    return q, loss, loss_flow
+
+
+@dataclass
+class MoneyShock:
+    """A resolved money shock: which companies cut how much (share) or which capex (USD)."""
+
+    targets: list[str]
+    pct: float | None = None
+    capex_company: str | None = None
+    capex_usd_m: float | None = None
+
+
+def run_money(graph: GraphData, shock: MoneyShock, *, year: int = DEFAULT_YEAR,
+              top: int = 25, paths_per_node: int = 3) -> dict[str, Any]:
+    """The ``money`` block of a shock result (see engine/shock-schema.json, ``money``)."""
+    net = build_network(graph, year)
+    c = np.zeros(net.n)
+    d = np.zeros(net.n)
+    capex_cut: dict[int, float] = {}
+    in_net = [t for t in shock.targets if t in net.index]
+    if shock.capex_company is not None:
+        i = net.index.get(shock.capex_company)
+        if i is None:
+            raise UsageError(f"{shock.capex_company} has no AI spend flows for {year} in "
+                             "ingest/data/financials/flows.csv")
+        cap = net.capex[i]
+        if not np.isfinite(cap) or cap <= 0:
+            raise UsageError(f"{shock.capex_company} has no capex for {year} in "
+                             "ingest/data/financials/financials.csv")
+        usd = float(shock.capex_usd_m or 0.0)
+        if not 0 < usd <= cap:
+            raise UsageError(f"--usd must be in (0, {cap * 1e6:.4g}] (the {year} capex of "
+                             f"{net.names[i]}), got {usd * 1e6:.4g}")
+        capex_cut[i] = usd / cap
+    else:
+        frac = float(shock.pct or 0.0) / 100.0
+        for t in in_net:
+            c[net.index[t]] = frac
+    runs = {}
+    for label, amounts in (("point", np.array([f.amount for f in net.flows])),
+                           ("low", np.array([f.low for f in net.flows])),
+                           ("high", np.array([f.high for f in net.flows]))):
+        runs[label] = solve(net, c, d, amounts, capex_cut)
+    q, loss, loss_flow = runs["point"]
+    paths = _top_paths(net, c, capex_cut, np.array([f.amount for f in net.flows]),
+                       k=paths_per_node)
+    companies = []
+    order = sorted((i for i in range(net.n) if loss[i] > 1e-9),
+                   key=lambda i: (-loss[i], net.ids[i]))
+    for i in order[:top]:
+        x = net.revenue[i]
+        known = bool(np.isfinite(x))
+        hi = runs["high"][1][i]
+        by_customer = sorted(
+            ({"customer": net.ids[f.cus], "customer_name": net.names[f.cus],
+              "category": f.category, "flow_usd_m": f.amount, "lost_usd_m": float(lf),
+              "customer_purchase_cut": float(q[f.cus]), "flow_key": f.key,
+              "confidence": f.confidence, "source": f.source}
+             for f, lf in zip(net.flows, loss_flow, strict=True) if f.sup == i and lf > 1e-12),
+            key=lambda r: -r["lost_usd_m"])
+        companies.append({
+            "id": net.ids[i], "name": net.names[i],
+            "revenue_usd_m": float(x) if known else None,
+            "revenue_source": net.revenue_source[i] or None,
+            "revenue_at_risk_usd_m": float(loss[i]),
+            "revenue_at_risk_low_usd_m": float(runs["low"][1][i]),
+            "revenue_at_risk_high_usd_m": float(min(hi, x) if known else hi),
+            "share_of_revenue": float(loss[i] / x) if known and x > 0 else None,
+            "purchase_cut": float(q[i]),
+            "by_customer": by_customer,
+            "paths": paths.get(i, []),
+        })
+    cut_usd = float(sum(f.amount * c[f.cus] for f in net.flows if c[f.cus] > 0)
+                    + sum(f.amount * capex_cut.get(f.cus, 0.0) for f in net.flows
+                          if f.category in CAPEX_CATEGORIES))
+    return {
+        "model": MODEL,
+        "equation": EQUATION,
+        "year": year,
+        "units": UNITS,
+        "targets_in_network": in_net,
+        "targets_without_flows": [t for t in shock.targets if t not in net.index],
+        "capex": None if shock.capex_company is None else {
+            "company": shock.capex_company, "cut_usd_m": float(shock.capex_usd_m or 0.0),
+            "capex_usd_m": float(net.capex[net.index[shock.capex_company]]),
+            "capex_source": net.capex_source[net.index[shock.capex_company]],
+            "share_of_capex": float(next(iter(capex_cut.values()))),
+        },
+        "direct_cut_usd_m": cut_usd,
+        "companies_affected": len(order),
+        "total_revenue_at_risk_usd_m": float(loss.sum()),
+        "flows": len(net.flows),
+        "companies": companies,
+        "names": {**{t: graph.nodes[t].name for t in shock.targets if t in graph.nodes},
+                  **dict(zip(net.ids, net.names, strict=True))},
+        "notes": [
+            "Flows are AI spending only (flows.csv); most are estimates with a range, each "
+            "with its rationale; low/high run every flow at its low/high end.",
+            "A company without filed revenue (a private lab) passes on only its own cut.",
+            "Leontief assumption: a company's purchases fall in proportion to its revenue.",
+        ],
+    }
+
+
+def _top_paths(net: Network, c: np.ndarray, capex_cut: dict[int, float], amounts: np.ndarray,
+               *, k: int = 3, min_usd: float = 1e-6, max_expansions: int = 20000
+               ) -> dict[int, list[dict[str, Any]]]:
+    """Best ``k`` paths (by USD) from the shock to each supplier; simple paths only."""
+    by_cus: dict[int, list[tuple[Flow, float]]] = {}
+    for f, amt in zip(net.flows, amounts, strict=True):
+        by_cus.setdefault(f.cus, []).append((f, float(amt)))
+    found: dict[int, list[dict[str, Any]]] = {}
+    stack: list[tuple[int, float, list[tuple[Flow, float]], frozenset[int]]] = []
+    for i in range(net.n):
+        if c[i] > 0:
+            stack.append((i, float(c[i]), [], frozenset({i})))
+    for i, frac in capex_cut.items():
+        stack.append((i, -frac, [], frozenset({i})))  # negative: capex flows only
+    expansions = 0
+    while stack and expansions < max_expansions:
+        node, frac, hops, seen = stack.pop()
+        capex_only = frac < 0 and not hops
+        for f, amt in by_cus.get(node, []):
+            if f.sup in seen or (capex_only and f.category not in CAPEX_CATEGORIES):
+                continue
+            usd = amt * abs(frac)
+            if usd < min_usd:
+                continue
+            expansions += 1
+            new_hops = [*hops, (f, usd)]
+            found.setdefault(f.sup, []).append({
+                "usd_m": usd,
+                "hops": [{"supplier": net.ids[h.sup], "customer": net.ids[h.cus],
+                          "category": h.category, "flow_usd_m": h.amount, "usd_m": u,
+                          "confidence": h.confidence, "source": h.source}
+                         for h, u in new_hops],
+            })
+            x = net.revenue[f.sup]
+            if np.isfinite(x) and x > 0:
+                stack.append((f.sup, usd / x, new_hops, seen | {f.sup}))
+    for i in found:
+        found[i] = sorted(found[i], key=lambda p: -p["usd_m"])[:k]
+    return found
+
+
+def exposure(graph: GraphData, company: str, *, year: int = DEFAULT_YEAR) -> dict[str, Any]:
+    """What share of ``company``'s revenue comes from AI spending, through which customers.
+
+    Only the flows of ``flows.csv`` count (AI infrastructure, cloud compute, electricity for
+    AI data centres); the result names each customer, the amount with its range, and sources.
+    """
+    node = graph.nodes[company]
+    x = revenue_usd(node, year)
+    rev_fig = figure(node, "revenue", year)
+    rows = []
+    for e in sorted(graph.edges.values(), key=lambda e: e.key):
+        if e.type != REL or e.src != company:
+            continue
+        p = e.props
+        y = int(_num(p.get("year")))
+        rows.append({
+            "customer": e.dst, "customer_name": graph.nodes[e.dst].name, "year": y,
+            "category": p.get("category"), "amount_usd_m": p.get("amount"),
+            "amount_low_usd_m": p.get("amount_low"), "amount_high_usd_m": p.get("amount_high"),
+            "share_of_revenue": _num(p.get("amount")) / x if x and y == year else None,
+            "basis": p.get("basis"), "basis_figure": p.get("basis_figure"),
+            "confidence": e.confidence, "rationale": e.rationale, "source": e.source,
+            "key": e.key,
+        })
+    now = [r for r in rows if r["year"] == year]
+    total = sum(float(r["amount_usd_m"]) for r in now)
+    low = sum(float(r["amount_low_usd_m"]) for r in now)
+    high = sum(float(r["amount_high_usd_m"]) for r in now)
+    rows.sort(key=lambda r: (r["year"] != year, -float(r["amount_usd_m"] or 0)))
+    return {
+        "schema": "riskgraph.exposure/1",
+        "company": company, "name": node.name, "year": year,
+        "revenue_usd_m": x,
+        "revenue_source": None if rev_fig is None else
+        f"{rev_fig['source']} ({rev_fig['fiscal_year']}; verified: {rev_fig['verified_by']})",
+        "ai_revenue_usd_m": total, "ai_revenue_low_usd_m": low, "ai_revenue_high_usd_m": high,
+        "share_of_revenue": total / x if x else None,
+        "share_low": low / x if x else None,
+        "share_high": min(1.0, high / x) if x else None,
+        "units": {"usd_m": "USD million per year", "share": "fraction of revenue, 0..1"},
+        "customers": rows,
+        "note": ("AI spend flows of ingest/data/financials/flows.csv; estimates carry a range "
+                 "and a rationale. Rows of other years (contracts starting later) are listed "
+                 "but not counted."),
+    }
+
+
+def money_targets(graph: GraphData, targets: Iterable[str]) -> list[str]:
+    """The subset of ``targets`` that appear in any SELLS_TO flow."""
+    ends = {x for e in graph.edges.values() if e.type == REL for x in (e.src, e.dst)}
+    return [t for t in targets if t in ends]
+
+
+__all__ = ["CAPEX_CATEGORIES", "DEFAULT_YEAR", "EQUATION", "MODEL", "MoneyShock", "Network",
+           "build_network", "exposure", "money_targets", "run_money", "solve"]
+
+
+# -- hooks for engine/shock.py ------------------------------------------------------------------
+CAPEX_PREFIX = "capex:"
+
+
+def capex_target(graph: GraphData, text: str, usd: float | None, direction: str
+                 ) -> tuple[str, float, MoneyShock]:
+    """``capex:COMPANY`` with ``--usd N`` (dollars): the company id, the equivalent share of its
+    capex in percent (what the share-based upstream model cuts), and the money shock.
+
+    Raises :class:`UsageError` for a missing ``--usd``, a downstream direction, an unknown
+    company or one without capex on file.
+    """
+    from riskgraph.graph.lookup import find_node
+
+    t = text.strip()
+    if not t.casefold().startswith(CAPEX_PREFIX):
+        raise UsageError(f"--usd needs a capex target such as capex:microsoft, not {text!r}")
+    if usd is None:
+        raise UsageError(f"{text!r} needs --usd N (the cut of the capex in US dollars)")
+    if direction != "upstream":
+        raise UsageError("a capex target is a demand shock: use --direction upstream")
+    if not usd > 0:
+        raise UsageError(f"--usd must be positive, got {usd:g}")
+    nid = find_node(graph, t[len(CAPEX_PREFIX):].strip())
+    node = graph.nodes[nid]
+    if node.kind != "company":
+        raise UsageError(f"{t!r}: {nid} is not a company")
+    cap = figure(node, "capex", DEFAULT_YEAR)
+    if cap is None or not cap["value_usd"]:
+        raise UsageError(f"{node.name} has no {DEFAULT_YEAR} capex in "
+                         "ingest/data/financials/financials.csv")
+    cap_m = float(cap["value_usd"])
+    usd_m = usd / 1e6
+    if usd_m > cap_m:
+        raise UsageError(f"--usd {usd:.4g} is more than {node.name}'s {DEFAULT_YEAR} capex "
+                         f"({cap_m * 1e6:.4g} USD, {cap['source']})")
+    return nid, 100.0 * usd_m / cap_m, MoneyShock([nid], capex_company=nid, capex_usd_m=usd_m)
+
+
+def money_block(graph: GraphData, targets: list[str], pct: float,
+                shock: MoneyShock | None = None, *, top: int = 25) -> dict[str, Any]:
+    """The ``money`` block of an upstream shock result (``shock`` for capex targets)."""
+    return run_money(graph, shock or MoneyShock(list(targets), pct=pct), top=top)
