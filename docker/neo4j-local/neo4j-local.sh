@@ -5,6 +5,8 @@
 #                                        fills ~/.m2, later runs are offline-fast)
 #   neo4j-local.sh set-password PASS     set the initial password of user neo4j (before first start)
 #   neo4j-local.sh console               run the server in the foreground (Ctrl-C stops it)
+#   neo4j-local.sh admin ARGS...         run neo4j-admin ARGS with this server's conf (stopped
+#                                        server: `admin database import full ...`)
 #
 # Environment: NEO4J_LOCAL_HOME (data, logs, conf; default ./home), NEO4J_LOCAL_BOLT
 # (default 127.0.0.1:7687), NEO4J_LOCAL_HEAP (default 512m), NEO4J_LOCAL_PAGECACHE (128m),
@@ -57,9 +59,13 @@ case "${1:-}" in
     fetch; render_conf; java_cmd
     NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$HOME_DIR/conf" exec "${JAVA[@]}" \
       org.neo4j.cli.AdminTool dbms set-initial-password "${2:?password}" ;;
+  admin)
+    fetch; render_conf; java_cmd; shift
+    NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$HOME_DIR/conf" exec "${JAVA[@]}" \
+      org.neo4j.cli.AdminTool "$@" ;;
   console)
     fetch; render_conf; java_cmd
     exec "${JAVA[@]}" org.neo4j.server.CommunityEntryPoint \
       --home-dir="$HOME_DIR" --config-dir="$HOME_DIR/conf" --console-mode ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac
