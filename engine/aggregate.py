@@ -37,41 +37,16 @@ from riskgraph.errors import ModelError
 if TYPE_CHECKING:
     import numpy as np
 
-SHARE = "share"
-REQUIREMENT = "requirement"
-DEPENDENCIES: tuple[str, ...] = (SHARE, REQUIREMENT)
-
-# Relationship types whose arcs are requirements unless the edge says otherwise.
-REQUIREMENT_TYPES: frozenset[str] = frozenset({"INPUT_TO", "DESIGNS"})
-
-# The input a share arc supplies when the edge does not name one (its `input` prop).
-DEFAULT_INPUT: dict[str, str] = {
-    "PRODUCES": "production",
-    "MANUFACTURES": "foundry",
-    "PACKAGES": "packaging",
-    "OWNS": "compute",
-    "RUNS_ON": "compute",
-    "POWERS": "electricity",
-    "LOCATED_IN": "sites",
-    "SUPPLIES": "supplies",
-}
-
-
-def default_dependency(rel_type: str) -> str:
-    """``requirement`` for INPUT_TO and DESIGNS, ``share`` for every other supply type."""
-    return REQUIREMENT if rel_type in REQUIREMENT_TYPES else SHARE
-
-
-def default_input(rel_type: str, supplier_is_country: bool) -> str:
-    """The group label of a share arc without an ``input`` prop.
-
-    PROVIDES rows come in two partitions of the same market (CSET lists countries *and* firms
-    for most inputs): each partition is its own group, and the input's loss is the larger of
-    the two, never their sum (no double counting of a country and the firms located in it).
-    """
-    if rel_type == "PROVIDES":
-        return "providers by country" if supplier_is_country else "providers by firm"
-    return DEFAULT_INPUT.get(rel_type, rel_type.lower())
+# The arc kinds and their defaults live at the graph layer (the loaders check them too).
+from riskgraph.graph.dependency import (  # noqa: E402
+    DEFAULT_INPUT,
+    DEPENDENCIES,
+    REQUIREMENT,
+    REQUIREMENT_TYPES,
+    SHARE,
+    default_dependency,
+    default_input,
+)
 
 
 @dataclass
@@ -253,5 +228,6 @@ def _product(A: Any, x: np.ndarray, nnz: int) -> np.ndarray:
     return np.bincount(A.indices[pos], weights=vals, minlength=rows)
 
 
-__all__ = ["SHARE", "REQUIREMENT", "DEPENDENCIES", "Groups", "build_groups", "solve",
-           "normalise_shares", "default_dependency", "default_input"]
+__all__ = ["SHARE", "REQUIREMENT", "DEPENDENCIES", "REQUIREMENT_TYPES", "DEFAULT_INPUT",
+           "Groups", "build_groups", "solve", "normalise_shares", "default_dependency",
+           "default_input"]

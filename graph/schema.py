@@ -83,10 +83,16 @@ REL_TYPES: Final[dict[str, Flow]] = {
     "POWERS": "forward",  # (Company energy)-[:POWERS]->(Company cloud)
     "OWNS": "reverse",  # (Company owner)-[:OWNS]->(Accelerator)  Epoch AI
     "RUNS_ON": "reverse",  # (Company lab)-[:RUNS_ON]->(Company cloud)
+    # (Company)-[:LOCATED_IN]->(Country): weight = share of the firm's capacity (that serves the
+    # AI chain) in that country; the country supplies the firm's sites (docs/model.md)
+    "LOCATED_IN": "reverse",
     "INVESTS_IN": "none",  # (Company)-[:INVESTS_IN]->(Company)
     "HEADQUARTERED_IN": "none",  # (Company)-[:HEADQUARTERED_IN]->(Country)
     "PART_OF": "none",  # (Input)-[:PART_OF]->(Stage), (Mineral)-[:PART_OF]->(Mineral group)
     "IS_TYPE_OF": "none",  # (Input)-[:IS_TYPE_OF]->(Input)  CSET taxonomy
+    # (Input)-[:GOES_INTO]->(Input)  CSET process sequence ("A precedes / goes into B"): CSET gives
+    # no quantity, and a process step is not a supply of the next one, so it never propagates
+    "GOES_INTO": "none",
     "SELLS_TO": "none",  # (Company)-[:SELLS_TO]->(Company)  money flow (USD); money model only
 }
 
