@@ -107,3 +107,25 @@ def test_wheel_holds_every_package_and_run_time_file(wheel) -> None:  # type: ig
         assert not n.startswith(("tests/", "benchmarks/", "docs/")), n
     meta = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "riskgraph = riskgraph.cli.app:main" in zipfile.ZipFile(path).read(meta).decode()
+
+
+def test_make_setup_installs_without_a_line_on_stderr(tmp_path: Path) -> None:
+    """`make demo` / `make setup`: the editable install, with the Makefile's own pip command."""
+    import re
+
+    recipe = (REPO / "Makefile").read_text()
+    m = re.search(r"^\t\$\(BIN\)/pip install (?P<flags>[^\n]*?) -e '\.\[dev\]'$", recipe, re.M)
+    assert m, "the Makefile's editable install line"
+    flags = m.group("flags").split()
+    src = copy_checkout(tmp_path / "src")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip"]
+    up = subprocess.run([*pip, "install", "-q", "--upgrade", "pip"], capture_output=True,
+                        text=True, timeout=600)  # as the Makefile does: the newest pip
+    assert up.returncode == 0, up.stderr
+    r = subprocess.run([*pip, "install", *flags, "--no-deps", "-e", str(src)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == "", r.stderr[:3000]
+    assert r.stdout.strip() == "", r.stdout[:3000]
