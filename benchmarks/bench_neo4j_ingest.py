@@ -114,13 +114,14 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=0, help="also a synthetic K x graph")
     args = ap.parse_args()
 
-    from riskgraph.ingest.build import load_graph
+    from riskgraph.ingest.build import load_build
 
     settings = Neo4jSettings.from_env()
     driver = connect(settings)
     db = settings.database
-    g = load_graph([], use_cache=True)
-    units = store.source_units(g, [])
+    b = load_build([], use_cache=True)
+    g = b.graph
+    units = store.units_from_parts(g, b.parts)
     recs, _, _ = driver.execute_query(
         "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
     )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -68,12 +67,12 @@ def ingest(
                 f"Embedded graph{cached}: {len(b.graph)} nodes, {b.graph.number_of_edges()} edges."
             )
             return
-        _to_neo4j(b.graph, data_dir, uri, user, password, database, wipe, batch_size, out)
+        _to_neo4j(b.graph, b.parts, uri, user, password, database, wipe, batch_size, out)
 
 
 def _to_neo4j(
     graph: object,
-    data_dir: list[Path] | None,
+    parts: list[tuple[str, Any]],
     uri: str | None,
     user: str | None,
     password: str | None,
@@ -92,7 +91,7 @@ def _to_neo4j(
 
     assert isinstance(graph, GraphData) and isinstance(out, Console)
     settings = neo4j_settings(uri, user, password, database)
-    units = store.source_units(graph, data_dir)
+    units = store.units_from_parts(graph, parts)
     driver = connect(settings)
     total = sum(len(u.node_ids) + len(u.edge_keys) for u in units)
     err = Console(stderr=True)

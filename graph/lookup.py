@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from riskgraph.errors import UnknownNodeError, UsageError, suggest
 from riskgraph.graph.model import GraphData
-from riskgraph.ingest.resolve import norm
+from riskgraph.graph.names import norm
 
 _NAME_PROPS = ("name_de", "symbol", "iso3", "cset_id")
 

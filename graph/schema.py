@@ -70,6 +70,19 @@ LAYERS: Final[tuple[str, ...]] = (
     "labs",
 )
 
+# Layer of a node by kind, where a node (a curated row) names none; a company's layer comes from
+# its roles (:func:`company_layer`).  :func:`layer_of` applies both.
+KIND_LAYERS: Final[dict[str, str]] = {
+    "country": "countries",
+    "mineral": "minerals",
+    "input": "inputs",
+    "stage": "inputs",
+    "accelerator": "chips",
+}
+
+# Company roles that put a company in the chips layer (unless it is a cloud or a lab).
+CHIP_ROLES: Final[frozenset[str]] = frozenset({"designer", "foundry", "memory", "packaging"})
+
 Flow = Literal["forward", "reverse", "none"]
 
 REL_TYPES: Final[dict[str, Flow]] = {
@@ -83,16 +96,10 @@ REL_TYPES: Final[dict[str, Flow]] = {
     "POWERS": "forward",  # (Company energy)-[:POWERS]->(Company cloud)
     "OWNS": "reverse",  # (Company owner)-[:OWNS]->(Accelerator)  Epoch AI
     "RUNS_ON": "reverse",  # (Company lab)-[:RUNS_ON]->(Company cloud)
-    # (Company)-[:LOCATED_IN]->(Country): weight = share of the firm's capacity (that serves the
-    # AI chain) in that country; the country supplies the firm's sites (docs/model.md)
-    "LOCATED_IN": "reverse",
     "INVESTS_IN": "none",  # (Company)-[:INVESTS_IN]->(Company)
     "HEADQUARTERED_IN": "none",  # (Company)-[:HEADQUARTERED_IN]->(Country)
     "PART_OF": "none",  # (Input)-[:PART_OF]->(Stage), (Mineral)-[:PART_OF]->(Mineral group)
     "IS_TYPE_OF": "none",  # (Input)-[:IS_TYPE_OF]->(Input)  CSET taxonomy
-    # (Input)-[:GOES_INTO]->(Input)  CSET process sequence ("A precedes / goes into B"): CSET gives
-    # no quantity, and a process step is not a supply of the next one, so it never propagates
-    "GOES_INTO": "none",
     "SELLS_TO": "none",  # (Company)-[:SELLS_TO]->(Company)  money flow (USD); money model only
 }
 
@@ -110,3 +117,18 @@ def label_for(kind: str) -> str:
 def flow_of(rel_type: str) -> Flow:
     """Supply direction of a relationship type (``none`` for non-supply relations)."""
     return REL_TYPES.get(rel_type, "none")
+
+def company_layer(roles: list[str] | tuple[str, ...]) -> str:
+    """Layer of a company from its roles: lab > cloud > chips > inputs."""
+    if "lab" in roles and "cloud" not in roles:
+        return "labs"
+    if "cloud" in roles:
+        return "clouds"
+    if CHIP_ROLES.intersection(roles):
+        return "chips"
+    return "inputs"
+
+
+def layer_of(kind: str, roles: list[str] | tuple[str, ...] = ()) -> str:
+    """The default layer of a node: by roles for a company, else by kind (``""`` if none)."""
+    return company_layer(roles) if kind == "company" else KIND_LAYERS.get(kind, "")

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from riskgraph.errors import IngestError
+from riskgraph.errors import IngestError, suggest
+from riskgraph.graph.figures import MISSING_TOKENS, parse_number
 from riskgraph.graph.model import GraphData
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "DATA_DIR", "MISSING_TOKENS", "LoadResult", "SourceInfo", "parse_number", "read_csv_rows",
+    "rel",
+]
 
 DATA_DIR = Path(str(resources.files("riskgraph.ingest") / "data"))
 
@@ -49,49 +53,6 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)  # kept, not fatal (e.g. shares 101%)
 
 
-# Tokens the sources use for "no figure": withheld, not available, none.
-MISSING_TOKENS = frozenset({"", "w", "na", "n.a.", "n/a", "--", "-", "—", "nan", "xx"})
-
-_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def parse_number(
-    raw: Any,
-    *,
-    path: str | Path,
-    row: int,
-    column: str,
-    allow_missing: bool = True,
-    minimum: float | None = 0.0,
-    maximum: float | None = None,
-) -> float | None:
-    """Parse a figure as the sources write it.
-
-    Accepts thousands separators (``"1,234"``), a trailing percent sign, surrounding blanks and
-    the missing tokens (``W`` withheld, ``NA``, ``n.a.``, ``--``) -> ``None``.  Anything else,
-    a non-finite value, or a value outside [minimum, maximum] raises :class:`IngestError`.
-    """
-    missing = raw is None or (isinstance(raw, float) and math.isnan(raw))
-    s = "" if missing else str(raw).strip()
-    if s.casefold() in MISSING_TOKENS:
-        if allow_missing:
-            return None
-        raise IngestError(path, "missing value", row=row, column=column)
-    t = s.replace(",", "").replace("\u00a0", "").replace(" ", "")
-    if t.endswith("%"):
-        t = t[:-1]
-    if not _NUM_RE.match(t):
-        raise IngestError(path, f"not a number: {s!r}", row=row, column=column)
-    v = float(t)
-    if not math.isfinite(v):
-        raise IngestError(path, f"not a finite number: {s!r}", row=row, column=column)
-    if minimum is not None and v < minimum:
-        raise IngestError(path, f"{s!r} is below {minimum:g}", row=row, column=column)
-    if maximum is not None and v > maximum:
-        raise IngestError(path, f"{s!r} is above {maximum:g}", row=row, column=column)
-    return v
-
-
 def read_csv_rows(
     path: Path, required: list[str] | tuple[str, ...]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -103,8 +64,6 @@ def read_csv_rows(
     an empty file, a header without a required column (with the nearest existing name), a row
     with more fields than the header, or text that is not UTF-8.
     """
-    from riskgraph.errors import suggest
-
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             text = fh.read()

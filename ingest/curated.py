@@ -25,21 +25,20 @@ passes (the builder passes the ids of the graph built so far).  Anything else is
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from riskgraph.errors import IngestError, suggest
+from riskgraph.graph import curated_format as fmt
 from riskgraph.graph import schema
+from riskgraph.graph.figures import parse_number
 from riskgraph.graph.model import Edge, GraphData, Node, PropValue
-from riskgraph.ingest.base import DATA_DIR, LoadResult, SourceInfo, parse_number, read_csv_rows, rel
-from riskgraph.ingest.entities import company_layer
-from riskgraph.ingest.resolve import Resolver, norm, slugify
-
-if TYPE_CHECKING:
-    import pandas as pd
+from riskgraph.graph.names import norm, slugify
+from riskgraph.ingest.base import DATA_DIR, LoadResult, SourceInfo, read_csv_rows, rel
+from riskgraph.ingest.resolve import Resolver
 
 CURATED_DIR = "curated"
 
@@ -56,16 +55,6 @@ SOURCE = SourceInfo(
     path="curated/",
 )
 
-NODE_COLUMNS: tuple[str, ...] = (
-    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence", "rationale",
-)
-NODE_OPTIONAL: tuple[str, ...] = ("unit", "capacity")
-LINK_COLUMNS: tuple[str, ...] = (
-    "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
-    "substitutability", "source", "as_of", "confidence", "rationale",
-)
-LINK_OPTIONAL: tuple[str, ...] = ("amount", "unit")
-
 # Accelerator families the Epoch AI loader links to their owners (always known ids).
 ACCELERATOR_FAMILIES: dict[str, str] = {
     "accelerator:nvidia-gpu": "Nvidia data-centre GPUs",
@@ -73,17 +62,6 @@ ACCELERATOR_FAMILIES: dict[str, str] = {
     "accelerator:google-tpu": "Google TPUs",
     "accelerator:aws-trainium": "AWS Trainium",
 }
-
-DEFAULT_LAYER: dict[str, str] = {
-    "country": "countries",
-    "mineral": "minerals",
-    "input": "inputs",
-    "stage": "inputs",
-    "accelerator": "chips",
-}
-
-_AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -157,11 +135,7 @@ def load_user_dir(
     folder = Path(path)
     if not folder.is_dir():
         raise IngestError(folder, "user data directory does not exist")
-    node_files = sorted(p for p in folder.glob("*.csv") if "nodes" in p.name.casefold())
-    link_files = sorted(
-        p for p in folder.glob("*.csv")
-        if "links" in p.name.casefold() and "nodes" not in p.name.casefold()
-    )
+    node_files, link_files = fmt.folder_files(folder)
     if not node_files and not link_files:
         raise IngestError(folder, "no *nodes*.csv or *links*.csv file in the user data directory")
     extra = set(known_ids or ()) | cset_input_ids(DATA_DIR)
@@ -175,7 +149,7 @@ def load_user_dir(
             shipped_links[(str(trow["from"]), str(trow["to"]), str(trow["type"]))] = (
                 DATA_DIR / str(trow["file"]), int(trow["line"]))
     src = SourceInfo(
-        key=f"user:{slugify(folder.name) or 'data'}",
+        key=fmt.source_key(folder),
         title=f"User data: {folder}",
         citation=f"user-supplied curated-format CSVs in {folder}",
         licence="the user's own",
@@ -215,8 +189,6 @@ def _load_files(
     shipped_links: dict[tuple[str, str, str], tuple[Path, int]] | None = None,
     base_nodes: Iterable[Node] = (),
 ) -> LoadResult:
-    import pandas as pd
-
     shipped_links = shipped_links or {}
     graph = GraphData()
     index = _base_index(resolver, extra_ids)
@@ -247,9 +219,8 @@ def _load_files(
                                  "confidence": n.confidence, "file": rel(p), "line": line})
     link_records: list[dict[str, object]] = []
     seen_links: dict[tuple[str, str, str], tuple[Path, int]] = {}
-    share_rows: list[tuple[Path, int, Edge]] = []  # typed dependencies (ingest/shares.py)
     for p in link_files:
-        header, lrows = read_csv_rows(p, LINK_COLUMNS)
+        header, lrows = read_csv_rows(p, fmt.LINK_COLUMNS)
         if not lrows:
             raise IngestError(p, "no data rows (only a header)")
         rows += len(lrows)
@@ -270,18 +241,13 @@ def _load_files(
                     f"line {fl})", row=line,
                 )
             seen_links[lk] = (p, line)
-            share_rows.append((p, line, e))
             graph.add_edge(e)
             rec: dict[str, object] = {"from": e.src, "to": e.dst, "type": e.type}
-            for col in ("weight", "weight_low", "weight_high", "sales_share",
-                        "substitutability", "amount"):
+            for col in fmt.LINK_FIGURES:
                 rec[col] = e.props.get(col)
             rec.update({"unit": e.props.get("unit", ""), "confidence": e.confidence,
                         "as_of": e.as_of, "source": e.source, "file": rel(p), "line": line})
             link_records.append(rec)
-    from riskgraph.ingest.shares import check_share_groups
-
-    check_share_groups(share_rows)
     tables: dict[str, pd.DataFrame] = {
         "nodes": pd.DataFrame(node_records,
                               columns=["id", "kind", "name", "layer", "confidence", "file",
@@ -292,8 +258,7 @@ def _load_files(
                                        "amount", "unit", "confidence", "as_of", "source",
                                        "file", "line"]),
     }
-    for col in ("weight", "weight_low", "weight_high", "sales_share", "substitutability",
-                "amount"):
+    for col in fmt.LINK_FIGURES:
         tables["links"][col] = pd.to_numeric(tables["links"][col]).astype("float64")
     files = [rel(p) for p in [*node_files, *link_files]]
     return LoadResult(source=source, tables=tables, graph=graph, rows=rows, files=files)
@@ -318,7 +283,7 @@ def _registry_id(value: str, resolver: Resolver) -> str | None:
         if not resolver.rows.get(kind):
             # No registry file for this kind (yet): accept a well-formed id; the builder checks
             # that some loader defines it.
-            return value if _SLUG_RE.match(rest) else None
+            return value if fmt.SLUG_RE.match(rest) else None
         return None
     if sep:
         return None
@@ -331,7 +296,7 @@ def _resolve_end(
 ) -> str:
     v = value.strip()
     if not v:
-        raise IngestError(path, "empty node id", row=line, column=column)
+        raise IngestError(path, fmt.EMPTY_ID, row=line, column=column)
     if v in index.ids:
         return v
     if ":" in v:
@@ -378,65 +343,19 @@ def _near_ids(value: str, resolver: Resolver, index: CuratedIndex) -> list[str]:
     return list(dict.fromkeys(hits))
 
 
-def _check_provenance(path: Path, line: int, row: dict[str, str]) -> tuple[str, str, str, str]:
-    source = row["source"].strip()
-    if not source:
-        raise IngestError(path, "empty source: cite a document, or say who estimated it",
-                          row=line, column="source")
-    as_of = row["as_of"].strip()
-    if not _AS_OF_RE.match(as_of):
-        raise IngestError(path, f"as_of {as_of!r} is not a year or date (YYYY, YYYY-MM or "
-                          "YYYY-MM-DD)", row=line, column="as_of")
-    conf = row["confidence"].strip()
-    if conf not in schema.CONFIDENCE:
-        raise IngestError(path, f"confidence {conf!r} is not one of 'reported' or 'estimated'",
-                          row=line, column="confidence")
-    rationale = row["rationale"].strip()
-    if conf == "estimated" and not rationale:
-        raise IngestError(path, "estimated without rationale: say in one line why this figure",
-                          row=line, column="rationale")
-    return source, as_of, conf, rationale
-
-
-def _split(raw: str | None) -> list[str]:
-    return [p.strip() for p in (raw or "").split("|") if p.strip()]
-
-
 def _read_nodes(path: Path, resolver: Resolver) -> tuple[list[Node], int]:
-    header, rows = read_csv_rows(path, NODE_COLUMNS)
+    header, rows = read_csv_rows(path, fmt.NODE_COLUMNS)
     if not rows:
         raise IngestError(path, "no data rows (only a header)")
     out: list[Node] = []
     for line, row in rows:
         node_id = row["id"].strip()
         kind = row["kind"].strip()
-        if kind not in schema.NODE_KINDS:
-            near = suggest(kind, schema.NODE_KINDS)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise IngestError(path, f"unknown kind {kind!r}{hint}", row=line, column="kind")
-        prefix, sep, slug = node_id.partition(":")
-        if not sep or prefix != kind or not _SLUG_RE.match(slug):
-            raise IngestError(path, f"id {node_id!r} must be '{kind}:<slug>' (letters, digits, "
-                              "'-', '.', '_')", row=line, column="id")
         name = row["name"].strip()
-        if not name:
-            raise IngestError(path, "empty name", row=line, column="name")
-        roles = _split(row["roles"])
-        for r in roles:
-            if r not in schema.COMPANY_ROLES:
-                near = suggest(r, schema.COMPANY_ROLES)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
-                raise IngestError(path, f"unknown role {r!r}{hint}", row=line, column="roles")
-        if roles and kind != "company":
-            raise IngestError(path, "only company nodes have roles", row=line, column="roles")
+        roles = fmt.split_list(row["roles"])
         layer = row["layer"].strip()
-        if layer and layer not in schema.LAYERS:
-            near = suggest(layer, schema.LAYERS)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise IngestError(path, f"unknown layer {layer!r}{hint}", row=line, column="layer")
-        if not layer:
-            layer = company_layer(roles) if kind == "company" else DEFAULT_LAYER.get(kind, "")
-        source, as_of, conf, rationale = _check_provenance(path, line, row)
+        fmt.check_node(path, line, node_id, kind, name, roles, layer)
+        source, as_of, conf, rationale = fmt.check_provenance(path, line, row)
         props: dict[str, PropValue] = {"_line": line}
         cap = parse_number(row.get("capacity", ""), path=path, row=line, column="capacity")
         if cap is not None:
@@ -445,25 +364,12 @@ def _read_nodes(path: Path, resolver: Resolver) -> tuple[list[Node], int]:
         if unit:
             props["unit"] = unit
         out.append(Node(
-            id=node_id, kind=kind, name=name, layer=layer, roles=roles,
-            aliases=_split(row["aliases"]),
-            source=f"{source} (riskgraph curated, {rel(path)} line {line})",
+            id=node_id, kind=kind, name=name, layer=layer or schema.layer_of(kind, roles),
+            roles=roles, aliases=fmt.split_list(row["aliases"]),
+            source=fmt.citation(source, rel(path), line),
             as_of=as_of, confidence=conf, rationale=rationale, props=props,
         ))
     return out, len(rows)
-
-
-def _fraction(path: Path, line: int, row: dict[str, str], column: str) -> float | None:
-    raw = (row.get(column) or "").strip()
-    v = parse_number(raw, path=path, row=line, column=column, minimum=None)
-    if v is None:
-        return None
-    if raw.endswith("%"):
-        v /= 100.0
-    if not 0.0 <= v <= 1.0:
-        raise IngestError(path, f"{column} {raw} is outside [0, 1] (a fraction: 0.4 or 40%)",
-                          row=line, column=column)
-    return v
 
 
 def _parse_link(
@@ -475,40 +381,22 @@ def _parse_link(
     key_suffix: str = "curated",
 ) -> Edge:
     rtype = row["type"].strip()
-    if rtype not in schema.REL_TYPES:
-        near = suggest(rtype, schema.REL_TYPES)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise IngestError(path, f"unknown type {rtype!r}{hint}", row=line, column="type")
+    fmt.fail(path, line, "type", fmt.type_problem(rtype))
     src = _resolve_end(row["from"], path, line, "from", resolver, index)
     dst = _resolve_end(row["to"], path, line, "to", resolver, index)
-    if src == dst:
-        raise IngestError(path, f"self-loop: from and to are both {src!r}", row=line,
-                          column="to")
-    w = _fraction(path, line, row, "weight")
-    lo = _fraction(path, line, row, "weight_low")
-    hi = _fraction(path, line, row, "weight_high")
-    supply = schema.flow_of(rtype) != "none"
-    if supply and w is None:
-        raise IngestError(path, f"{rtype} is a supply relation and needs a weight",
-                          row=line, column="weight")
-    if w is None and (lo is not None or hi is not None):
-        raise IngestError(path, "weight_low/weight_high without a weight", row=line,
-                          column="weight")
-    if w is not None and lo is not None and lo > w:
-        raise IngestError(path, f"weight_low {lo:g} > weight {w:g}", row=line,
-                          column="weight_low")
-    if w is not None and hi is not None and w > hi:
-        raise IngestError(path, f"weight {w:g} > weight_high {hi:g}", row=line,
-                          column="weight_high")
-    source, as_of, conf, rationale = _check_provenance(path, line, row)
-    if conf == "estimated" and w is not None and (lo is None or hi is None):
-        raise IngestError(path, "estimated weight without a range: give weight_low and "
-                          "weight_high", row=line,
-                          column="weight_low" if lo is None else "weight_high")
+    fmt.fail(path, line, "to", fmt.self_loop(src) if src == dst else None)
+
+    def fraction(column: str) -> float | None:
+        return fmt.parse_fraction(row.get(column), path=path, line=line, column=column)
+
+    w, lo, hi = fraction("weight"), fraction("weight_low"), fraction("weight_high")
+    fmt.check_link_figures(path, line, rtype, w, lo, hi)
+    source, as_of, conf, rationale = fmt.check_provenance(path, line, row)
+    fmt.check_estimated_range(path, line, conf, w, lo, hi)
     props: dict[str, PropValue] = {}
     for col, val in (("weight", w), ("weight_low", lo), ("weight_high", hi),
-                     ("sales_share", _fraction(path, line, row, "sales_share")),
-                     ("substitutability", _fraction(path, line, row, "substitutability"))):
+                     ("sales_share", fraction("sales_share")),
+                     ("substitutability", fraction("substitutability"))):
         if val is not None:
             props[col] = val
     amount = parse_number(row.get("amount", ""), path=path, row=line, column="amount")
@@ -517,11 +405,8 @@ def _parse_link(
     unit = (row.get("unit") or "").strip()
     if unit:
         props["unit"] = unit
-    from riskgraph.ingest.shares import parse_dependency
-
-    parse_dependency(path, line, row, props)
     if amount is not None and not unit:
         raise IngestError(path, "amount without a unit", row=line, column="unit")
-    return Edge(src, dst, rtype, source=f"{source} (riskgraph curated, {rel(path)} line {line})",
+    return Edge(src, dst, rtype, source=fmt.citation(source, rel(path), line),
                 as_of=as_of, confidence=conf, rationale=rationale, props=props,
-                key=f"{src}|{rtype}|{dst}|{key_suffix}")
+                key=fmt.edge_key(src, rtype, dst, key_suffix))

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from riskgraph.graph.model import Node
+from riskgraph.graph.schema import company_layer
 from riskgraph.ingest.resolve import Resolver
 
 REGISTRY_AS_OF = "2024"
 
 _FILES = {"country": "countries.csv", "mineral": "minerals.csv", "company": "companies.csv"}
 _KEYS = {"country": "iso2", "mineral": "slug", "company": "slug"}
-
-CHIP_ROLES = frozenset({"designer", "foundry", "memory", "packaging"})
-
-
-def company_layer(roles: list[str]) -> str:
-    """Layer of a company from its roles: lab > cloud > chips > inputs."""
-    if "lab" in roles and "cloud" not in roles:
-        return "labs"
-    if "cloud" in roles:
-        return "clouds"
-    if CHIP_ROLES.intersection(roles):
-        return "chips"
-    return "inputs"
-
 
 def registry_node(resolver: Resolver, node_id: str) -> Node:
     """Build the :class:`Node` of a registry entity from its row in ``ingest/data/entities/``.

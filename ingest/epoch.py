@@ -86,9 +86,10 @@ from typing import Any
 
 from riskgraph.errors import IngestError, suggest
 from riskgraph.graph.model import Edge, GraphData, Node
+from riskgraph.graph.names import norm
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import registry_node
-from riskgraph.ingest.resolve import Resolver, norm
+from riskgraph.ingest.resolve import Resolver
 
 SOURCE = SourceInfo(
     key="epoch",

@@ -14,30 +14,15 @@ a close-but-unequal name is an error with suggestions, never a silent guess.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from riskgraph.errors import IngestError, UnknownNodeError, suggest
+from riskgraph.graph.names import norm
+from riskgraph.ingest.base import read_csv_rows
 
 ENTITIES_DIR = Path(str(resources.files("riskgraph.ingest") / "data" / "entities"))
-
-
-def norm(name: str) -> str:
-    """Matching key: NFKD without combining marks, casefolded, whitespace collapsed."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return " ".join(s.casefold().split())
-
-
-def slugify(name: str) -> str:
-    """``"SK hynix"`` -> ``"sk-hynix"``; used for ids of entities not in the registry."""
-    s = norm(name)
-    out = []
-    for ch in s:
-        out.append(ch if ch.isalnum() else "-")
-    return "-".join(p for p in "".join(out).split("-") if p)
 
 
 @dataclass
@@ -59,8 +44,6 @@ class Resolver:
             self.rows[kind] = []
             if not path.exists():
                 continue
-            from riskgraph.ingest.base import read_csv_rows
-
             # BOM, encoding, missing columns and line numbers as every loader reports them
             for lineno, row in read_csv_rows(path, [key])[1]:
                 ident = (row.get(key) or "").strip()

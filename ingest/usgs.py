@@ -50,9 +50,10 @@ from typing import Any
 from riskgraph.errors import IngestError
 from riskgraph.graph.describe import hhi as herfindahl
 from riskgraph.graph.model import Edge, GraphData, PropValue
+from riskgraph.graph.names import norm
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import registry_node
-from riskgraph.ingest.resolve import Resolver, norm
+from riskgraph.ingest.resolve import Resolver
 
 SOURCE = SourceInfo(
     key="usgs",

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 BIN="${VENV:-.venv}/bin"
 
 "$BIN/ruff" check .
+"$BIN/python" scripts/lint_imports.py --no-logo
 "$BIN/python" scripts/typecheck.py
 
 export NEO4J_URI="${NEO4J_URI:-bolt://127.0.0.1:7687}"

@@ -34,7 +34,6 @@ Nothing is pruned.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -43,26 +42,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from riskgraph.errors import IngestError
+from riskgraph.graph import curated_format as fmt
 from riskgraph.graph import schema
+from riskgraph.graph.curated_format import FRACTIONS, LINK_COLUMNS, NODE_COLUMNS
+from riskgraph.graph.figures import parse_number
 from riskgraph.graph.neo4j import store
 from riskgraph.graph.neo4j.connection import DEFAULT_DATABASE
-from riskgraph.ingest.base import MISSING_TOKENS, rel
-from riskgraph.ingest.entities import company_layer
 
 if TYPE_CHECKING:
     import neo4j
     import pandas as pd
 
-NODE_COLUMNS: tuple[str, ...] = (
-    "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence", "rationale",
-)
-LINK_COLUMNS: tuple[str, ...] = (
-    "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
-    "substitutability", "source", "as_of", "confidence", "rationale",
-)
-FRACTIONS: tuple[str, ...] = (
-    "weight", "weight_low", "weight_high", "sales_share", "substitutability",
-)
 CHUNK_ROWS = 50_000
 
 NodeGroups = dict[tuple[str, ...], list[dict[str, Any]]]
@@ -70,38 +60,14 @@ LinkGroups = dict[str, list[dict[str, Any]]]
 Progress = Callable[[str, int], None]  # (what, rows just written)
 
 
-def _default_layer(kind: str) -> str:
-    from riskgraph.ingest.curated import DEFAULT_LAYER
-
-    return DEFAULT_LAYER.get(kind, "")
-
-
-def _split(raw: str) -> list[str]:
-    return [p.strip() for p in raw.split("|") if p.strip()]
-
-
 def _numbers(values: Any, path: Path, first_line: int, column: str, fraction: bool) -> list[Any]:
-    """Cells as floats (``None`` when empty or a missing token); ``40%`` is 0.4 for fractions."""
-    out: list[Any] = []
-    for i, raw in enumerate(values):
-        s = raw.strip()
-        if s.casefold() in MISSING_TOKENS:
-            out.append(None)
-            continue
-        t = s.replace(",", "").replace("\u00a0", "").replace(" ", "")
-        pct = t.endswith("%")
-        try:
-            v = float(t[:-1] if pct else t)
-        except ValueError:
-            raise IngestError(path, f"not a number: {s!r}", row=first_line + i,
-                              column=column) from None
-        if not math.isfinite(v):
-            raise IngestError(path, f"not a finite number: {s!r}", row=first_line + i,
-                              column=column)
-        if pct and fraction:
-            v /= 100.0
-        out.append(v)
-    return out
+    """Cells as the curated loader parses them (``None`` when empty or a missing token; ``40%``
+    is 0.4 for fractions); not range-checked (the columnar loader checks a folder)."""
+    if fraction:
+        return [fmt.parse_fraction(raw, path=path, line=first_line + i, column=column,
+                                   check_range=False) for i, raw in enumerate(values)]
+    return [parse_number(raw, path=path, row=first_line + i, column=column, minimum=None)
+            for i, raw in enumerate(values)]
 
 
 def read_chunks(path: Path, columns: tuple[str, ...], chunk_rows: int = CHUNK_ROWS
@@ -136,7 +102,7 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
     :func:`riskgraph.graph.neo4j.rows.node_row` lays out the curated loader's node.
     """
     groups: NodeGroups = defaultdict(list)
-    cite = rel(path)
+    cite = _cited(path)
     cols = {c: df[c].tolist() for c in NODE_COLUMNS}
     cap = (_numbers(df["capacity"].tolist(), path, first_line, "capacity", False)
            if "capacity" in df.columns else None)
@@ -144,17 +110,13 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
     for i in range(len(df)):
         line = first_line + i
         kind = cols["kind"][i].strip()
-        if kind not in schema.NODE_KINDS:
-            raise IngestError(path, f"unknown kind {kind!r}", row=line, column="kind")
-        roles = _split(cols["roles"][i])
+        fmt.fail(path, line, "kind", fmt.kind_problem(kind))
+        roles = fmt.split_list(cols["roles"][i])
         labels = {schema.NODE_KINDS[kind]}
         for r in roles:
-            if r not in schema.COMPANY_ROLES:
-                raise IngestError(path, f"unknown role {r!r}", row=line, column="roles")
+            fmt.fail(path, line, "roles", fmt.role_problem(r))
             labels.add(schema.COMPANY_ROLES[r])
-        layer = cols["layer"][i].strip()
-        if not layer:
-            layer = company_layer(roles) if kind == "company" else _default_layer(kind)
+        layer = cols["layer"][i].strip() or schema.layer_of(kind, roles)
         node_id = cols["id"][i].strip()
         props: dict[str, Any] = {
             "id": node_id,
@@ -162,8 +124,8 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
             "name": cols["name"][i].strip(),
             "layer": layer,
             "roles": roles,
-            "aliases": _split(cols["aliases"][i]),
-            "source": f"{cols['source'][i].strip()} (riskgraph curated, {cite} line {line})",
+            "aliases": fmt.split_list(cols["aliases"][i]),
+            "source": fmt.citation(cols["source"][i].strip(), cite, line),
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
             "rationale": cols["rationale"][i].strip(),
@@ -188,26 +150,24 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
     :func:`riskgraph.graph.neo4j.rows.edge_row` lays out the curated loader's edge.
     """
     groups: LinkGroups = defaultdict(list)
-    cite = rel(path)
+    cite = _cited(path)
     cols = {c: df[c].tolist() for c in ("from", "to", "type", "source", "as_of", "confidence",
                                          "rationale")}
     figures = {c: _numbers(df[c].tolist(), path, first_line, c, True) for c in FRACTIONS}
     if "amount" in df.columns:
         figures["amount"] = _numbers(df["amount"].tolist(), path, first_line, "amount", False)
     unit = df["unit"].tolist() if "unit" in df.columns else None
-    order = [c for c in ("weight", "weight_low", "weight_high", "sales_share",
-                         "substitutability", "amount") if c in figures]
+    order = [c for c in fmt.LINK_FIGURES if c in figures]
     for i in range(len(df)):
         line = first_line + i
         rtype = cols["type"][i].strip()
-        if rtype not in schema.REL_TYPES:
-            raise IngestError(path, f"unknown type {rtype!r}", row=line, column="type")
+        fmt.fail(path, line, "type", fmt.type_problem(rtype))
         src = cols["from"][i].strip()
         dst = cols["to"][i].strip()
-        key = f"{src}|{rtype}|{dst}|{key_suffix}"
+        key = fmt.edge_key(src, rtype, dst, key_suffix)
         props: dict[str, Any] = {
             "key": key,
-            "source": f"{cols['source'][i].strip()} (riskgraph curated, {cite} line {line})",
+            "source": fmt.citation(cols["source"][i].strip(), cite, line),
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
             "rationale": cols["rationale"][i].strip(),
@@ -228,9 +188,7 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
 
 def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """A folder's ``*nodes*.csv`` and ``*links*.csv`` files, picked as the curated loader does."""
-    node_files = sorted(p for p in folder.glob("*.csv") if "nodes" in p.name.casefold())
-    link_files = sorted(p for p in folder.glob("*.csv")
-                        if "links" in p.name.casefold() and "nodes" not in p.name.casefold())
+    node_files, link_files = fmt.folder_files(folder)
     if not node_files and not link_files:
         raise IngestError(folder, "no *nodes*.csv or *links*.csv file in the folder")
     return node_files, link_files
@@ -238,9 +196,13 @@ def folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
 
 def source_key(folder: Path) -> str:
     """The key suffix of the folder's relationships, as the curated loader names a user folder."""
-    from riskgraph.ingest.resolve import slugify
+    return fmt.source_key(folder)
 
-    return f"user:{slugify(folder.name) or 'data'}"
+
+def _cited(path: Path) -> str:
+    """The file as a node's or relationship's ``source`` names it: the path given (the curated
+    loader names a user's file so; only its own shipped files relative to ``ingest/data/``)."""
+    return str(path)
 
 
 # -- writing -----------------------------------------------------------------------------------

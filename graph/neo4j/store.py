@@ -21,7 +21,8 @@ Layout in Neo4j
 Writing
 -------
 :func:`write_graph` creates the constraints and indexes first (``IF NOT EXISTS``), then writes
-in *units*: one explicit transaction per source fragment (see :func:`source_units`), each made
+in *units*: one explicit transaction per source fragment (:func:`units_from_parts`; the
+builder keeps the fragments, ``riskgraph.ingest.build.Build.parts``), each made
 of batched ``UNWIND $rows AS row MERGE ... SET x = row.props`` statements.  A unit holds its
 fragment's edges and every node those edges touch or the fragment defines, always with the
 node's final (merged) values, so each committed unit is complete on its own and a unit that
@@ -64,8 +65,6 @@ from riskgraph.graph.neo4j.rows import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import neo4j
 
 DEFAULT_BATCH = 1000
@@ -120,36 +119,6 @@ def units_from_parts(graph: GraphData, parts: Iterable[tuple[str, GraphData]]) -
     if rest_ids or edges_left:
         units.insert(0, Unit("entities", list(rest_ids), sorted(edges_left)))
     return units
-
-
-def source_units(graph: GraphData, data_dirs: list[Path] | None = None) -> list[Unit]:
-    """Units for the real graph: one per loader of ``riskgraph.ingest.build`` (and per user dir).
-
-    The loaders run again here (their fragments are not kept by the builder); their node and
-    edge values are not used, only which ids and keys each source contributes.
-    """
-    import importlib
-
-    from riskgraph.ingest import build as build_mod
-    from riskgraph.ingest.base import DATA_DIR
-    from riskgraph.ingest.resolve import Resolver
-
-    resolver = Resolver()
-    parts: list[tuple[str, GraphData]] = []
-    for name in build_mod.LOADERS:
-        mod = importlib.import_module(f"riskgraph.ingest.{name}")
-        result = mod.load(DATA_DIR, resolver)
-        parts.append((result.source.key, result.graph))
-    dirs = build_mod.user_data_dirs(data_dirs)
-    if dirs:
-        curated = importlib.import_module("riskgraph.ingest.curated")
-        for d in dirs:
-            result = curated.load_user_dir(d, resolver, known_ids=set(graph.nodes))
-            name = result.source.key
-            if any(name == n for n, _ in parts):
-                name = f"{name}#{len(parts)}"
-            parts.append((name, result.graph))
-    return units_from_parts(graph, parts)
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -310,6 +279,7 @@ def write_graph(
     *,
     database: str = DEFAULT_DATABASE,
     units: list[Unit] | None = None,
+    parts: Iterable[tuple[str, GraphData]] | None = None,
     batch_size: int = DEFAULT_BATCH,
     wipe_first: bool = False,
     prune_stale: bool = True,
@@ -326,8 +296,11 @@ def write_graph(
     database
         Target database.
     units
-        How to split the write into transactions (:func:`source_units` for the real graph);
-        default one unit holding the whole graph.
+        How to split the write into transactions; default: one unit per part (see ``parts``),
+        else one unit holding the whole graph.
+    parts
+        ``(source key, fragment)`` per source (``Build.parts`` of ``riskgraph.ingest.build``):
+        the units are :func:`units_from_parts` of them.
     batch_size
         Rows per ``UNWIND`` statement (1 = row by row).
     wipe_first
@@ -348,6 +321,8 @@ def write_graph(
     for e in graph.edges.values():
         edge_rel_type(e)
         edge_row(e)
+    if units is None and parts is not None:
+        units = units_from_parts(graph, parts)
     if units is None:
         units = [Unit("graph", list(graph.nodes), list(graph.edges))]
     t0 = time.perf_counter()

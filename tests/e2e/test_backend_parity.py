@@ -8,6 +8,7 @@ import json
 import pytest
 
 from riskgraph.graph.neo4j import store
+from riskgraph.ingest.build import build
 
 pytestmark = pytest.mark.neo4j
 
@@ -18,7 +19,7 @@ def loaded(driver, neo4j_settings, real_graph):  # type: ignore[no-untyped-def]
         driver,
         real_graph,
         database=neo4j_settings.database,
-        units=store.source_units(real_graph, []),
+        units=store.units_from_parts(real_graph, build([]).parts),
         wipe_first=True,
     )
     return real_graph

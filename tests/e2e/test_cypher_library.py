@@ -11,6 +11,7 @@ from riskgraph.cypher import library
 from riskgraph.errors import QueryError
 from riskgraph.graph.model import GraphData
 from riskgraph.graph.neo4j import store
+from riskgraph.ingest.build import build
 
 pytestmark = pytest.mark.neo4j
 
@@ -34,7 +35,7 @@ def loaded(driver, neo4j_settings, real_graph):  # type: ignore[no-untyped-def]
         driver,
         real_graph,
         database=neo4j_settings.database,
-        units=store.source_units(real_graph, []),
+        units=store.units_from_parts(real_graph, build([]).parts),
         wipe_first=True,
     )
     return real_graph

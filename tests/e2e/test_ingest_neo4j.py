@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from riskgraph.graph.neo4j import store
+from riskgraph.ingest.build import build
 
 pytestmark = pytest.mark.neo4j
 
@@ -51,7 +52,7 @@ def test_ingest_killed_half_way_then_rerun_equals_clean_run(
 ) -> None:
     counts, graph, _ = clean_run
     db = neo4j_settings.database
-    units = store.source_units(real_graph, [])
+    units = store.units_from_parts(real_graph, build([]).parts)
     env = dict(os.environ)
     env.pop("RISKGRAPH_DATA", None)
     # Row by row, so the run takes long enough to be killed between two committed sources.

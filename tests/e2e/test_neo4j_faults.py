@@ -28,6 +28,7 @@ import pytest
 from riskgraph.graph.model import GraphData
 from riskgraph.graph.neo4j import store
 from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
+from riskgraph.ingest.build import build
 
 pytestmark = pytest.mark.neo4j
 
@@ -113,7 +114,7 @@ def test_server_killed_mid_ingest_then_rerun_equals_clean_run(
 
     db = second.settings.database
     total = real_graph.number_of_edges()
-    units = store.source_units(real_graph, [])
+    units = store.units_from_parts(real_graph, build([]).parts)
     env = dict(os.environ)
     env.pop("RISKGRAPH_DATA", None)
     env.update(second.env)

@@ -6,6 +6,7 @@ import pytest
 
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.graph.neo4j import store
+from riskgraph.ingest.build import build
 
 pytestmark = pytest.mark.neo4j
 
@@ -237,7 +238,7 @@ def test_invalid_props_are_refused_before_anything_is_written(driver, neo4j_sett
 
 def test_round_trip_of_the_real_graph(driver, neo4j_settings, real_graph) -> None:
     db = neo4j_settings.database
-    units = store.source_units(real_graph, [])
+    units = store.units_from_parts(real_graph, build([]).parts)
     assert {u.name for u in units} >= {"usgs", "cset", "epoch", "curated"}
     rep = store.write_graph(driver, real_graph, database=db, units=units, wipe_first=True)
     assert rep.nodes == len(real_graph) and rep.edges == real_graph.number_of_edges()

@@ -32,9 +32,10 @@ CASES: list[tuple[str, dict[str, str]]] = [
 @pytest.fixture(scope="module")
 def loaded(driver, neo4j_settings, real_graph):  # type: ignore[no-untyped-def]
     from riskgraph.graph.neo4j import store
+    from riskgraph.ingest.build import build
 
     store.write_graph(driver, real_graph, database=neo4j_settings.database,
-                      units=store.source_units(real_graph, []), wipe_first=True)
+                      units=store.units_from_parts(real_graph, build([]).parts), wipe_first=True)
     return real_graph
 
 

@@ -132,9 +132,11 @@ def test_line_numbers_run_across_chunks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
-        ("type", "LIKES", "unknown type 'LIKES'"),
+        # the curated loader's reasons (graph/curated_format.py, graph/figures.py)
+        ("type", "LIKES", "unknown type 'LIKES'; did you mean 'SUPPLIES'?"),
         ("weight", "lots", "not a number: 'lots'"),
-        ("weight", "inf", "not a finite number: 'inf'"),
+        ("weight", "inf", "not a number: 'inf'"),
+        ("weight", "1e999", "not a finite number: '1e999'"),
     ],
 )
 def test_bad_link_cells_are_ingest_errors(

@@ -84,3 +84,40 @@ def test_corrupt_cache_file_is_rebuilt(_cache: Path) -> None:
     p.write_bytes(b"not json")
     b = load_build()
     assert not b.from_cache and len(b.graph) > 500
+
+
+def _ids(parts: list) -> list[tuple[str, list[str], list[str]]]:
+    return [(name, list(frag.nodes), list(frag.edges)) for name, frag in parts]
+
+
+def test_the_build_keeps_each_source_fragment_and_the_cache_too(tmp_path: Path) -> None:
+    """The Neo4j store writes one transaction per part: the loaders' own fragments, in order."""
+    from riskgraph.graph.neo4j.store import units_from_parts
+    from riskgraph.ingest import build as build_mod
+    from riskgraph.ingest.base import DATA_DIR
+    from riskgraph.ingest.curated import load_user_dir
+    from riskgraph.ingest.resolve import Resolver
+
+    d = _user_dir(tmp_path)
+    fresh, cached = load_build([d]), load_build([d])
+    assert not fresh.from_cache and cached.from_cache
+    assert [n for n, _ in fresh.parts] == [s.key for s in fresh.sources]
+    assert [n for n, _ in fresh.parts][-1] == "user:mine"
+    assert len(fresh.parts) == len(build_mod.LOADERS) + 1
+    assert _ids(cached.parts) == _ids(fresh.parts)
+    # each part is what its loader gives on its own (as the store used to re-run them)
+    resolver = Resolver()
+    for (name, frag), loader in zip(fresh.parts, build_mod.LOADERS, strict=False):
+        mod = __import__(f"riskgraph.ingest.{loader}", fromlist=["load"])
+        own = mod.load(DATA_DIR, resolver)
+        assert (name, list(frag.nodes), list(frag.edges)) == (
+            own.source.key, list(own.graph.nodes), list(own.graph.edges))
+    user = load_user_dir(d, resolver, known_ids=set(fresh.graph.nodes)).graph
+    assert list(fresh.parts[-1][1].edges) == list(user.edges)
+    units = units_from_parts(cached.graph, cached.parts)
+    assert [u.name for u in units] == ["entities", *[n for n, _ in fresh.parts]]
+    def same(us: list) -> list:
+        return [(u.name, sorted(u.node_ids), sorted(u.edge_keys)) for u in us]
+
+    assert same(units) == same(units_from_parts(fresh.graph, fresh.parts))
+    assert sum(len(u.edge_keys) for u in units) == fresh.graph.number_of_edges()

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from riskgraph.errors import IngestError
-from riskgraph.graph import schema
+from riskgraph.graph import curated_format, schema
 from riskgraph.graph.model import GraphData
 from riskgraph.ingest import curated
 from riskgraph.ingest.base import DATA_DIR
@@ -294,7 +294,7 @@ def test_empty_file_and_missing_column(tmp_path: Path, resolver: Resolver) -> No
     err = _load_error(d, resolver)
     assert err.reason == "missing column 'weight_low'; did you mean 'weight'?"
     assert (err.row, err.column) == (1, "weight_low")
-    header = ",".join(curated.LINK_COLUMNS)
+    header = ",".join(curated_format.LINK_COLUMNS)
     path.write_text(header + "\n", encoding="utf-8")
     assert _load_error(d, resolver).reason == "no data rows (only a header)"
 
