@@ -6,20 +6,25 @@ lake, runs here instead: the SAME model on Spark DataFrames, so it runs wherever
 mode on a laptop, YARN, Kubernetes, a managed Spark service) and reads what Spark reads (CSV or
 Parquet, local paths or ``hdfs://`` / ``s3a://`` URIs).
 
-The model is the columnar engine's, step for step (its docstring is the reference):
+The model is the columnar engine's, step for step (``engine/aggregate.py`` is the reference):
 
 * every link flows as its type says (``graph/schema.py``): forward ``from -> to``, reverse
   ``to -> from``, ``none`` types dropped; arcs INTO a country (id prefix ``country:``) dropped;
+* each arc is a **share** or a **requirement** (the ``dependency`` column, else the type's
+  default: ``INPUT_TO`` and ``DESIGNS`` are requirements); shares of one input of one customer
+  (the ``input`` column, else the type's default input) form a group, each requirement is its
+  own group; share weights of a group summing above 1 are scaled to 1;
 * downstream, per arc ``a*_ij = (1 - b) * w_ij * (1 - s_ij)`` (``w`` the weight or the
   model-wide ``default_weight``, ``s`` the link's substitutability or the default,
-  ``engine/defaults.toml``); upstream, the sales share (empty = 0);
-* arcs joining the same pair combine by their LARGEST value (negative values count as 0);
+  ``engine/defaults.toml``); a sender's several arcs into one group combine by their maximum;
+  upstream, one share group per supplier over its customers' sales shares;
 * ``DESIGNS`` arcs (``engine/compile.py`` ``EXOGENOUS_TYPES``), downstream only, pass on only
-  their sender's own shock: ``c* = min(1, c + D c)``, and leave ``A*``;
-* the fixed point ``q <- min(1, A* q + c*)`` from ``q = min(1, c*)`` until the largest change is
-  ``<= tol`` (``max_iter`` bounds it, :class:`~riskgraph.errors.ModelError` beyond), as
-  :func:`riskgraph.engine.iim.inoperability`.  One iteration is one join of the arcs with the
-  current ``q`` (only nodes with ``q > 0``: the shock front) and one ``groupBy`` on the receiver.
+  their sender's own cut, as a constant ``k`` of their group;
+* the fixed point ``q_i = max(c_i, max_g min(1, (G q + k)_g))`` from ``q = max(c, min(1, k))``
+  until the largest change is ``<= tol`` (``max_iter`` bounds it, :class:`ModelError` beyond),
+  as :func:`riskgraph.engine.aggregate.solve`.  One iteration is one join of the group entries
+  with the current ``q`` (only nodes with ``q > 0``: the shock front, broadcast while small),
+  one ``groupBy`` per group and one per node (old and new ``q`` side by side, no outer join).
 
 ``tests/engine/test_spark.py`` runs it in Spark local mode on generated maps, CSV and Parquet,
 downstream and upstream, and requires the columnar engine's numbers to 1e-9.
@@ -324,6 +329,7 @@ def shock(
     input_format: str | None = None,
     links: Sequence[str] = (),
     nodes: Sequence[str] = (),
+    frames: tuple[DataFrame, DataFrame | None] | None = None,
 ) -> SparkShock:
     """Shortfall of every node of the map in ``folder`` when ``targets`` lose ``pct`` percent.
 
@@ -345,6 +351,9 @@ def shock(
         Default: the one the folder holds.
     links, nodes : sequence of str
         Explicit files or URIs (``hdfs://``, ``s3a://``...) instead of a local folder.
+    frames : (DataFrame, DataFrame or None), optional
+        The links (and nodes) as DataFrames with the curated columns, e.g. read from Neo4j
+        with the Neo4j Connector for Apache Spark (docs/spark.md); instead of files.
 
     Raises
     ------
@@ -366,23 +375,27 @@ def shock(
         raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
     p = params or load_defaults()
     spark = spark or session()
-    if links:
-        fmt = input_format or ("parquet" if str(links[0]).endswith(".parquet") else "csv")
-        link_files, node_files = list(links), list(nodes)
-        where = str(link_files[0])
+    if frames is not None:
+        ldf, ndf = frames
+        where = "the links DataFrame"
     else:
-        link_files, node_files, fmt = _files(folder, input_format)
-        where = str(folder)
-    ldf = read_table(spark, link_files, fmt)
+        if links:
+            fmt = input_format or ("parquet" if str(links[0]).endswith(".parquet") else "csv")
+            link_files, node_files = list(links), list(nodes)
+            where = str(link_files[0])
+        else:
+            link_files, node_files, fmt = _files(folder, input_format)
+            where = str(folder)
+        ldf = read_table(spark, link_files, fmt)
+        ndf = read_table(spark, node_files, fmt) if node_files else None
     up = direction == "upstream"
     A, D = arcs(spark, ldf, p, where=where, upstream=up)
     A = A.persist()
 
     # the nodes: the nodes files, else the ends of the links
-    if node_files:
-        ndf = read_table(spark, node_files, fmt)
+    if ndf is not None:
         if "id" not in ndf.columns:
-            raise IngestError(node_files[0], "missing column 'id'")
+            raise IngestError(where, "the nodes have no column 'id'")
         ids = ndf.select(F.trim(F.col("id").cast("string")).alias("id"))
     else:
         ids = ldf.select(F.trim(F.col("from").cast("string")).alias("id")).union(
