@@ -57,19 +57,21 @@ def render_table(res: dict[str, Any]) -> None:
     title = (f"Sensitivity of {nd['name']} ({_pct(nd['shortfall'])} shortfall) to the assumptions"
              f" of: shock {sh['target']} -{sh['pct']:g}%{where}; {res['assumptions_nonzero']} of "
              f"{res['assumptions_total']} assumptions move it")
-    t = Table(title=title, title_justify="left", show_lines=False)
-    for col, just in (("#", "right"), ("assumption", "left"), ("value", "right"),
-                      ("range", "right"), ("d shortfall / d value", "right"),
-                      ("shortfall low -> high", "right"), ("--set", "left"),
-                      ("source", "left")):
-        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    t = Table(title=title, title_justify="left", show_lines=True)
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("assumption, and the --set that changes it", min_width=60, overflow="fold")
+    t.add_column("value (range)", justify="right", no_wrap=True)
+    t.add_column("derivative", justify="right", no_wrap=True)
+    t.add_column("low -> high", justify="right", no_wrap=True)
+    t.add_column("source", max_width=30, overflow="fold")
     for a in res["assumptions"]:
-        src = a["source"] if len(a["source"]) <= 70 else a["source"][:69] + "…"
-        t.add_row(str(a["rank"]), a["label"], f"{a['value']:.3g}",
-                  f"{a['low']:.3g}-{a['high']:.3g}", f"{a['derivative']:+.4f}",
-                  f"{_pct(a['shortfall_low'])} -> {_pct(a['shortfall_high'])}", a["set"],
+        src = a["source"] if len(a["source"]) <= 60 else a["source"][:59] + "…"
+        t.add_row(str(a["rank"]), f"{a['label']}\n--set '{a['set']}'",
+                  f"{a['value']:.3g} ({a['low']:.3g}-{a['high']:.3g})",
+                  f"{a['derivative']:+.4f}",
+                  f"{_pct(a['shortfall_low'])} -> {_pct(a['shortfall_high'])}",
                   f"{src} [{a['confidence']}]")
-    console = Console(width=max(Console().width, 160), markup=False)
+    console = Console(width=max(Console().width, 140), markup=False)
     console.print(t)
     ck = res.get("check")
     if ck:
@@ -77,8 +79,10 @@ def render_table(res: dict[str, Any]) -> None:
         console.print(f"Check: a finite difference of {ck['set_key']} over [{ck['from']:.6g}, "
                       f"{ck['to']:.6g}] gives {ck['finite_difference']:+.6f}; the adjoint "
                       f"{ck['derivative']:+.6f} ({verdict}).")
-    console.print("Derivative: change of the shortfall (as a fraction) per unit of the value; "
-                  "range: stated on the edge, in defaults.toml or in sensitivity.toml.")
+    console.print("derivative: change of the shortfall (a fraction) per unit of the value "
+                  "(exact, adjoint of the fixed point); low -> high: the shortfall re-solved at "
+                  "the ends of the range (stated on the edge, in engine/defaults.toml or "
+                  "engine/sensitivity.toml).")
 
 
 def sensitivity(
