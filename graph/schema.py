@@ -96,10 +96,16 @@ REL_TYPES: Final[dict[str, Flow]] = {
     "POWERS": "forward",  # (Company energy)-[:POWERS]->(Company cloud)
     "OWNS": "reverse",  # (Company owner)-[:OWNS]->(Accelerator)  Epoch AI
     "RUNS_ON": "reverse",  # (Company lab)-[:RUNS_ON]->(Company cloud)
+    # (Company)-[:LOCATED_IN]->(Country): weight = share of the firm's capacity (that serves the
+    # AI chain) in that country; the country supplies the firm's sites (docs/model.md)
+    "LOCATED_IN": "reverse",
     "INVESTS_IN": "none",  # (Company)-[:INVESTS_IN]->(Company)
     "HEADQUARTERED_IN": "none",  # (Company)-[:HEADQUARTERED_IN]->(Country)
     "PART_OF": "none",  # (Input)-[:PART_OF]->(Stage), (Mineral)-[:PART_OF]->(Mineral group)
     "IS_TYPE_OF": "none",  # (Input)-[:IS_TYPE_OF]->(Input)  CSET taxonomy
+    # (Input)-[:GOES_INTO]->(Input)  CSET process sequence ("A precedes / goes into B"): CSET gives
+    # no quantity, and a process step is not a supply of the next one, so it never propagates
+    "GOES_INTO": "none",
     "SELLS_TO": "none",  # (Company)-[:SELLS_TO]->(Company)  money flow (USD); money model only
 }
 
@@ -117,6 +123,7 @@ def label_for(kind: str) -> str:
 def flow_of(rel_type: str) -> Flow:
     """Supply direction of a relationship type (``none`` for non-supply relations)."""
     return REL_TYPES.get(rel_type, "none")
+
 
 def company_layer(roles: list[str] | tuple[str, ...]) -> str:
     """Layer of a company from its roles: lab > cloud > chips > inputs."""

@@ -19,9 +19,11 @@ What becomes of each file
     itself: they *are* chips or chip designs); ``inputs`` for everything else (tools, materials,
     fabrication / ATP processes, EDA and core IP).
 ``sequence.csv``
-    ``goes_into`` -> ``INPUT_TO`` edge input -> the input it goes into.  CSET gives no dependency
-    weight, so these edges carry **no** ``weight`` (prop ``weight_basis = "none in source"``); the
-    engine applies its documented default to edges without weight.  ``is_type_of`` ->
+    ``goes_into`` -> ``GOES_INTO`` edge input -> the input it goes into: CSET's process
+    *sequence* (a tool or step precedes the next), with no quantity (prop
+    ``weight_basis = "none in source"``).  It is its own relationship type and does not propagate
+    supply shocks (``graph/schema.py``); supply runs through CSET's ``PROVIDES`` market shares and
+    the curated ``INPUT_TO`` rows.  Cypher still reaches it: ``MATCH (a)-[:GOES_INTO]->(b)``.  ``is_type_of`` ->
     ``IS_TYPE_OF`` edge input -> broader input.  ``PART_OF`` input -> stage comes from the
     ``stage_id`` column of ``inputs.csv`` (11 inputs, ``basis = "inputs.csv stage_id"``) and, for
     the others, by following ``goes_into`` / ``is_type_of`` up to an input that has a stage
@@ -440,13 +442,13 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     parents: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for s in sequence:
         src = inputs[s["input_id"]]
-        for col, rel_type in (("goes_into_id", "INPUT_TO"), ("is_type_of_id", "IS_TYPE_OF")):
+        for col, rel_type in (("goes_into_id", "GOES_INTO"), ("is_type_of_id", "IS_TYPE_OF")):
             if s[col] is None:
                 continue
             dst = inputs[s[col]]
             parents[s["input_id"]].append((s[col], s["line"]))
             props = {"cset_input_id": s["input_id"], "cset_target_id": s[col]}
-            if rel_type == "INPUT_TO":
+            if rel_type == "GOES_INTO":
                 props["weight_basis"] = "none in source"
             g.add_edge(Edge(src["node_id"], dst["node_id"], rel_type,
                             source=f"{CITE}, {seq_path} line {s['line']}",

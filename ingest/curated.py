@@ -219,6 +219,7 @@ def _load_files(
                                  "confidence": n.confidence, "file": rel(p), "line": line})
     link_records: list[dict[str, object]] = []
     seen_links: dict[tuple[str, str, str], tuple[Path, int]] = {}
+    share_rows: list[tuple[Path, int, Edge]] = []  # typed dependencies (ingest/shares.py)
     for p in link_files:
         header, lrows = read_csv_rows(p, fmt.LINK_COLUMNS)
         if not lrows:
@@ -241,6 +242,7 @@ def _load_files(
                     f"line {fl})", row=line,
                 )
             seen_links[lk] = (p, line)
+            share_rows.append((p, line, e))
             graph.add_edge(e)
             rec: dict[str, object] = {"from": e.src, "to": e.dst, "type": e.type}
             for col in fmt.LINK_FIGURES:
@@ -248,6 +250,9 @@ def _load_files(
             rec.update({"unit": e.props.get("unit", ""), "confidence": e.confidence,
                         "as_of": e.as_of, "source": e.source, "file": rel(p), "line": line})
             link_records.append(rec)
+    from riskgraph.ingest.shares import check_share_groups
+
+    check_share_groups(share_rows)
     tables: dict[str, pd.DataFrame] = {
         "nodes": pd.DataFrame(node_records,
                               columns=["id", "kind", "name", "layer", "confidence", "file",
@@ -405,6 +410,9 @@ def _parse_link(
     unit = (row.get("unit") or "").strip()
     if unit:
         props["unit"] = unit
+    from riskgraph.ingest.shares import parse_dependency
+
+    parse_dependency(path, line, row, props)
     if amount is not None and not unit:
         raise IngestError(path, "amount without a unit", row=line, column="unit")
     return Edge(src, dst, rtype, source=fmt.citation(source, rel(path), line),
