@@ -9,8 +9,9 @@ type (the article vs USGS, several USGS releases and years, CSET years) the engi
 
 1. for ``PRODUCES`` into a mineral with a ``default_type`` prop, edges whose ``production_type``
    differs from it are dropped (edges without a production type stay);
-2. then ``reported`` beats ``estimated``, a newer ``as_of`` beats an older one, an edge with a
-   ``weight`` beats one without, and finally the edge key decides (deterministic).
+2. then an edge with a ``weight`` beats one without (CSET lists many providers without a share;
+   a curated estimate of that share is used instead), ``reported`` beats ``estimated``, a newer
+   ``as_of`` beats an older one, and finally the edge key decides (deterministic).
 
 When arcs of different types join the same pair, the matrix entry is the LARGEST of their
 dependencies (they describe the same dependency in different words; summing would double it).
@@ -250,9 +251,9 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         best = min(
             cands,
             key=lambda e: (
+                e.weight is None,  # a stated figure beats none (CSET lists shares unstated)
                 e.confidence != "reported",
                 _neg(_as_of_key(e.as_of)),
-                e.weight is None,
                 e.key,
             ),
         )

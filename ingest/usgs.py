@@ -2,7 +2,13 @@
 
 Reads every ``usgs/mcs<YYYY>_world/mcs<YYYY>-<code>_world.csv`` (the 2024 release and the 2023
 release as history), as published, into one typed table, computes each country's share of the
-world total and the Herfindahl-Hirschman index (HHI), and builds ``PRODUCES`` edges.
+world total and the Herfindahl-Hirschman index (HHI), and builds ``PRODUCES`` edges.  The
+newest release, MCS 2025 (2024 figures), is read from ``usgs/mcs2025_tables/``: Table 5 gives
+per critical mineral the leading country's 2024 production and the world total (gallium: China
+750 of 760 t), one ``PRODUCES`` edge each (release ``usgs2025``), and the U.S. salient figures as
+node props; Figure 2 the net import reliance and import sources; ``usgs/mcs2024_salient/`` the
+2019-2023 salient statistics (newest year as ``salient_*`` node props).  Every prop names its
+file and line.
 
 Quirks handled without editing the files (see ``../shared/data/SOURCES.md``):
 
@@ -57,14 +63,16 @@ from riskgraph.ingest.resolve import Resolver
 
 SOURCE = SourceInfo(
     key="usgs",
-    title="USGS Mineral Commodity Summaries, world production by country (2024; 2023 history)",
+    title=("USGS Mineral Commodity Summaries: MCS 2025 (2024 figures, Table 5 and Figure 2), "
+           "world production by country (2024 release; 2023 history), salient statistics"),
     citation=(
-        "U.S. Geological Survey, Mineral Commodity Summaries 2024 data release, "
+        "U.S. Geological Survey, Mineral Commodity Summaries 2025 (Table 5, Figure 2); "
+        "Mineral Commodity Summaries 2024 data release, "
         "doi:10.5066/P144BA54; Mineral Commodity Summaries 2023 data release, "
         "doi:10.5066/P9WCYUI6"
     ),
     licence="U.S. public domain",
-    as_of="2023",
+    as_of="2024",
     path="usgs",
 )
 
@@ -569,8 +577,193 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     df = pd.DataFrame(table, columns=TABLE_COLUMNS)
     for col in ("quantity", "world_total", "share"):
         df[col] = df[col].astype("float64")
-    return LoadResult(source=SOURCE, tables={"production": df, "hhi": hhi_df}, graph=g,
-                      rows=rows_read, files=[_cite_path(f.path, data_dir) for f in files])
+    extra_files: list[str] = []
+    t5_rows, n5 = _load_mcs2025(data_dir, resolver, g, extra_files)
+    sal_rows, ns = _load_salient(data_dir, resolver, g, by_code, extra_files)
+    tables = {"production": df, "hhi": hhi_df,
+              "mcs2025_t5": pd.DataFrame(t5_rows), "salient": pd.DataFrame(sal_rows)}
+    return LoadResult(source=SOURCE, tables=tables, graph=g, rows=rows_read + n5 + ns,
+                      files=[_cite_path(f.path, data_dir) for f in files] + extra_files)
+
+
+# -- MCS 2025 (2024 figures) and the salient statistics ---------------------------------------
+MCS2025_DIR = "mcs2025_tables"
+MCS2025_T5 = "MCS2025_T5_Critical_Minerals_Salient.csv"
+MCS2025_FIG2 = "MCS2025_Fig2_Net_Import_Reliance.csv"
+MCS2025_CITE = "U.S. Geological Survey, Mineral Commodity Summaries 2025"
+SALIENT_DIR = "mcs2024_salient"
+SALIENT_RE = re.compile(r"^mcs(\d{4})-([a-z]+)_salient\.csv$", re.IGNORECASE)
+# Table 5 names that are not a registry mineral name as they stand
+T5_NAMES = {"aluminum (bauxite)": "mineral:bauxite-and-alumina",
+            "magnesium": "mineral:magnesium",
+            "titanium (metal)": "mineral:titanium"}
+
+
+def _t5_mineral(name: str, resolver: Resolver) -> str | None:
+    key = " ".join(name.split()).casefold()
+    if key in T5_NAMES:
+        return T5_NAMES[key]
+    for cand in (key, re.sub(r"\s*\(.*\)$", "", key)):
+        mid = resolver.lookup(cand, "mineral")
+        if mid:
+            return mid
+    return None
+
+
+def _num_or_none(raw: str, path: Path, line: int, column: str) -> float | None:
+    t = (raw or "").strip()
+    if t in ("", "NA", "W", "XX", "--"):
+        return None
+    return parse_number(t, path=path, row=line, column=column)
+
+
+def _load_mcs2025(data_dir: Path, resolver: Resolver, g: GraphData, files: list[str]
+                  ) -> tuple[list[dict[str, Any]], int]:
+    """MCS 2025 Table 5 (2024 estimates) and Figure 2 (net import reliance 2024).
+
+    Per critical mineral, Table 5 gives the leading producing country, its 2024 production, its
+    share and the 2024 world total: a ``PRODUCES`` edge leading country -> mineral (``weight`` =
+    production / world total, ``as_of`` 2024, release ``usgs2025``: the newest figure, which the
+    engine prefers), and node props with the U.S. salient figures (net import reliance, primary
+    import source, apparent consumption).  Figure 2 adds the major import sources.  The other
+    countries' 2024 figures are not in these tables: their older shares stay (the engine scales a
+    producer group whose shares then exceed 1, docs/model.md).  Absent folder: nothing loaded.
+    """
+    base = Path(data_dir) / "usgs" / MCS2025_DIR
+    out: list[dict[str, Any]] = []
+    if not base.is_dir():
+        return out, 0
+    path = base / MCS2025_T5
+    where = _cite_path(path, data_dir)
+    files.append(where)
+    _header, rows = read_csv_rows(path, ("Source", "Year", "Critical_mineral",
+                                         "Leading_source_country", "Leading_country_prod",
+                                         "World_total_prod", "Net_Import_Reliance"))
+    for line, r in rows:
+        name = r["Critical_mineral"].strip()
+        mid = _t5_mineral(name, resolver)
+        if mid is None:  # a critical mineral riskgraph has no node for (scandium): kept as a row
+            out.append({"line": line, "mineral_id": None, "name": name, "file": where})
+            continue
+        year = int((r["Year"] or "").strip()[:4])
+        lead = (r.get("Leading_source_country") or "").strip()
+        cid = _t5_country(lead, resolver, path, line) if lead else None
+        q = _num_or_none(r.get("Leading_country_prod", ""), path, line, "Leading_country_prod")
+        wt = _num_or_none(r.get("World_total_prod", ""), path, line, "World_total_prod")
+        cite = f"{MCS2025_CITE}, Table 5 (critical minerals, salient statistics), {where} line {line}"
+        node = g.nodes[mid] if mid in g else registry_node(resolver, mid)
+        if mid not in g:
+            g.add_node(node)
+        props: dict[str, PropValue] = {"mcs2025_source": cite, "mcs2025_year": year}
+        for col, key in (("Net_Import_Reliance", "us_net_import_reliance_pct_2024"),
+                         ("Primary_import_source", "us_primary_import_source_2020_2023"),
+                         ("Apparent_Consumption", "us_apparent_consumption_t_2024"),
+                         ("Primary_prod", "us_primary_production_t_2024"),
+                         ("World_total_prod", "world_production_t_2024"),
+                         ("Leading_source_precent_world", "leading_country_share_pct_2024")):
+            v = (r.get(col) or "").strip()
+            if v:
+                props[key] = v
+        node.props.update(props)
+        out.append({"line": line, "mineral_id": mid, "year": year, "leading_country": cid,
+                    "leading_production": q, "world_total": wt, "file": where})
+        if cid and q is not None and wt:
+            share = q / wt
+            if cid not in g:
+                g.add_node(registry_node(resolver, cid))
+            g.add_edge(Edge(
+                cid, mid, "PRODUCES", source=cite, as_of=str(year), confidence="reported",
+                rationale="",
+                props={"weight": min(share, 1.0), "share_pct": round(100.0 * share, 4),
+                       "year": year, "estimated": True, "quantity": q, "unit": "t",
+                       "world_total": wt, "world_total_basis": "reported",
+                       "release": "usgs2025", "dataset": "usgs2025", "default": True,
+                       "basis": "MCS 2025 Table 5: leading producing country only"},
+                key=f"{cid}|PRODUCES|{mid}|usgs2025:table5:{year}",
+            ))
+    fig = base / MCS2025_FIG2
+    if fig.is_file():
+        fwhere = _cite_path(fig, data_dir)
+        files.append(fwhere)
+        _h, frows = read_csv_rows(fig, ("Commodity", "Net_Import_Reliance_pct_2024",
+                                        "Major_Import_Sources_2020_2023"))
+        for line, r in frows:
+            head = r["Commodity"].split(",")[0].strip()
+            mid = _t5_mineral(head, resolver)
+            if mid is None or mid not in g:
+                continue  # Figure 2 lists commodities riskgraph has no node for (cesium ...)
+            g.nodes[mid].props.update({
+                "us_net_import_reliance_pct_2024": r["Net_Import_Reliance_pct_2024"].strip(),
+                "us_major_import_sources_2020_2023": r["Major_Import_Sources_2020_2023"].strip(),
+                "nir_source": f"{MCS2025_CITE}, Figure 2 (U.S. net import reliance), "
+                              f"{fwhere} line {line}"})
+        rows += frows
+    return out, len(rows)
+
+
+def _t5_country(name: str, resolver: Resolver, path: Path, line: int) -> str:
+    cid = resolver.lookup(name, "country")
+    if cid is None:
+        raise IngestError(path, f"unknown country {name!r}", row=line,
+                          column="Leading_source_country")
+    return cid
+
+
+def _load_salient(data_dir: Path, resolver: Resolver, g: GraphData,
+                  by_code: dict[str, list[dict[str, str]]], files: list[str]
+                  ) -> tuple[list[dict[str, Any]], int]:
+    """MCS 2024 salient statistics (U.S. production, trade, consumption, prices, net import
+    reliance, 2019-2023): the newest year's figures as node props ``salient_<column>`` with
+    ``salient_year`` and ``salient_source`` (file and line)."""
+    base = Path(data_dir) / "usgs" / SALIENT_DIR
+    out: list[dict[str, Any]] = []
+    n = 0
+    if not base.is_dir():
+        return out, 0
+    for path in sorted(base.glob("*.csv"), key=lambda p: p.name.lower()):
+        m = SALIENT_RE.match(path.name)
+        if not m:
+            raise IngestError(path, "file name is not mcs<YYYY>-<code>_salient.csv")
+        cands = by_code.get(m.group(2).lower())
+        where = _cite_path(path, data_dir)
+        if not cands:  # a commodity riskgraph has no node for (scandium): not loaded
+            out.append({"mineral_id": None, "year": None, "file": where, "line": None,
+                        "note": f"no mineral with USGS code {m.group(2)!r}"})
+            continue
+        mid = f"mineral:{cands[0]['slug']}"
+        files.append(where)
+        header, rows = read_csv_rows(path, ())
+        n += len(rows)
+        if "Year" not in header or "DataSource" not in header:
+            # quirk: mcs2024-cobal_salient.csv holds the world production table, not salient
+            # statistics (no DataSource/Year columns): kept out, noted in the table
+            out.append({"mineral_id": mid, "year": None, "file": where, "line": None,
+                        "note": "not a salient-statistics table (no Year column)"})
+            continue
+        newest = None
+        for line, r in rows:
+            y = (r.get("Year") or "").strip()
+            if y.isdigit() and (newest is None or int(y) > newest[0]):
+                newest = (int(y), line, r)
+        if newest is None:
+            continue
+        year, line, r = newest
+        if mid not in g:
+            g.add_node(registry_node(resolver, mid))
+        props: dict[str, PropValue] = {
+            "salient_year": year,
+            "salient_source": (f"U.S. Geological Survey, Mineral Commodity Summaries "
+                               f"{m.group(1)}, salient statistics, {where} line {line}")}
+        for col in header:
+            c = col.strip()
+            if not c or c in ("DataSource", "Commodity", "Year"):
+                continue
+            v = (r.get(col) or "").strip()
+            if v:
+                props[f"salient_{c}"] = v
+        g.nodes[mid].props.update(props)
+        out.append({"mineral_id": mid, "year": year, "file": where, "line": line})
+    return out, n
 
 
 def _cite_path(path: Path, data_dir: Path) -> str:
