@@ -57,9 +57,23 @@ def _absolute(ab: dict[str, Any] | None) -> str:
     if not ab:
         return ""
     v, unit = ab["value"], ab["unit"]
+    per = ""
+    for long, short in ((" per year", "/yr"), (" per quarter", "/qtr")):
+        if unit.endswith(long):
+            unit, per = unit[: -len(long)], short
     if unit == "kg" and v >= 1000:
-        return f"{v / 1000:,.0f} t"
-    return f"{v:,.0f} {unit}" if v >= 10 else f"{v:,.2f} {unit}"
+        v, unit = v / 1000, "t"
+    period = f" ({ab['period']})" if ab.get("period") else ""
+    num = f"{v:,.0f}" if v >= 10 else f"{v:,.2f}"
+    return f"{num} {unit}{per}{period}"
+
+
+def _one_line_path(text: str, keep: int = 2) -> str:
+    """The main path on one line: start, ``…``, the last ``keep`` hops (full path in JSON)."""
+    parts = text.split(" -> ")
+    if len(parts) <= keep + 2:
+        return text
+    return " -> ".join([parts[0], "…", *parts[-keep:]])
 
 
 def render_table(result: dict[str, Any]) -> None:
@@ -76,18 +90,22 @@ def render_table(result: dict[str, Any]) -> None:
     mc = result.get("monte_carlo")
     t = Table(title=title, title_justify="left")
     for col in ("#", "layer", "node", "shortfall"):
-        t.add_column(col, justify="right" if col in ("#", "shortfall") else "left")
+        t.add_column(col, justify="right" if col in ("#", "shortfall") else "left",
+                     no_wrap=True, overflow="ellipsis",
+                     min_width={"#": 2, "layer": 9, "shortfall": 9}.get(col),
+                     max_width=28 if col == "node" else None)
     if mc:
         t.add_column("p5-p95", justify="right")
-    t.add_column("absolute", justify="right")
-    t.add_column("main path")
+    t.add_column("absolute (per period)", justify="right", no_wrap=True, min_width=26)
+    t.add_column("main path (full: --format json)", no_wrap=True,
+                 overflow="ellipsis", max_width=40)
     names = names_of(result)
     for n in result["nodes"]:
         row = [str(n["rank"]), n["layer"], n["name"], _pct(n["shortfall"])]
         if mc:
             m = n["monte_carlo"]
             row.append(f"{_pct(m['p5'])}-{_pct(m['p95'])}")
-        row += [_absolute(n["absolute"]), main_path_text(n, names)]
+        row += [_absolute(n["absolute"]), _one_line_path(main_path_text(n, names))]
         t.add_row(*row)
     # markup=False: node names are user text; '[bold]' in a name must print as written.
     console = Console(width=max(Console().width, 140), soft_wrap=False, markup=False)

@@ -427,8 +427,17 @@ def _as_of(s: str) -> str:
     return str(s)[:10]
 
 
+def _quarter(start: str, end: str) -> str:
+    """``2025-10-01``/``2025-12-31`` -> ``2025-Q4`` (else ``start..end``)."""
+    if start[:4] == end[:4] and start[5:] in ("01-01", "04-01", "07-01", "10-01"):
+        return f"{start[:4]}-Q{(int(start[5:7]) - 1) // 3 + 1}"
+    return f"{start}..{end}"
+
+
 def _absolute(cg: CompiledGraph, i: int, q: float) -> dict[str, Any] | None:
-    """Tonnes (or kg) of a mineral, H100e of an accelerator family or an owner, at risk."""
+    """What the shortfall means per period: tonnes per year of a mineral (USGS world
+    production), H100e per quarter of an accelerator family or an owner (Epoch AI deliveries in
+    the latest complete quarter); the installed base is context, never multiplied."""
     node = cg.graph.nodes[cg.ids[i]]
     if node.kind == "mineral":
         best = None
@@ -441,25 +450,33 @@ def _absolute(cg: CompiledGraph, i: int, q: float) -> dict[str, Any] | None:
         if best is not None:
             total = float(best.props["world_total"])  # type: ignore[arg-type,unused-ignore]
             unit = str(best.props.get("unit") or "t")
-            return {"value": q * total, "unit": unit,
-                    "basis": f"world production {total:g} {unit} ({best.as_of}), {best.source}"}
+            return {"value": q * total, "unit": f"{unit} per year", "period": str(best.as_of)[:4],
+                    "basis": f"world production {total:g} {unit} in {best.as_of}, {best.source}",
+                    "installed_base": None}
         return None
-    total = 0.0
+    flow = stock = 0.0
+    periods: set[str] = set()
     srcs: list[str] = []
-    if node.kind == "accelerator":
-        arcs = np.flatnonzero(cg.sup == i)  # owners are the accelerator's customers
-    else:
-        arcs = np.flatnonzero(cg.cus == i)
+    arcs = np.flatnonzero(cg.sup == i) if node.kind == "accelerator" else np.flatnonzero(
+        cg.cus == i)  # owners are the accelerator's customers
     for a in arcs:
         e = cg.edges[a]
-        h = e.props.get("h100e")
-        if e.type == "OWNS" and isinstance(h, int | float):
-            total += float(h)
-            srcs.append(e.source)
-    if total > 0:
-        basis = (f"{total:,.0f} H100e held (Epoch AI OWNS edges: {len(srcs)}; "
-                 f"e.g. {srcs[0]})")
-        return {"value": q * total, "unit": "H100e", "basis": basis}
+        if e.type != "OWNS":
+            continue
+        h, f = e.props.get("h100e"), e.props.get("h100e_per_quarter")
+        if isinstance(h, int | float):
+            stock += float(h)
+        if isinstance(f, int | float):
+            flow += float(f)
+            periods.add(_quarter(str(e.props.get("flow_period_start", "")),
+                                 str(e.props.get("flow_period_end", ""))))
+            srcs.append(str(e.props.get("flow_source", e.source)))
+    if srcs:
+        period = ", ".join(sorted(periods))
+        basis = (f"{flow:,.0f} H100e delivered in {period} (Epoch AI quarterly, {len(srcs)} "
+                 f"owner rows; e.g. {srcs[0]}); installed base {stock:,.0f} H100e (context)")
+        return {"value": q * flow, "unit": "H100e per quarter", "period": period,
+                "basis": basis, "installed_base": stock or None}
     return None
 
 

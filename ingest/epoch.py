@@ -388,8 +388,103 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                 df[col] = pd.to_datetime(df[col])
         return df
 
-    tables = {"owners": frame(owners), "sales": frame(sales), "latest": frame(edge_rows)}
+    quarters, nq = _add_quarterly_flows(folder, g, resolver, files)
+    rows_read += nq
+    tables = {"owners": frame(owners), "sales": frame(sales), "latest": frame(edge_rows),
+              "quarters": frame(quarters)}
     return LoadResult(source=SOURCE, tables=tables, graph=g, rows=rows_read, files=files)
+
+
+# Quarterly deliveries (the flow a supply shock cuts): per family, the files of new H100e per
+# owner and quarter (``*_by_chip`` files: one row per chip type, summed per owner and quarter).
+QUARTER_FILES: dict[str, tuple[str, ...]] = {
+    "nvidia-gpu": ("nvidia_owners_quarters.csv", "nvidia_owners_OTHER_quarters_by_chip.csv",
+                   "coreweave_owners_quarters_by_chip.csv"),
+    "amd-instinct": ("amd_owners_quarters.csv",),
+    "google-tpu": ("tpu_owners_quarters_by_chip.csv",),
+    "aws-trainium": ("trainium_owners_quarters_by_chip.csv",),
+}
+QUARTER_COLS = ("Name", "Chip manufacturer", "Owner", "Start date", "End date", MEDIAN,
+                "H100e (5th percentile)", "H100e (95th percentile)", "Notes")
+
+
+def _add_quarterly_flows(folder: Path, g: GraphData, resolver: Resolver, files: list[str]
+                         ) -> tuple[list[dict[str, Any]], int]:
+    """Per OWNS edge, the H100e delivered in the latest *complete* quarter ending on or before
+    the edge's ``as_of`` (props ``h100e_per_quarter`` with ``_p5``/``_p95`` sums of the chip rows,
+    ``flow_period_start``/``flow_period_end`` and ``flow_source``); the shock engine multiplies a
+    shortfall by this flow.  A missing quarterly file leaves the edges without a flow."""
+    fam_by_slug = {f.slug: f for f in FAMILIES}
+    out: list[dict[str, Any]] = []
+    n = 0
+    acc: dict[tuple[str, str, date], dict[str, Any]] = {}
+    for slug, names in QUARTER_FILES.items():
+        fam = fam_by_slug[slug]
+        for fname in names:
+            path = folder / fname
+            if not path.exists():
+                continue
+            files.append(rel(path))
+            _, rows = read_csv_rows(path, QUARTER_COLS)
+            n += len(rows)
+            for line, r in rows:
+                _check_manufacturer(path, line, r, fam)
+                owner = r["Owner"].strip()
+                node = _owner_node(path, line, owner, fam, resolver)
+                start = _date(path, line, r, "Start date")
+                end = _date(path, line, r, "End date")
+                vals = [parse_number(r[c], path=path, row=line, column=c,
+                                     allow_missing=(c != MEDIAN))
+                        for c in (MEDIAN, "H100e (5th percentile)", "H100e (95th percentile)")]
+                k = (slug, node, end)
+                a = acc.setdefault(k, {"family": slug, "owner_node": node, "start": start,
+                                       "end": end, "h100e": 0.0, "h100e_p5": 0.0,
+                                       "h100e_p95": 0.0, "incomplete": False,
+                                       "file": rel(path), "lines": []})
+                a["h100e"] += vals[0] or 0.0
+                a["h100e_p5"] += vals[1] or 0.0
+                a["h100e_p95"] += vals[2] or 0.0
+                a["incomplete"] = a["incomplete"] or _incomplete(r)
+                a["lines"].append(line)
+    out = [{k: v for k, v in a.items() if k != "lines"} | {"lines": len(a["lines"])}
+           for a in acc.values()]
+    for e in g.edges.values():
+        if e.type != "OWNS":
+            continue
+        fam_slug = e.dst.partition(":")[2]
+        cands = [a for (f, o, end), a in acc.items()
+                 if f == fam_slug and o == e.src and not a["incomplete"]
+                 and end.isoformat() <= e.as_of]
+        if not cands:
+            continue
+        q = max(cands, key=lambda a: a["end"])
+        lines = q["lines"]
+        e.props.update({
+            "h100e_per_quarter": round(q["h100e"], 3),
+            "h100e_per_quarter_p5": round(q["h100e_p5"], 3),
+            "h100e_per_quarter_p95": round(q["h100e_p95"], 3),
+            "flow_period_start": q["start"].isoformat(),
+            "flow_period_end": q["end"].isoformat(),
+            "flow_source": (f"{CITE}, epoch/{q['file'].rpartition('/')[2]} "
+                            + ("line " if len(lines) == 1 else "lines ")
+                            + ", ".join(map(str, lines))),
+        })
+    return out, n
+
+
+def _owner_node(path: Path, line: int, owner: str, fam: Family, resolver: Resolver) -> str:
+    """The node id of an Epoch owner (as :func:`_owner_row` maps it)."""
+    if not owner:
+        raise IngestError(path, "missing value", row=line, column="Owner")
+    if norm(owner) == OTHER_OWNER:
+        return f"company:other-owners-{fam.slug}"
+    found = resolver.lookup(owner, "company") or resolver.lookup(owner, "country")
+    if found is None:
+        raise IngestError(path, f"unknown owner {owner!r}: neither a company nor a country in "
+                          "the registry", row=line, column="Owner")
+    if found.startswith("country:"):
+        found = f"company:owners-in-{found.partition(':')[2].lower()}"
+    return found
 
 
 def _owner_row(path: Path, line: int, r: dict[str, str], fam: Family,
