@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.engine import sparse
 from riskgraph.errors import ModelError
 
 if TYPE_CHECKING:
@@ -72,46 +73,28 @@ class Groups:
     def ng(self) -> int:
         return int(self.owner.size)
 
-    def _pattern(self) -> tuple[Any, ...]:
+    def _pattern(self) -> tuple[sparse.Pattern, np.ndarray]:
+        """The sparse pattern (engine/sparse.py; majors = senders, minors = groups) and the
+        owner segments (groups are sorted by owner)."""
         import numpy as np
 
-        if "pattern" in self._cache:
-            return self._cache["pattern"]  # type: ignore[no-any-return]
-        ng = max(self.ng, 1)
-        key = self.sender.astype(np.int64) * ng + self.group  # CSC: columns = senders
-        order = np.argsort(key, kind="stable")
-        ks = key[order]
-        first = np.ones(ks.size, dtype=bool)
-        first[1:] = ks[1:] != ks[:-1]
-        starts = np.flatnonzero(first)
-        rows = self.group[order][starts]
-        cols = self.sender[order][starts]
-        itype = np.int32 if max(self.n, self.ng, ks.size) < 2**31 - 1 else np.int64
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=self.n))])
-        # owner segments (groups are sorted by owner)
-        seg = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]]) if self.ng \
-            else np.zeros(0, dtype=np.int64)
-        self._cache["pattern"] = (order, starts, rows.astype(itype), indptr.astype(itype), seg)
+        if "pattern" not in self._cache:
+            pat = sparse.build_pattern(self.sender, self.group, self.n, n_minor=self.ng)
+            seg = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]]) if self.ng \
+                else np.zeros(0, dtype=np.int64)
+            self._cache["pattern"] = (pat, seg)
         return self._cache["pattern"]  # type: ignore[no-any-return]
 
     def matrix(self, values: np.ndarray) -> Any:
         """CSC array (groups x nodes): entry = value of the arc sender -> group; a sender's
         several arcs into one group combine by their maximum (one dependency, said twice)."""
-        import numpy as np
-        import scipy.sparse as sp
-
-        order, starts, rows, indptr, _seg = self._pattern()
-        if starts.size == 0:
-            return sp.csc_array((self.ng, self.n))
-        v = np.fmax(values[order], 0.0)  # NaN -> 0
-        data = v if starts.size == v.size else np.maximum.reduceat(v, starts)
-        return sp.csc_array((data, rows, indptr), shape=(self.ng, self.n))
+        return sparse.csc(self._pattern()[0], values)
 
     def node_max(self, loss: np.ndarray) -> np.ndarray:
         """Per node, the largest loss of its groups (0 for a node without groups)."""
         import numpy as np
 
-        _o, _s, _r, _i, seg = self._pattern()
+        _pat, seg = self._pattern()
         out = np.zeros(self.n)
         if seg.size:
             out[self.owner[seg]] = np.maximum.reduceat(loss, seg)
