@@ -80,7 +80,7 @@ def test_counts(result: LoadResult) -> None:
     assert int(result.tables["providers"]["aggregate"].sum()) == 3
     assert len(result.tables["provision"]) == 1300
     assert rels["PROVIDES"] == 1161  # 1300 minus 139 rows of aggregate providers
-    assert rels["INPUT_TO"] == 53
+    assert rels["GOES_INTO"] == 53 and "INPUT_TO" not in rels  # the sequence: non-propagating
     assert rels["IS_TYPE_OF"] == 86
     firms = result.tables["providers"]
     firms = firms[(firms["provider_type"] == "organization") & ~firms["aggregate"]]
@@ -135,7 +135,7 @@ def test_inputs_layers_and_edges(result: LoadResult) -> None:
     assert wafer.props["market_size"] == "$10.9 billion"
     assert g.nodes["input:ai-asics"].layer == "chips"
     assert g.nodes["input:chip-design"].layer == "chips"
-    seq = g.edges["input:crystal-growing-furnaces|INPUT_TO|input:wafer|cset"]
+    seq = g.edges["input:crystal-growing-furnaces|GOES_INTO|input:wafer|cset"]
     assert seq.weight is None and seq.props["weight_basis"] == "none in source"
     isa = g.edges["input:euv-lithography-tools|IS_TYPE_OF|input:lithography-tools|cset"]
     assert isa.source.endswith("cset/sequence.csv line 4")
