@@ -56,6 +56,8 @@ EDGE_PROPS: dict[str, str] = {
     "dataset": "dataset",
     "production_type": "productionType",
     "newest": "newest",
+    "world_total_basis": "worldTotalBasis",
+    "unreported_rows": "unreportedRows",
 }
 # Node props with a property of their own.  name_de becomes skos:altLabel with language "de".
 NODE_PROPS: dict[str, str] = {
@@ -64,6 +66,7 @@ NODE_PROPS: dict[str, str] = {
     "country": "headquartersCountry",
     "hhi": "hhi",
     "hhi_year": "hhiYear",
+    "hhi_coverage": "hhiCoverage",
     "usgs_top_producer": "topProducer",
     "usgs_top_share": "topProducerShare",
     "ticker": "ticker",  # identifiers (issue 12): ingest/data/financials/identifiers.csv
