@@ -14,7 +14,15 @@ from typing import Annotated, Any
 
 import typer
 
-from riskgraph.cli.common import Direction, FormatOpt, OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import (
+    Direction,
+    FormatOpt,
+    OutputFormat,
+    console,
+    handle_errors,
+    print_csv,
+    print_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -43,11 +51,9 @@ def bulk_shock(
             return
         rows: list[dict[str, Any]] = result["top"]
         if fmt is OutputFormat.csv:
-            typer.echo("rank,id,shortfall")
-            for r in rows:
-                typer.echo(f"{r['rank']},{r['id']},{r['shortfall']:.6f}")
+            print_csv(["rank", "id", "shortfall"],
+                      [{**r, "shortfall": f"{r['shortfall']:.6f}"} for r in rows])
             return
-        from rich.console import Console
         from rich.table import Table
 
         t = Table(title=f"{target} -{pct:g}% ({result['direction']}); {result['affected']} of "
@@ -56,7 +62,7 @@ def bulk_shock(
             t.add_column(col, justify="right" if col != "node" else "left")
         for r in rows:
             t.add_row(str(r["rank"]), r["id"], f"{100 * r['shortfall']:.1f}%")
-        c = Console(markup=False)
+        c = console()
         c.print(t)
         c.print(f"{result['arcs']} supply arcs; load {result['load_seconds']:.2f} s, shock "
                 f"{result['shock_seconds']:.3f} s ({result['iterations']} iterations)")

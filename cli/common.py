@@ -7,7 +7,9 @@ The CLI only parses and renders: result payloads (``riskgraph.shock/1``, ``riskg
 
 from __future__ import annotations
 
+import errno
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +20,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from riskgraph.errors import RiskgraphError, UsageError
+from riskgraph.graph.text import csv_cell, terminal_text
 
 if TYPE_CHECKING:
     from riskgraph.graph.neo4j.connection import Neo4jSettings
+
+# Write errors of stdout that are the user's situation, not a bug: full disk, quota, I/O error,
+# file too large, no such device (a closed terminal).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.ENXIO})
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class OutputFormat(StrEnum):
@@ -101,8 +109,13 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
 
 # -- output and errors ---------------------------------------------------------------------------
 def err(message: str) -> None:
-    """Print one line to stderr."""
-    typer.echo(message, err=True)
+    """Print one line to stderr (control characters and line breaks escaped)."""
+    typer.echo(terminal_text(message, newlines=False), err=True)
+
+
+def echo(text: str = "", *, nl: bool = True) -> None:
+    """Print ``text`` to stdout with control characters escaped (newlines kept)."""
+    typer.echo(terminal_text(text), nl=nl)
 
 
 @contextmanager
@@ -110,27 +123,76 @@ def handle_errors() -> Iterator[None]:
     """Map :class:`RiskgraphError` to ``Error: <message>`` on stderr and its exit code.
 
     Every command body runs inside this, so a user never sees a traceback for a known error.
+    Output that cannot be written (a full disk, a closed terminal) is one line too, exit 1.
     """
     try:
         yield
+        sys.stdout.flush()  # a write error shows here, not as "Exception ignored" at exit
     except RiskgraphError as e:
         err(f"Error: {e}")
         raise typer.Exit(e.exit_code) from None
     except BrokenPipeError:  # `riskgraph ... | head`
         sys.stderr.close()
         raise typer.Exit(0) from None
+    except OSError as e:
+        if e.errno not in _OUTPUT_ERRNOS:
+            raise
+        _drop_stdout()
+        err(f"Error: cannot write the output: {e.strerror or e}")
+        raise typer.Exit(1) from None
+
+
+def _drop_stdout() -> None:
+    """Forget what could not be written, so exiting does not try (and fail) again."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def print_json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False))
+    """``obj`` as indented JSON; C1 controls, DEL and bidi overrides as ``\\uXXXX`` escapes
+    (JSON already escapes C0), so the document is unchanged but safe on a terminal."""
+    text = json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False)
+    typer.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def csv_out(value: Any) -> str:
+    """A cell of CSV printed to stdout: formulas neutralised (:func:`csv_cell`); on a terminal,
+    control characters escaped as well."""
+    s = "" if value is None else str(value)
+    s = csv_cell(s)
+    return terminal_text(s) if _stdout_is_terminal() else s
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def print_csv(columns: list[str], rows: list[dict[str, Any]]) -> None:
-    """Rows (dicts) as CSV on stdout: a header, then one line per row (missing and None: "")."""
+    """Rows (dicts) as CSV on stdout: a header, then one line per row (missing and None: "").
+
+    Cells go through :func:`csv_out` (spreadsheet formulas neutralised, docs/exports.md).
+    """
     import csv
 
-    w = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore",
-                       lineterminator="\n")
-    w.writeheader()
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow([csv_out(c) for c in columns])
     for r in rows:
-        w.writerow({c: "" if r.get(c) is None else r[c] for c in columns})
+        w.writerow([csv_out(r.get(c)) for c in columns])
+
+
+def console(**kwargs: Any) -> Any:
+    """A ``rich.console.Console`` that escapes control characters in every string it prints
+    (cells, titles, lines), so user text cannot drive the terminal; ``markup=False`` unless
+    given."""
+    from riskgraph.cli._console import SafeConsole
+
+    kwargs.setdefault("markup", False)
+    return SafeConsole(**kwargs)

@@ -11,6 +11,7 @@ from riskgraph.cli.common import (
     FormatOpt,
     NoCacheOpt,
     OutputFormat,
+    console,
     handle_errors,
     print_csv,
     print_json,
@@ -39,7 +40,6 @@ def data(
         if fmt is OutputFormat.csv:
             print_csv(["key", "title", "files", "rows", "nodes", "edges", "as_of", "licence"], rows)
             return
-        from rich.console import Console
         from rich.table import Table
 
         t = Table(title="riskgraph data sources")
@@ -52,7 +52,7 @@ def data(
             licence = r["licence"].split(" (")[0]
             t.add_row(f"{r['key']}: {r['title']}", str(r["files"]), str(r["rows"]),
                       str(r["nodes"]), str(r["edges"]), r["as_of"], licence)
-        c = Console(markup=False)  # titles and paths are user text
+        c = console()  # titles and paths are user text
         c.print(t)
         c.print(f"Merged graph: {totals['nodes']} nodes, {totals['edges']} edges "
                 "(a node named by several sources is counted once).")
@@ -93,11 +93,10 @@ def _add_financials(info: dict[str, Any], node: Any) -> None:
 
 
 def _financials_table(info: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    c = Console(width=max(Console().width, 140))
+    c = console(width=max(console().width, 140), markup=True)  # user text is escaped
     ids = info.get("identifiers") or {}
     if ids:
         c.print("identifiers: " + escape(", ".join(f"{k} {v}" for k, v in ids.items()
@@ -116,11 +115,10 @@ def _financials_table(info: dict[str, Any]) -> None:
 
 
 def _show_table(info: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    c = Console()
+    c = console(markup=True)  # user text is escaped
     c.print(f"[bold]{escape(info['name'])}[/bold]  ({escape(info['id'])}, {info['kind']}, "
             f"layer {info['layer'] or '-'})")
     if info["roles"]:

@@ -17,6 +17,8 @@ from riskgraph.cli.common import (
     NoCacheOpt,
     OutputFormat,
     ParamOpt,
+    console,
+    err,
     handle_errors,
     parse_params,
     print_csv,
@@ -63,7 +65,7 @@ def _inputs(data_dir: list[Path] | None) -> list[Path]:
 
 
 def _done(msg: str) -> None:
-    typer.echo(msg, err=True)
+    err(msg)
 
 
 @export_app.command("rdf")
@@ -197,7 +199,6 @@ def _print_doc(doc: dict[str, Any], fmt: OutputFormat) -> None:
     if fmt is OutputFormat.csv:
         print_csv(cols, rows)
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -213,6 +214,6 @@ def _print_doc(doc: dict[str, Any], fmt: OutputFormat) -> None:
             else:
                 cells.append(Text("" if v is None else str(v)))
         t.add_row(*cells)
-    console = Console()
-    console.print(t)
-    console.print(f"{len(rows)} row(s)")
+    out = console()
+    out.print(t)
+    out.print(f"{len(rows)} row(s)")

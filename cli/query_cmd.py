@@ -21,6 +21,8 @@ from riskgraph.cli.common import (
     PasswordOpt,
     UriOpt,
     UserOpt,
+    console,
+    csv_out,
     handle_errors,
     neo4j_settings,
     parse_params,
@@ -80,12 +82,11 @@ def query(
         elif fmt is OutputFormat.csv:
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
-            w.writerow(result.columns)
+            w.writerow([csv_out(c) for c in result.columns])
             for row in result.rows:
-                w.writerow([_cell(v) for v in row])
+                w.writerow([csv_out(_cell(v)) for v in row])
             typer.echo(buf.getvalue(), nl=False)
         else:
-            from rich.console import Console
             from rich.table import Table
 
             t = Table(title=f"{q.name}: {len(result.rows)} rows")
@@ -93,7 +94,7 @@ def query(
                 t.add_column(c)
             for row in result.rows:
                 t.add_row(*[_cell(v) for v in row])
-            Console().print(t)
+            console().print(t)
 
 
 def _cell(v: Any) -> str:
@@ -116,10 +117,10 @@ def _list(doc: dict[str, Any], fmt: OutputFormat) -> None:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["name", "question", "params"])
         for r in rows:
-            w.writerow([r["name"], r["question"], " ".join(p["name"] for p in r["params"])])
+            w.writerow([csv_out(r["name"]), csv_out(r["question"]),
+                        csv_out(" ".join(p["name"] for p in r["params"]))])
         typer.echo(buf.getvalue(), nl=False)
         return
-    from rich.console import Console
     from rich.table import Table
 
     t = Table(title=f"{len(rows)} queries in the library (riskgraph query NAME --param k=v)")
@@ -132,4 +133,4 @@ def _list(doc: dict[str, Any], fmt: OutputFormat) -> None:
             for p in r["params"]
         )
         t.add_row(r["name"], r["question"], ps)
-    Console().print(t)
+    console().print(t)

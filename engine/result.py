@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from riskgraph.graph.text import csv_cell
+
 SCHEMA = "riskgraph.shock/1"
 
 CSV_COLUMNS = (
@@ -44,7 +46,8 @@ def names_of(result: dict[str, Any]) -> dict[str, str]:
 
 
 def to_csv(result: dict[str, Any]) -> str:
-    """One row per listed node (columns :data:`CSV_COLUMNS`)."""
+    """One row per listed node (columns :data:`CSV_COLUMNS`); text cells a spreadsheet would
+    evaluate as formulas start with ``'`` (:func:`riskgraph.graph.text.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -53,9 +56,10 @@ def to_csv(result: dict[str, Any]) -> str:
         ab = n.get("absolute") or {}
         mc = n.get("monte_carlo") or {}
         w.writerow([
-            n["rank"], n["id"], n["name"], n["kind"], n["layer"], f"{n['shortfall']:.6g}",
-            "" if not ab else f"{ab['value']:.6g}", ab.get("unit", ""),
+            n["rank"], csv_cell(n["id"]), csv_cell(n["name"]), csv_cell(n["kind"]),
+            csv_cell(n["layer"]), f"{n['shortfall']:.6g}",
+            "" if not ab else f"{ab['value']:.6g}", csv_cell(ab.get("unit", "")),
             *("" if not mc else f"{mc[k]:.6g}" for k in ("median", "p5", "p95")),
-            main_path_text(n, names),
+            csv_cell(main_path_text(n, names)),
         ])
     return buf.getvalue()

@@ -1,7 +1,9 @@
 """JSON (schema ``riskgraph.graph/1``) and CSV (``nodes.csv`` + ``edges.csv``) exports.
 
 Both formats keep every field of every node and edge, so user text (names with markup, quotes,
-newlines) survives unchanged; docs/exports.md documents the columns and the JSON schema.
+newlines) survives unchanged; docs/exports.md documents the columns and the JSON schema.  In CSV a
+cell a spreadsheet would evaluate as a formula (``=``, ``+``, ``-``, ``@`` ...) starts with ``'``
+(OWASP's rule, :mod:`riskgraph.graph.text`); :func:`read_csv` removes it again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import IO, Any
 from riskgraph.errors import ExportError
 from riskgraph.export.atomic import refuse_inputs, write_many, write_text
 from riskgraph.graph.model import GraphData
+from riskgraph.graph.text import csv_cell, csv_uncell
 
 JSON_SCHEMA = "riskgraph.graph/1"
 
@@ -73,14 +76,15 @@ def read_json(path: str | Path) -> GraphData:
 
 
 def _cell(v: Any) -> str:
-    """A CSV cell: lists (and dicts) as JSON, None as empty, booleans as true/false."""
+    """A CSV cell: lists (and dicts) as JSON, None as empty, booleans as true/false; a cell a
+    spreadsheet would read as a formula gets a leading ``'`` (:func:`csv_cell`)."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, list | dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
+        return csv_cell(json.dumps(v, ensure_ascii=False))
+    return csv_cell(str(v))
 
 
 def _prop_keys(items: list[dict[str, Any]]) -> list[str]:
@@ -95,7 +99,7 @@ Table = tuple[list[str], list[list[str]]]
 
 def _rows(items: list[dict[str, Any]], columns: tuple[str, ...]) -> Table:
     pkeys = _prop_keys(items)
-    header = [*columns, *(PROP_PREFIX + k for k in pkeys)]
+    header = [*columns, *(csv_cell(PROP_PREFIX + k) for k in pkeys)]
     rows = []
     for it in items:
         row = [_cell(it.get(c)) for c in columns]
@@ -166,7 +170,7 @@ def read_csv(folder: str | Path) -> GraphData:
     """Read ``nodes.csv`` and ``edges.csv`` written by :func:`write_csv` back into a GraphData.
 
     Property values are re-typed by their text (numbers, true/false, JSON lists); the fixed
-    string fields are kept verbatim.
+    string fields are kept verbatim (the leading ``'`` of a neutralised formula is removed).
     """
     folder = Path(folder)
     out: dict[str, list[dict[str, Any]]] = {"nodes": [], "edges": []}
@@ -176,7 +180,7 @@ def read_csv(folder: str | Path) -> GraphData:
                 for row in csv.DictReader(fh):
                     item: dict[str, Any] = {}
                     props: dict[str, Any] = {}
-                    for k, v in row.items():
+                    for k, v in ((csv_uncell(k), csv_uncell(v)) for k, v in row.items()):
                         if k.startswith(PROP_PREFIX):
                             pv = _parse_cell(v)
                             if pv is not None:
