@@ -93,12 +93,34 @@ def _normalise(items: list[dict[str, Any]]) -> None:
                     attrs[k] = json.dumps(v)
 
 
+# The value a node or edge WITHOUT a boolean key has (written as the key's GraphML <default>,
+# so readers such as igraph, which read a missing boolean as false, and networkx agree with the
+# data model): every boolean property of the graph is a flag that a source sets where it
+# applies (``aggregate``: an aggregate row rather than one entity; ``estimated``, ``default``:
+# USGS's estimated-figure and default-series marks; ``newest``: the newest CSET year), so
+# absent means not flagged.  riskgraph's own estimated/reported mark is ``confidence``.
+BOOLEAN_DEFAULT = "false"
+
+
+def _boolean_keys(items: list[dict[str, Any]]) -> list[str]:
+    keys: dict[str, bool] = {}
+    for attrs in items:
+        for k, v in attrs.items():
+            keys[k] = keys.get(k, True) and isinstance(v, bool)
+    return sorted(k for k, only_bool in keys.items() if only_bool)
+
+
 def to_graphml_graph(graph: GraphData) -> nx.MultiDiGraph:
-    """The networkx graph that :func:`write_graphml` writes (attributes GraphML-typed)."""
+    """The networkx graph that :func:`write_graphml` writes (attributes GraphML-typed; every
+    boolean key with a ``<default>``, :data:`BOOLEAN_DEFAULT`)."""
     G = graph.to_networkx()
-    _normalise([a for _, a in G.nodes(data=True)])
-    _normalise([a for _, _, a in G.edges(data=True)])
+    nodes = [a for _, a in G.nodes(data=True)]
+    edges = [a for _, _, a in G.edges(data=True)]
+    _normalise(nodes)
+    _normalise(edges)
     G.graph["schema"] = "riskgraph.graph/1"
+    G.graph["node_default"] = {k: BOOLEAN_DEFAULT for k in _boolean_keys(nodes)}
+    G.graph["edge_default"] = {k: BOOLEAN_DEFAULT for k in _boolean_keys(edges)}
     return G
 
 

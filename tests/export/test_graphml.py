@@ -70,3 +70,22 @@ def test_text_xml_cannot_hold_is_a_clear_error(graph, tmp_path):
         write_rdf(graph, tmp_path / "g.rdf", "xml")
     write_rdf(graph, tmp_path / "g.ttl", "turtle")  # Turtle escapes it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.ttl"]
+
+
+def test_boolean_keys_declare_their_default(graph, tmp_path):
+    """A missing boolean is declared false (readers such as igraph would assume it silently)."""
+    import xml.etree.ElementTree as ET
+
+    p = tmp_path / "g.graphml"
+    write_graphml(graph, p)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = ET.parse(p).getroot().findall("g:key", ns)
+    booleans = [k for k in keys if k.get("attr.type") == "boolean"]
+    assert booleans, "the sample graph has boolean properties (flag)"
+    for k in booleans:
+        d = k.find("g:default", ns)
+        assert d is not None and d.text == "false", k.get("attr.name")
+    assert all(k.find("g:default", ns) is None for k in keys if k.get("attr.type") != "boolean")
+    G = nx.read_graphml(p)
+    assert G.graph["node_default"]["flag"] is False
+    assert G.nodes["accelerator:nvidia-gpu"]["flag"] is True
