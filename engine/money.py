@@ -233,7 +233,7 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int = DEFAULT_YEAR,
               "customer_purchase_cut": float(q[f.cus]), "flow_key": f.key,
               "confidence": f.confidence, "source": f.source}
              for f, lf in zip(net.flows, loss_flow, strict=True) if f.sup == i and lf > 1e-12),
-            key=lambda r: -r["lost_usd_m"])
+            key=lambda r: -_num(r["lost_usd_m"]))
         companies.append({
             "id": net.ids[i], "name": net.names[i],
             "revenue_usd_m": float(x) if known else None,
@@ -328,7 +328,7 @@ def exposure(graph: GraphData, company: str, *, year: int = DEFAULT_YEAR) -> dic
     node = graph.nodes[company]
     x = revenue_usd(node, year)
     rev_fig = figure(node, "revenue", year)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in sorted(graph.edges.values(), key=lambda e: e.key):
         if e.type != REL or e.src != company:
             continue
@@ -344,10 +344,10 @@ def exposure(graph: GraphData, company: str, *, year: int = DEFAULT_YEAR) -> dic
             "key": e.key,
         })
     now = [r for r in rows if r["year"] == year]
-    total = sum(float(r["amount_usd_m"]) for r in now)
-    low = sum(float(r["amount_low_usd_m"]) for r in now)
-    high = sum(float(r["amount_high_usd_m"]) for r in now)
-    rows.sort(key=lambda r: (r["year"] != year, -float(r["amount_usd_m"] or 0)))
+    total = sum(_num(r["amount_usd_m"]) for r in now)
+    low = sum(_num(r["amount_low_usd_m"]) for r in now)
+    high = sum(_num(r["amount_high_usd_m"]) for r in now)
+    rows.sort(key=lambda r: (r["year"] != year, -_num(r["amount_usd_m"])))
     return {
         "schema": "riskgraph.exposure/1",
         "company": company, "name": node.name, "year": year,

@@ -466,14 +466,14 @@ def _read_flows(path: Path, companies: _Companies, figures: list[Figure]
         if share:
             who, metric = (sup, "revenue") if basis == "share_of_supplier_revenue" else (cus,
                                                                                          "capex")
-            f = index.get((who, metric, year))
-            if f is None:
+            base = index.get((who, metric, year))
+            if base is None:
                 raise IngestError(
                     path, f"{basis} needs {who}'s {metric} for calendar {year}, which "
                     "financials.csv does not have", row=line, column="basis")
-            factor = f.value_usd
-            base_text = (f"{v:g} x {f.company} {f.metric} {f.fiscal_year} "
-                         f"({f.value_usd:,.0f} USD million; financials.csv line {f.line})")
+            factor = base.value_usd
+            base_text = (f"{v:g} x {base.company} {base.metric} {base.fiscal_year} "
+                         f"({base.value_usd:,.0f} USD million; financials.csv line {base.line})")
             if metric == "capex":
                 capex_share[(cus, year)] += v
                 if capex_share[(cus, year)] > 1 + 1e-9:
@@ -503,11 +503,11 @@ def _read_flows(path: Path, companies: _Companies, figures: list[Figure]
     # A supplier cannot sell more to these customers than its whole revenue.
     for (sup, year), items in sold.items():
         total = sum(a for a, _ in items)
-        f = index.get((sup, "revenue", year))
-        if f is not None and total > f.value_usd * (1 + 1e-9):
+        rev = index.get((sup, "revenue", year))
+        if rev is not None and total > rev.value_usd * (1 + 1e-9):
             raise IngestError(
                 path, f"flows from {sup} in {year} add up to {total:,.0f} USD million, more "
-                f"than its revenue {f.value_usd:,.0f} (financials.csv line {f.line})",
+                f"than its revenue {rev.value_usd:,.0f} (financials.csv line {rev.line})",
                 row=max(ln for _, ln in items), column="value")
     return edges, recs, len(rows)
 
