@@ -23,11 +23,11 @@ What becomes of each file
     *sequence* (a tool or step precedes the next), with no quantity (prop
     ``weight_basis = "none in source"``).  It is its own relationship type and does not propagate
     supply shocks (``graph/schema.py``); supply runs through CSET's ``PROVIDES`` market shares and
-    the curated ``INPUT_TO`` rows.  Cypher still reaches it: ``MATCH (a)-[:GOES_INTO]->(b)``.  ``is_type_of`` ->
-    ``IS_TYPE_OF`` edge input -> broader input.  ``PART_OF`` input -> stage comes from the
-    ``stage_id`` column of ``inputs.csv`` (11 inputs, ``basis = "inputs.csv stage_id"``) and, for
-    the others, by following ``goes_into`` / ``is_type_of`` up to an input that has a stage
-    (``basis = "derived: sequence.csv ..."``).
+    the curated ``INPUT_TO`` rows.  Cypher still reaches it: ``MATCH (a)-[:GOES_INTO]->(b)``.
+    ``is_type_of`` -> ``IS_TYPE_OF`` edge input -> broader input.  ``PART_OF`` input -> stage
+    comes from the ``stage_id`` column of ``inputs.csv`` (11 inputs,
+    ``basis = "inputs.csv stage_id"``) and, for the others, by following ``goes_into`` /
+    ``is_type_of`` up to an input that has a stage (``basis = "derived: sequence.csv ..."``).
 ``providers.csv``
     Countries (``provider_type = country``; the name is ISO alpha-3) resolve through the country
     registry.  Firms (``organization``) resolve through the company registry by name, then by any
@@ -66,9 +66,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from riskgraph.errors import IngestError
 from riskgraph.graph import schema
-from riskgraph.graph.model import Edge, GraphData, Node
+from riskgraph.graph.model import Edge, GraphData, Node, PropValue
 from riskgraph.graph.names import norm, slugify
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_csv_rows, rel
 from riskgraph.ingest.entities import registry_node
@@ -166,21 +168,36 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
         A missing file or column, a bad number or year, an unknown id, country or type, a
         duplicate row, an empty file, or shares of one input adding up to more than 105%.
     """
-    import pandas as pd
-
     folder = data_dir / "cset"
     paths = {name: folder / f"{name}.csv"
              for name in ("stages", "inputs", "sequence", "providers", "provision")}
     for fp in paths.values():
         if not fp.exists():
             raise IngestError(fp, "file not found")
+    stages, n_stages = _read_stages(paths["stages"])
+    inputs, n_inputs = _read_inputs(paths["inputs"], stages)
+    sequence, n_sequence = _read_sequence(paths["sequence"], inputs)
+    providers, n_providers = _read_providers(paths["providers"], resolver)
+    provision, n_provision = _read_provision(paths["provision"], providers, inputs, stages)
+    checks, warnings = _check_shares(paths["provision"], provision, inputs, stages)
     g = GraphData()
-    rows_read = 0
+    ctx = _Context.of(provision, {k: rel(v) for k, v in paths.items()})
+    _add_stages(g, ctx, stages)
+    _add_inputs(g, ctx, inputs)
+    _add_sequence(g, ctx, inputs, stages, sequence)
+    _add_providers(g, ctx, resolver, paths["providers"], providers, provision, inputs)
+    _add_provision(g, ctx, provision)
+    tables = _tables(stages, inputs, sequence, providers, provision, checks)
+    rows_read = n_stages + n_inputs + n_sequence + n_providers + n_provision
+    return LoadResult(source=SOURCE, tables=tables, graph=g, rows=rows_read,
+                          files=[rel(p) for p in paths.values()], warnings=warnings)
 
-    # -- stages -------------------------------------------------------------------------------
-    path = paths["stages"]
+
+
+
+def _read_stages(path: Path) -> tuple[dict[str, dict[str, Any]], int]:
+    """``stages.csv``: stage id -> row (checked), and the rows read."""
     _, rows = read_csv_rows(path, STAGE_COLS)
-    rows_read += len(rows)
     stages: dict[str, dict[str, Any]] = {}
     for line, r in rows:
         sid = _need(path, line, r, "stage_id")
@@ -197,10 +214,13 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     if not stages:
         raise IngestError(path, "no data rows")
 
-    # -- inputs -------------------------------------------------------------------------------
-    path = paths["inputs"]
+    return stages, len(rows)
+
+
+def _read_inputs(path: Path, stages: dict[str, dict[str, Any]]
+                 ) -> tuple[dict[str, dict[str, Any]], int]:
+    """``inputs.csv``: input id -> row (checked against the stages), and the rows read."""
     _, rows = read_csv_rows(path, INPUT_COLS)
-    rows_read += len(rows)
     inputs: dict[str, dict[str, Any]] = {}
     by_slug: dict[str, str] = {}
     for line, r in rows:
@@ -232,10 +252,13 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     if not inputs:
         raise IngestError(path, "no data rows")
 
-    # -- sequence -----------------------------------------------------------------------------
-    path = paths["sequence"]
+    return inputs, len(rows)
+
+
+def _read_sequence(path: Path, inputs: dict[str, dict[str, Any]]
+                   ) -> tuple[list[dict[str, Any]], int]:
+    """``sequence.csv``: goes-into and is-type-of rows (checked against the inputs)."""
     _, rows = read_csv_rows(path, SEQUENCE_COLS)
-    rows_read += len(rows)
     sequence: list[dict[str, Any]] = []
     seen_seq: dict[tuple[str, str, str], int] = {}
     for line, r in rows:
@@ -259,10 +282,12 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     if not sequence:
         raise IngestError(path, "no data rows")
 
-    # -- providers ----------------------------------------------------------------------------
-    path = paths["providers"]
+    return sequence, len(rows)
+
+
+def _read_providers(path: Path, resolver: Resolver) -> tuple[dict[str, _Provider], int]:
+    """``providers.csv``: provider id -> provider, resolved to a country or company node."""
     _, rows = read_csv_rows(path, PROVIDER_COLS)
-    rows_read += len(rows)
     providers: dict[str, _Provider] = {}
     seen_alias: dict[tuple[str, str], int] = {}
     for line, r in rows:
@@ -321,10 +346,14 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                               f"does {other}", row=prov.line, column="provider_name")
         owner_of[prov.node_id] = prov.pid
 
-    # -- provision ----------------------------------------------------------------------------
-    path = paths["provision"]
+    return providers, len(rows)
+
+
+def _read_provision(path: Path, providers: dict[str, _Provider],
+                    inputs: dict[str, dict[str, Any]], stages: dict[str, dict[str, Any]]
+                    ) -> tuple[list[dict[str, Any]], int]:
+    """``provision.csv``: who provides what share of which input or stage, in which year."""
     _, rows = read_csv_rows(path, PROVISION_COLS)
-    rows_read += len(rows)
     provision: list[dict[str, Any]] = []
     seen_prov: dict[tuple[str, str, int], int] = {}
     for line, r in rows:
@@ -364,7 +393,14 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     if not provision:
         raise IngestError(path, "no data rows")
 
-    # -- share check --------------------------------------------------------------------------
+    return provision, len(rows)
+
+
+def _check_shares(path: Path, provision: list[dict[str, Any]],
+                  inputs: dict[str, dict[str, Any]], stages: dict[str, dict[str, Any]]
+                  ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Shares of one input, year and provider type: up to 100.5% silent, up to 105% kept with a
+    warning, above that an :class:`IngestError`.  Returns the check table and the warnings."""
     sums: dict[tuple[str, int, str], list[Any]] = {}
     p: dict[str, Any]
     for p in provision:
@@ -384,7 +420,7 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                 else stages[target]["stage_name"])
         kind = "countries" if ptype == "country" else "firms"
         if total > SHARE_WARN_PCT:
-            raise IngestError(paths["provision"], f"shares of {kind} for {target} {name!r} in "
+            raise IngestError(path, f"shares of {kind} for {target} {name!r} in "
                               f"{year} add up to {total:g}%, more than {SHARE_WARN_PCT:g}%",
                               row=last_line, column="share_provided")
         if total > SHARE_ROUNDING_PCT:
@@ -395,50 +431,73 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                        "provider_type": ptype, "share_sum_pct": total, "providers": n,
                        "status": status})
 
-    # -- graph --------------------------------------------------------------------------------
-    newest: dict[tuple[str, str], int] = {}
-    for p in provision:
-        nkey = (p["provided_id"], p["provider_type"])
-        newest[nkey] = max(newest.get(nkey, p["year"]), p["year"])
-    newest_year = max(p["year"] for p in provision)
-    input_year: dict[str, int] = {}
-    for p in provision:
-        input_year[p["provided_id"]] = max(input_year.get(p["provided_id"], 0), p["year"])
+    return checks, warnings
 
-    aggregates: dict[str, list[str]] = defaultdict(list)
-    for p in provision:
-        if p["provider_node"] is None and p["share_pct"] is not None:
-            aggregates[p["provided_id"]].append(
-                f"{p['provider_name']}: {p['share_pct']:g}% ({p['year']})")
 
-    stage_path = rel(paths["stages"])
+@dataclass
+class _Context:
+    """What the graph of every file needs from the provision table, and the cited file names."""
+
+    files: dict[str, str]  # "stages", "inputs", ... -> the file as cited (ingest/data-relative)
+    newest: dict[tuple[str, str], int]  # (provided id, provider type) -> newest year
+    newest_year: int
+    input_year: dict[str, int]  # provided id -> newest year it is provided in
+    aggregates: dict[str, list[str]]  # provided id -> "Various countries: 12% (2022)" ...
+
+    @classmethod
+    def of(cls, provision: list[dict[str, Any]], files: dict[str, str]) -> _Context:
+        newest: dict[tuple[str, str], int] = {}
+        for p in provision:
+            nkey = (p["provided_id"], p["provider_type"])
+            newest[nkey] = max(newest.get(nkey, p["year"]), p["year"])
+        newest_year = max(p["year"] for p in provision)
+        input_year: dict[str, int] = {}
+        for p in provision:
+            input_year[p["provided_id"]] = max(input_year.get(p["provided_id"], 0), p["year"])
+        aggregates: dict[str, list[str]] = defaultdict(list)
+        for p in provision:
+            if p["provider_node"] is None and p["share_pct"] is not None:
+                aggregates[p["provided_id"]].append(
+                    f"{p['provider_name']}: {p['share_pct']:g}% ({p['year']})")
+        return cls(files, newest, newest_year, input_year, aggregates)
+
+
+def _add_stages(g: GraphData, ctx: _Context, stages: dict[str, dict[str, Any]]) -> None:
+    """A node per stage (``stages.csv``)."""
     for s in stages.values():
         props: dict[str, Any] = {"cset_id": s["stage_id"], "description": s["description"],
                                  "market_size": s["market_size"],
                                  "market_share_caption": s["caption"],
                                  "market_share_source": s["market_share_source"]}
-        if aggregates.get(s["stage_id"]):
-            props["aggregate_providers"] = aggregates[s["stage_id"]]
+        if ctx.aggregates.get(s["stage_id"]):
+            props["aggregate_providers"] = ctx.aggregates[s["stage_id"]]
         g.add_node(Node(s["node_id"], "stage", s["stage_name"],
-                        source=f"{CITE}, {stage_path} line {s['line']}",
-                        as_of=str(input_year.get(s["stage_id"], newest_year)),
+                        source=f"{CITE}, {ctx.files['stages']} line {s['line']}",
+                        as_of=str(ctx.input_year.get(s["stage_id"], ctx.newest_year)),
                         confidence="reported", layer="chips",
                         props={k: v for k, v in props.items() if v not in ("", None)}))
 
-    input_path = rel(paths["inputs"])
+
+def _add_inputs(g: GraphData, ctx: _Context, inputs: dict[str, dict[str, Any]]) -> None:
+    """A node per input (``inputs.csv``)."""
     for i in inputs.values():
         props = {"cset_id": i["input_id"], "type": i["type"], "description": i["description"],
                  "market_size": i["market_size"], "market_size_year": i["year"],
                  "market_share_source": i["market_share_source"]}
-        if aggregates.get(i["input_id"]):
-            props["aggregate_providers"] = aggregates[i["input_id"]]
-        as_of = i["year"] or input_year.get(i["input_id"]) or newest_year
+        if ctx.aggregates.get(i["input_id"]):
+            props["aggregate_providers"] = ctx.aggregates[i["input_id"]]
+        as_of = i["year"] or ctx.input_year.get(i["input_id"]) or ctx.newest_year
         g.add_node(Node(i["node_id"], "input", i["input_name"],
-                        source=f"{CITE}, {input_path} line {i['line']}", as_of=str(as_of),
-                        confidence="reported", layer=i["layer"],
+                        source=f"{CITE}, {ctx.files['inputs']} line {i['line']}",
+                        as_of=str(as_of), confidence="reported", layer=i["layer"],
                         props={k: v for k, v in props.items() if v not in ("", None)}))
 
-    seq_path = rel(paths["sequence"])
+
+def _add_sequence(g: GraphData, ctx: _Context, inputs: dict[str, dict[str, Any]],
+                  stages: dict[str, dict[str, Any]], sequence: list[dict[str, Any]]) -> None:
+    """``GOES_INTO`` and ``IS_TYPE_OF`` edges (``sequence.csv``), then ``PART_OF`` input ->
+    stage: the input's own ``stage_id``, else the stages reached along the sequence."""
+    seq_path, input_path = ctx.files["sequence"], ctx.files["inputs"]
     parents: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for s in sequence:
         src = inputs[s["input_id"]]
@@ -452,7 +511,7 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                 props["weight_basis"] = "none in source"
             g.add_edge(Edge(src["node_id"], dst["node_id"], rel_type,
                             source=f"{CITE}, {seq_path} line {s['line']}",
-                            as_of=str(src["year"] or newest_year), confidence="reported",
+                            as_of=str(src["year"] or ctx.newest_year), confidence="reported",
                             props=props,
                             key=f"{src['node_id']}|{rel_type}|{dst['node_id']}|cset"))
 
@@ -462,13 +521,18 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
             g.add_edge(Edge(i["node_id"], st["node_id"], "PART_OF",
                             source=(f"{CITE}, {input_path} line {i['line']}" if basis is None
                                     else f"{CITE}, {seq_path} {basis}"),
-                            as_of=str(i["year"] or newest_year), confidence="reported",
+                            as_of=str(i["year"] or ctx.newest_year), confidence="reported",
                             props={"basis": "inputs.csv stage_id" if basis is None
                                    else f"derived: {seq_path} {basis} up to an input with a stage"},
                             key=f"{i['node_id']}|PART_OF|{st['node_id']}|cset"))
 
-    prov_path = rel(paths["provision"])
-    providers_path = rel(paths["providers"])
+
+def _add_providers(g: GraphData, ctx: _Context, resolver: Resolver, path: Path,
+                   providers: dict[str, _Provider], provision: list[dict[str, Any]],
+                   inputs: dict[str, dict[str, Any]]) -> None:
+    """A node per provider (``providers.csv``): the registry's for countries and known firms,
+    else a new company (roles from what it provides) headquartered in its country."""
+    providers_path = ctx.files["providers"]
     provided_types: dict[str, set[str]] = defaultdict(set)
     provider_years: dict[str, int] = {}
     for p in provision:
@@ -482,13 +546,13 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
             try:
                 g.add_node(registry_node(resolver, prov.node_id))
             except KeyError:  # resolved by the registry index but not a registry row: impossible
-                raise IngestError(paths["providers"], f"{prov.node_id} is not in the registry",
+                raise IngestError(path, f"{prov.node_id} is not in the registry",
                                   row=prov.line) from None
             continue
         roles = ["provider"] + sorted({ROLE_OF_TYPE[t] for t in provided_types[prov.pid]
                                        if t in ROLE_OF_TYPE})
-        as_of = str(provider_years.get(prov.pid, newest_year))
-        props = {"cset_id": prov.pid}
+        as_of = str(provider_years.get(prov.pid, ctx.newest_year))
+        props: dict[str, PropValue] = {"cset_id": prov.pid}
         if prov.country_id:
             props["country"] = prov.country_id.split(":", 1)[1]
         g.add_node(Node(prov.node_id, "company", prov.name,
@@ -502,13 +566,16 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                             confidence="reported",
                             key=f"{prov.node_id}|HEADQUARTERED_IN|{prov.country_id}|cset"))
 
+
+def _add_provision(g: GraphData, ctx: _Context, provision: list[dict[str, Any]]) -> None:
+    """A ``PROVIDES`` edge per provision row with a provider node (``provision.csv``)."""
     for p in provision:
         if p["provider_node"] is None:
             continue
         cite = p["source_text"] or f"{CITE} (the row cites no source)"
         props = {"year": p["year"], "cset_provider_id": p["provider_id"],
                  "cset_provided_id": p["provided_id"],
-                 "newest": p["year"] == newest[(p["provided_id"], p["provider_type"])]}
+                 "newest": p["year"] == ctx.newest[(p["provided_id"], p["provider_type"])]}
         if p["share_pct"] is None:
             props["share_basis"] = "provider named, no share in source"
             props["weight_basis"] = "none in source"
@@ -516,12 +583,17 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
             props["share_pct"] = p["share_pct"]
             props["weight"] = round(p["share_pct"] / 100.0, 6)
         g.add_edge(Edge(p["provider_node"], p["provided_node"], "PROVIDES",
-                        source=f"{cite} — {CITE}, {prov_path} line {p['line']}",
+                        source=f"{cite} — {CITE}, {ctx.files['provision']} line {p['line']}",
                         as_of=str(p["year"]), confidence="reported", props=props,
                         key=f"{p['provider_node']}|PROVIDES|{p['provided_node']}|{p['year']}"))
 
-    # -- typed tables -------------------------------------------------------------------------
-    tables = {
+
+def _tables(stages: dict[str, dict[str, Any]], inputs: dict[str, dict[str, Any]],
+            sequence: list[dict[str, Any]], providers: dict[str, _Provider],
+            provision: list[dict[str, Any]], checks: list[dict[str, Any]]
+            ) -> dict[str, pd.DataFrame]:
+    """The typed tables of the load result (pandas), one per file plus the share checks."""
+    return {
         "stages": pd.DataFrame(list(stages.values())).astype({"line": "int64"}),
         "inputs": pd.DataFrame(list(inputs.values())).astype({"line": "int64",
                                                               "year": "Int64"}),
@@ -539,9 +611,6 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                                                       "provider_type", "share_sum_pct",
                                                       "providers", "status"]),
     }
-    return LoadResult(source=SOURCE, tables=tables, graph=g, rows=rows_read,
-                          files=[rel(p) for p in paths.values()], warnings=warnings)
-
 
 def _check_input(path: Path, line: int, row: dict[str, str], id_col: str, name_col: str,
                  inputs: dict[str, dict[str, Any]]) -> None:
