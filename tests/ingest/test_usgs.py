@@ -42,12 +42,25 @@ def test_every_file_of_both_releases_loads(result: LoadResult, prod: pd.DataFram
     on_disk = sorted(p.relative_to(DATA_DIR).as_posix()
                      for p in (DATA_DIR / "usgs").glob("mcs*_world/*.csv"))
     assert len(on_disk) == 154
-    assert sorted(result.files) == on_disk
+    assert sorted(f for f in result.files if "_world/" in f) == on_disk
+    assert "usgs/mcs2025_tables/MCS2025_T5_Critical_Minerals_Salient.csv" in result.files
     assert set(prod["file"]) == set(on_disk)
     assert set(prod["release"]) == {2023, 2024}
     assert prod["commodity"].nunique() == 77
     assert list(prod.columns) == usgs.TABLE_COLUMNS
     assert not result.graph.problems()
+
+
+def test_mcs2025_gallium_2024_is_the_newest_figure(result: LoadResult) -> None:
+    g = result.graph
+    e = g.edges["country:CN|PRODUCES|mineral:gallium|usgs2025:table5:2024"]
+    assert e.weight == pytest.approx(750 / 760) and e.as_of == "2024"
+    assert e.props["quantity"] == 750 and e.props["world_total"] == 760
+    assert "Mineral Commodity Summaries 2025, Table 5" in e.source and "line 11" in e.source
+    ga = g.nodes["mineral:gallium"].props
+    assert ga["us_net_import_reliance_pct_2024"] == "100"
+    assert ga["salient_year"] == 2023 and ga["salient_Price_High-puritydkg"] == "450"
+    assert "mcs2024-galli_salient.csv line 6" in str(ga["salient_source"])
 
 
 def test_table_types(prod: pd.DataFrame) -> None:
