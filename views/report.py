@@ -40,7 +40,8 @@ from riskgraph.views.html import script_json
 SCHEMA = "riskgraph.report/1"
 LAYER_WORDS = {
     "countries": "country", "minerals": "mineral", "inputs": "input or component",
-    "chips": "accelerator family", "clouds": "cloud or compute owner", "labs": "AI lab",
+    "chips": "chip maker or accelerator", "clouds": "cloud or compute owner",
+    "labs": "AI lab",
 }
 
 
@@ -92,8 +93,16 @@ def build_report_data(
         "sources": _sources(result),
         "estimated": _estimated(graph, result),
         "comparison": comparison,
-        "summary": summary_text(result, sens),
+        "names": _names(graph, result),
+        "summary": summary_text(result, sens, _names(graph, result)),
     }
+
+
+def _names(graph: GraphData, result: dict[str, Any]) -> dict[str, str]:
+    """Names of the shock's targets and country (they need not be on a listed path)."""
+    sh = result["shock"]
+    ids = [*sh["targets"], *([sh["country"]] if sh.get("country") else [])]
+    return {i: graph.nodes[i].name for i in ids if i in graph.nodes}
 
 
 def _producers(graph: GraphData, cg: Any, result: dict[str, Any]) -> dict[str, Any] | None:
@@ -201,14 +210,15 @@ def short_path(ids: list[str], names: dict[str, str]) -> str:
     return " -> ".join([nm[0], "…", *nm[-3:]])
 
 
-def summary_text(result: dict[str, Any], sens: dict[str, Any] | None) -> str:
+def summary_text(result: dict[str, Any], sens: dict[str, Any] | None,
+                 names: dict[str, str] | None = None) -> str:
     """A plain-language paragraph: what was cut, who loses most per layer, along which path,
-    which assumption matters most, how uncertain."""
-    names = names_of(result)
+    which assumption matters most, how uncertain (``names``: more id -> name)."""
+    names = {**names_of(result), **(names or {})}
     sh = result["shock"]
     targets = sh["targets"]
     tname = (names.get(targets[0], targets[0]) if len(targets) == 1
-             else f"every node of {sh['target']}")
+             else f"every node of the {sh['target']} layer")
     cut = f"{sh['pct']:g}%"
     head = f"If the output of {tname} falls by {cut}"
     if sh.get("country"):
@@ -378,7 +388,7 @@ def render_report(data: dict[str, Any], graph: GraphData | None = None) -> str:
     from riskgraph.views import charts
 
     result, sens = data["result"], data["sensitivity"]
-    names = names_of(result)
+    names = {**names_of(result), **(data.get("names") or {})}
     sh = result["shock"]
     tname = (names.get(sh["targets"][0], sh["target"]) if len(sh["targets"]) == 1
              else sh["target"])
