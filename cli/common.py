@@ -118,6 +118,12 @@ def echo(text: str = "", *, nl: bool = True) -> None:
     typer.echo(terminal_text(text), nl=nl)
 
 
+def echo_data(text: str, *, nl: bool = True) -> None:
+    """Print data (CSV) to stdout: verbatim into a file or pipe, control characters escaped
+    on a terminal."""
+    typer.echo(terminal_text(text) if _stdout_is_terminal() else text, nl=nl)
+
+
 @contextmanager
 def handle_errors() -> Iterator[None]:
     """Map :class:`RiskgraphError` to ``Error: <message>`` on stderr and its exit code.

@@ -16,6 +16,11 @@ from riskgraph.cli.common import (
     Direction,
     FormatOpt,
     OutputFormat,
+    console,
+    csv_out,
+    echo,
+    echo_data,
+    err,
     handle_errors,
     print_json,
 )
@@ -78,7 +83,6 @@ def _one_line_path(text: str, keep: int = 2) -> str:
 
 def render_table(result: dict[str, Any]) -> None:
     """Rich table: rank, layer, node, shortfall %, absolute figure, main path; layer summary."""
-    from rich.console import Console
     from rich.table import Table
 
     from riskgraph.engine.result import main_path_text, names_of
@@ -108,22 +112,22 @@ def render_table(result: dict[str, Any]) -> None:
         row += [_absolute(n["absolute"]), _one_line_path(main_path_text(n, names))]
         t.add_row(*row)
     # markup=False: node names are user text; '[bold]' in a name must print as written.
-    console = Console(width=max(Console().width, 140), soft_wrap=False, markup=False)
-    console.print(t)
+    out = console(width=max(console().width, 140), soft_wrap=False)  # escapes control chars
+    out.print(t)
     lt = Table(title="Per layer", title_justify="left")
     for col in ("layer", "affected", "max", "mean", "most affected"):
         lt.add_column(col)
     for lay in result["layers"]:
         lt.add_row(lay["layer"], str(lay["affected"]), _pct(lay["max_shortfall"]),
                    _pct(lay["mean_shortfall"]), lay["top_node_name"])
-    console.print(lt)
+    out.print(lt)
     if mc:
-        console.print(f"Monte Carlo: {mc['samples']} samples, seed {mc['seed']}, "
-                      f"{mc['sampled_arcs']} uncertain edges drawn ({mc['distribution']}).")
+        out.print(f"Monte Carlo: {mc['samples']} samples, seed {mc['seed']}, "
+                  f"{mc['sampled_arcs']} uncertain edges drawn ({mc['distribution']}).")
     if result["overrides"]:
         sets = ", ".join(f"{o['key']}{'[' + o['target'] + ']' if o['target'] else ''}="
                          f"{o['value']:g}" for o in result["overrides"])
-        console.print(f"Overrides: {sets}")
+        out.print(f"Overrides: {sets}")
 
 
 def shock(
@@ -178,6 +182,11 @@ def shock(
             parse_set(s)  # syntax errors before the graph loads
         if seed is not None and samples == 0:
             raise UsageError("--seed needs --samples N")
+        if html is not None:  # before the run: not into a data folder, not through a link
+            from riskgraph.export.atomic import check_folder
+            from riskgraph.ingest.build import input_folders
+
+            check_folder(html, inputs=input_folders(data_dir))
         graph = load(backend, data_dir)
         from riskgraph.engine.shock import run_shock
 
@@ -194,13 +203,13 @@ def shock(
 
                 raise RiskgraphError(f"the HTML view is not available: {e}") from None
             drawn = write_shock_html(result, graph, html)
-            typer.echo(f"Wrote {html} ({drawn} nodes)", err=True)
+            err(f"Wrote {html} ({drawn} nodes)")
         if fmt == OutputFormat.json:
             print_json(result)
         elif fmt == OutputFormat.csv:
             from riskgraph.engine.result import to_csv
 
-            typer.echo(to_csv(result), nl=False)
+            echo_data(to_csv(result), nl=False)
         else:
             render_table(result)
             from riskgraph.cli.exposure_cmd import render_money
@@ -240,11 +249,12 @@ def paths(
                         "transmission", "confidence", "source"])
             for k, p in enumerate(res["paths"], 1):
                 for h_i, h in enumerate(p["hops"], 1):
-                    w.writerow([k, f"{p['dependency']:.6g}", h_i, h["src"], h["dst"], h["type"],
+                    w.writerow([k, f"{p['dependency']:.6g}", h_i, csv_out(h["src"]),
+                                csv_out(h["dst"]), csv_out(h["type"]),
                                 "" if h["weight"] is None else h["weight"],
-                                f"{h['transmission']:.6g}", h["confidence"], h["source"]])
+                                f"{h['transmission']:.6g}", csv_out(h["confidence"]),
+                                csv_out(h["source"])])
             return
-        from rich.console import Console
         from rich.table import Table
 
         names = {n.id: n.name for n in graph.nodes.values()}
@@ -253,7 +263,7 @@ def paths(
             head = (f"{names[res['from']]} does not supply {names[res['to']]}; "
                     f"paths {names[res['to']]} -> {names[res['from']]}")
         if not res["paths"]:
-            typer.echo(f"No supply path between {names[res['from']]} and {names[res['to']]}.")
+            echo(f"No supply path between {names[res['from']]} and {names[res['to']]}.")
             return
         t = Table(title=f"Dependency paths: {head}", title_justify="left", show_lines=True)
         for col in ("#", "dependency", "hops (weight, confidence, source)"):
@@ -265,7 +275,7 @@ def paths(
                 lines.append(f"{names[h['src']]} -[{h['type']} {wt}, {h['confidence']}]-> "
                              f"{names[h['dst']]}  ({h['source']})")
             t.add_row(str(k), _pct(p["dependency"]), "\n".join(lines))
-        Console(width=max(Console().width, 140), markup=False).print(t)
+        console(width=max(console().width, 140)).print(t)
 
 
 def register(app: typer.Typer) -> None:

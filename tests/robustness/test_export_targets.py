@@ -162,3 +162,14 @@ def test_a_link_into_the_data_folder_is_seen_through(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="inside the data folder"):
         refuse_inputs(alias / "x.json", [d])
     refuse_inputs(tmp_path / "x.json", [d])  # beside it is fine
+
+
+def test_shock_html_into_the_data_folder_is_refused(tmp_path: Path) -> None:
+    d = write_dir(tmp_path / "mine")
+    target = d / "view.html"
+    code, out, err = run("shock", "gallium", "--pct", "50", "--html", str(target),
+                         "--data-dir", str(d))
+    assert code == 7
+    assert err == (f"Error: cannot write {target}: it is inside the data folder {d} that this "
+                   "command reads; write the export elsewhere\n")
+    assert not target.exists() and out == ""
