@@ -126,3 +126,40 @@ def test_table_and_tornado_page(tmp_path) -> None:
     assert "Sensitivity of OpenAI" in r.stdout and "agrees" in r.stdout
     text = page.read_text()
     assert 'data-charts="1"' in text and "Plotly.newPlot" in text and "<script src=" not in text
+
+
+def _chain_graph():  # type: ignore[no-untyped-def]
+    """country A (share 0.5) and B (0.3) -> mineral m -> input x -> accelerator y (requirements)."""
+    from riskgraph.graph.model import Edge, GraphData, Node
+
+    g = GraphData()
+    for nid, kind, layer in (("country:A", "country", "countries"),
+                             ("country:B", "country", "countries"),
+                             ("mineral:m", "mineral", "minerals"), ("input:x", "input", "inputs"),
+                             ("accelerator:y", "accelerator", "chips")):
+        g.add_node(Node(nid, kind, nid.split(":")[1], source="test", as_of="2024",
+                        confidence="reported", layer=layer))
+    for src, dst, typ, w, lo, hi in (("country:A", "mineral:m", "PRODUCES", 0.5, 0.4, 0.6),
+                                     ("country:B", "mineral:m", "PRODUCES", 0.3, 0.2, 0.4),
+                                     ("mineral:m", "input:x", "INPUT_TO", 0.8, 0.6, 0.9),
+                                     ("input:x", "accelerator:y", "INPUT_TO", 0.5, 0.3, 0.7)):
+        g.add_edge(Edge(src, dst, typ, source=f"test row {src}-{dst}", as_of="2024",
+                        confidence="estimated", rationale="test",
+                        props={"weight": w, "weight_low": lo, "weight_high": hi}))
+    return g
+
+
+def test_derivatives_by_hand_on_a_chain() -> None:
+    # shock A by 50%: q_m = 0.5 * 0.5 = 0.25, q_x = 0.8 * 0.25 = 0.2, q_y = 0.5 * 0.2 = 0.1
+    res = run_sensitivity(_chain_graph(), "country:A", 50, node="accelerator:y", top=20)
+    assert res["node"]["shortfall"] == pytest.approx(0.1)
+    d = {a["set_key"]: a["derivative"] for a in res["assumptions"]}
+    assert d["weight[country:A>mineral:m]"] == pytest.approx(0.5 * 0.8 * 0.5)  # c_A a_mx a_xy
+    assert d["weight[mineral:m>input:x]"] == pytest.approx(0.25 * 0.5)  # q_m a_xy
+    assert d["weight[input:x>accelerator:y]"] == pytest.approx(0.2)  # q_x
+    assert d["buffer"] == pytest.approx(-0.3, rel=1e-5)  # q_y = (1 - b)^3 0.1
+    assert d["substitutability"] == pytest.approx(-0.3, rel=1e-5)  # three arcs' (1 - s)
+    assert "weight[country:B>mineral:m]" not in d  # B is not shocked: no effect
+    top = res["assumptions"][0]
+    assert top["set_key"] == "substitutability"  # range 0-0.5 (sensitivity.toml): the widest
+    assert top["shortfall_high"] == pytest.approx(0.1 * 0.5**3)
