@@ -246,12 +246,16 @@ def paths(
 
             w = csv.writer(sys.stdout, lineterminator="\n")
             w.writerow(["path", "dependency", "hop", "src", "dst", "type", "weight",
-                        "transmission", "confidence", "source"])
+                        "weight_used", "substitutability", "buffer", "factor", "input",
+                        "dependency_kind", "transmission", "confidence", "source"])
             for k, p in enumerate(res["paths"], 1):
                 for h_i, h in enumerate(p["hops"], 1):
                     w.writerow([k, f"{p['dependency']:.6g}", h_i, csv_out(h["src"]),
                                 csv_out(h["dst"]), csv_out(h["type"]),
                                 "" if h["weight"] is None else h["weight"],
+                                f"{h['weight_used']:.6g}", f"{h['substitutability']:.6g}",
+                                f"{h['buffer']:.6g}", f"{h['factor']:.6g}",
+                                csv_out(h["input"]), h["dependency"],
                                 f"{h['transmission']:.6g}", csv_out(h["confidence"]),
                                 csv_out(h["source"])])
             return
@@ -265,17 +269,29 @@ def paths(
         if not res["paths"]:
             echo(f"No supply path between {names[res['from']]} and {names[res['to']]}.")
             return
-        t = Table(title=f"Dependency paths: {head}", title_justify="left", show_lines=True)
-        for col in ("#", "dependency", "hops (weight, confidence, source)"):
-            t.add_column(col)
+        t = Table(title=f"Dependency paths: {head}  (factor = weight x (1 - subst.) x "
+                        "(1 - buffer); the product of a path's factors is its dependency)",
+                  title_justify="left")
+        for col, just in (("#", "right"), ("hop", "left"), ("input", "left"),
+                          ("weight", "right"), ("subst.", "right"), ("buffer", "right"),
+                          ("factor", "right"), ("product", "right"), ("conf.", "left"),
+                          ("source", "left")):
+            t.add_column(col, justify=just, overflow="fold" if col == "source" else "ellipsis",
+                         max_width=34 if col == "source" else None)
         for k, p in enumerate(res["paths"], 1):
-            lines = []
-            for h in p["hops"]:
-                wt = "default" if h["weight"] is None else f"{h['weight']:.3g}"
-                lines.append(f"{names[h['src']]} -[{h['type']} {wt}, {h['confidence']}]-> "
-                             f"{names[h['dst']]}  ({h['source']})")
-            t.add_row(str(k), _pct(p["dependency"]), "\n".join(lines))
-        console(width=max(console().width, 140)).print(t)
+            running = 1.0
+            for h_i, h in enumerate(p["hops"]):
+                running *= h["factor"]
+                wt = f"{h['weight_used']:.3g}" + ("" if h["weight"] is not None else " (default)")
+                t.add_row(str(k) if h_i == 0 else "",
+                          f"{names[h['src']]} -[{h['type']}]-> {names[h['dst']]}",
+                          h["input"] if h["input"] == h["dependency"]
+                          else f"{h['input']} ({h['dependency']})", wt,
+                          f"{h['substitutability']:.3g}", f"{h['buffer']:.3g}",
+                          f"{h['factor']:.4g}", _pct(running), h["confidence"], h["source"])
+            t.add_row("", f"= dependency {_pct(p['dependency'])}", "", "", "", "", "",
+                      _pct(p["dependency"]), "", "", end_section=True)
+        console(width=max(console().width, 160)).print(t)
 
 
 def register(app: typer.Typer) -> None:

@@ -269,7 +269,7 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
     sup_arr = np.array([index[s] for s, _, _ in chosen], dtype=np.int64)
     weight = col("weight")
     requirement = np.array([_dependency(e) == REQUIREMENT for _, _, e in chosen], dtype=bool)
-    labels = [("requirement" if req else _input_label(graph, sup, e))
+    labels = [(str(e.props.get("input") or "requirement") if req else _input_label(graph, sup, e))
               for (sup, _, e), req in zip(chosen, requirement, strict=True)]
     codes = {lab: k for k, lab in enumerate(sorted(set(labels)))}
     label_code = np.array([codes[lab] for lab in labels], dtype=np.int64)

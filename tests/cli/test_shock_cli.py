@@ -37,9 +37,12 @@ def test_json_output_follows_the_schema() -> None:
     assert result["schema"] == "riskgraph.shock/1"
     ga = next(n for n in result["nodes"] if n["id"] == "mineral:gallium")
     assert ga["shortfall"] == pytest.approx(0.5)
-    assert ga["absolute"]["unit"] in ("kg", "t") and ga["absolute"]["value"] > 0
+    # a flow: tonnes per year of the newest USGS figure (MCS 2025: 760 t in 2024)
+    assert ga["absolute"]["unit"] in ("kg per year", "t per year") and ga["absolute"]["value"] > 0
+    assert ga["absolute"]["period"] == "2024"
     layers = [lay["layer"] for lay in result["layers"]]
-    assert "labs" in layers and "clouds" in layers and "chips" in layers
+    # gallium reaches deployment (optics, power) and the clouds and labs, not the chip product
+    assert "labs" in layers and "clouds" in layers and "chips" not in layers
 
 
 def test_country_arithmetic_on_real_data() -> None:
@@ -96,10 +99,10 @@ def test_set_with_unknown_node_exits_2() -> None:
 def test_set_changes_the_result() -> None:
     base = json.loads(run("shock", "gallium", "--pct", "50", "--format", "json")[1])
     sub = json.loads(run("shock", "gallium", "--pct", "50", "--format", "json",
-                         "--set", "substitutability=0.5")[1])
+                         "--set", "buffer=0.5")[1])
     b = {n["id"]: n["shortfall"] for n in base["nodes"]}
     s = {n["id"]: n["shortfall"] for n in sub["nodes"]}
-    assert sub["overrides"] == [{"key": "substitutability", "target": None, "value": 0.5}]
+    assert sub["overrides"] == [{"key": "buffer", "target": None, "value": 0.5}]
     common = [k for k in s if k in b and k != "mineral:gallium"]
     assert common and all(s[k] <= b[k] + 1e-12 for k in common)
     assert any(s[k] < b[k] - 1e-6 for k in common)
