@@ -85,7 +85,8 @@ def test_top_assumption_set_by_a_small_step_moves_the_node_by_derivative_times_s
     ("gallium", 50, "OpenAI", None, []),
     ("gallium", 50, "Meta", "CN", ["buffer[Microsoft]=0.2"]),
     ("TSMC", 30, "Microsoft", None, ["substitutability=0.1"]),
-    ("InP lasers and photonic chips", 80, "Nvidia data-centre GPUs", None, []),
+    ("Optical transceivers (datacom)", 60, "Microsoft", None, []),
+    ("TSMC", 30, "Nvidia data-centre GPUs", None, ["buffer[TSMC]=0.1"]),
 ])
 def test_every_listed_derivative_matches_the_engine(graph, target, pct, node, country, sets
                                                     ) -> None:
