@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "query_cmd",  # riskgraph query
     "export_cmd",  # riskgraph export rdf|graphml|json|csv|html, riskgraph sparql
     "bulk_cmd",  # riskgraph bulk-shock (columnar path for large maps)
+    "example_cmd",  # riskgraph example DIR (a fictional supplier map to try commands on)
     "exposure_cmd",  # riskgraph exposure COMPANY (issue 12)
     "sensitivity_cmd",  # riskgraph sensitivity (which assumptions matter)
     "report_cmd",  # riskgraph report (HTML/PDF client note), riskgraph compare
