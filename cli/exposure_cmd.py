@@ -60,24 +60,20 @@ def exposure(
             print_json(res)
             return
         if fmt is OutputFormat.csv:
-            import csv
-            import sys
-
             cols = ["customer", "customer_name", "year", "category", "amount_usd_m",
                     "amount_low_usd_m", "amount_high_usd_m", "share_of_revenue", "confidence",
                     "source", "rationale"]
-            w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore",
-                               lineterminator="\n")
-            w.writeheader()
-            for r in res["customers"]:
-                w.writerow(r)
+            from riskgraph.cli.common import print_csv
+
+            print_csv(cols, res["customers"])
             return
         _table(res)
 
 
 def _table(res: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from riskgraph.cli.common import console as Console  # escapes control characters
 
     c = Console(width=max(Console().width, 140), markup=False, soft_wrap=False)
     head = f"AI exposure of {res['name']} ({res['year']})"
@@ -112,8 +108,9 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
     m = result.get("money")
     if not m:
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from riskgraph.cli.common import console as Console  # escapes control characters
 
     c = Console(width=max(Console().width, 140), markup=False, soft_wrap=False)
     title = (f"Revenue at risk in USD ({m['year']} AI spend flows; demand-side IIM): "

@@ -13,6 +13,7 @@ from riskgraph.cli.common import (
     PasswordOpt,
     UriOpt,
     UserOpt,
+    console,
     handle_errors,
     neo4j_settings,
 )
@@ -47,13 +48,12 @@ def ingest(
     to Neo4j: constraints first, one transaction per source, MERGE on ids and edge keys (a
     second run changes no count), then delete what the sources no longer have."""
     with handle_errors():
-        from rich.console import Console
         from rich.table import Table
 
         from riskgraph.ingest.build import load_build
 
         b = load_build(data_dir, use_cache=not no_cache)
-        out = Console()
+        out = console()  # escapes control characters
         if not neo4j:
             t = Table(title="riskgraph ingest (embedded store)")
             t.add_column("source")
@@ -94,7 +94,7 @@ def _to_neo4j(
     units = store.units_from_parts(graph, parts)
     driver = connect(settings)
     total = sum(len(u.node_ids) + len(u.edge_keys) for u in units)
-    err = Console(stderr=True)
+    err = console(stderr=True)
     try:
         with (
             neo4j_errors(settings),

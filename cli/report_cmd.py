@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from riskgraph.cli.common import DataDirOpt, FormatOpt, OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import (
+    DataDirOpt,
+    FormatOpt,
+    OutputFormat,
+    err,
+    handle_errors,
+    print_json,
+)
 from riskgraph.cli.sensitivity_cmd import (
     CountryOpt,
     PctOpt,
@@ -62,10 +69,10 @@ def report(
         data = build_report_data(graph, target, pct, country=country, sets=set_ or [],
                                  samples=samples, seed=seed, node=node, top=top, vs=saved)
         write_report(data, output, graph)
-        typer.echo(f"Wrote {output}", err=True)
+        err(f"Wrote {output}")
         if pdf is not None:
             print_pdf(output, pdf)
-            typer.echo(f"Wrote {pdf}", err=True)
+            err(f"Wrote {pdf}")
 
 
 def _pp(x: float | None) -> str:
@@ -97,8 +104,9 @@ def compare(
             print_csv(["id", "name", "layer", "a", "b", "delta", "change", "rank_a", "rank_b",
                        "main_path_changed"], res["nodes"])
             return
-        from rich.console import Console
         from rich.table import Table
+
+        from riskgraph.cli.common import console as Console  # escapes control characters
 
         c = Console(width=max(Console().width, 120), markup=False)
         c.print(f"A: {res['a']['scenario']}")

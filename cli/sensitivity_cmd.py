@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from riskgraph.cli.common import DataDirOpt, FormatOpt, OutputFormat, handle_errors, print_json
+from riskgraph.cli.common import (
+    DataDirOpt,
+    FormatOpt,
+    OutputFormat,
+    err,
+    handle_errors,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from riskgraph.graph.model import GraphData
@@ -49,8 +56,9 @@ def _pct(x: float) -> str:
 
 
 def render_table(res: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from riskgraph.cli.common import console as Console  # escapes control characters
 
     nd, sh = res["node"], res["shock"]
     where = f" of {sh['country']}'s output" if sh["country"] else ""
@@ -115,7 +123,7 @@ def sensitivity(
             from riskgraph.views.report import write_tornado_page
 
             write_tornado_page(res, html)
-            typer.echo(f"Wrote {html}", err=True)
+            err(f"Wrote {html}")
         if fmt == OutputFormat.json:
             print_json(res)
         elif fmt == OutputFormat.csv:
