@@ -411,7 +411,54 @@ def assumptions(graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, grad
             derivative=deriv("buffer", nid, v) if relevant[i] else 0.0,
             source=node.source if not set_b[i] else "--set", confidence=node.confidence,
             rationale=node.rationale, as_of=str(node.as_of)))
+
+    # 5. any other model parameter of defaults.toml [model] (new ones as the model grows)
+    for key in _other_model_keys(p):
+        v = float(getattr(p, key))
+        lo: Any = getattr(p, f"{key}_low", None)
+        hi: Any = getattr(p, f"{key}_high", None)
+        if lo is None or hi is None:
+            lo, hi = getattr(ranges, f"{key}_low", None), getattr(ranges, f"{key}_high", None)
+        basis = f"{key}_low/{key}_high"
+        if lo is None or hi is None:
+            lo, hi = _clip01(v * (1 - ranges.unstated_weight_rel)), \
+                _clip01(v * (1 + ranges.unstated_weight_rel))
+            basis = f"none stated: value x (1 -/+ {ranges.unstated_weight_rel:g})"
+        d = deriv(key, None, v)
+        if d == 0.0:  # it may act elsewhere than on arc values: a difference of the solve
+            d = _solve_difference(graph, setup, pert, grad.node, key, v, pct)
+        found.append(Assumption(
+            set_key=key, kind="model parameter", label=f"model parameter {key}", value=v,
+            low=float(min(lo, v)), high=float(max(hi, v)), range_basis=basis, derivative=d,
+            source=f"{DEFAULTS_REF} [model] {key}", confidence="estimated"))
     return found
+
+
+_HANDLED = frozenset({"default_weight", "default_weight_low", "default_weight_high",
+                      "substitutability", "buffer"})
+
+
+def _other_model_keys(p: Params) -> list[str]:
+    """Float parameters of the [model] section of defaults.toml not ranked above."""
+    from riskgraph.engine.defaults import DEFAULTS_FILE
+
+    with DEFAULTS_FILE.open("rb") as fh:
+        model = tomllib.load(fh).get("model", {})
+    return [k for k in model if k not in _HANDLED and not k.endswith(("_low", "_high"))
+            and isinstance(getattr(p, k, None), float)]
+
+
+def _solve_difference(graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, node: int,
+                      key: str, value: float, pct: float) -> float:
+    """Forward difference of the whole solve in one parameter (step ``H``)."""
+    h = H if value + H <= 1.0 else -H
+    changes: dict[str, Any] = {key: value + h}
+    s2 = replace(setup, params=replace(setup.params, **changes))
+    s2 = replace(s2, arrays=run_arrays(s2.compiled, s2.params, list(s2.overrides), s2.resolve))
+    c2 = eng.perturb(graph, s2, pct, country=pert.country).c
+    q2 = eng.propagate(s2, c2, model="iim", upstream=False).q
+    q1 = eng.propagate(setup, pert.c, model="iim", upstream=False).q
+    return float((q2[node] - q1[node]) / h)
 
 
 # -- the run -------------------------------------------------------------------------------------
