@@ -415,21 +415,21 @@ def assumptions(graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, grad
     # 5. any other model parameter of defaults.toml [model] (new ones as the model grows)
     for key in _other_model_keys(p):
         v = float(getattr(p, key))
-        lo: Any = getattr(p, f"{key}_low", None)
-        hi: Any = getattr(p, f"{key}_high", None)
-        if lo is None or hi is None:
-            lo, hi = getattr(ranges, f"{key}_low", None), getattr(ranges, f"{key}_high", None)
+        bounds: tuple[Any, Any] = (getattr(p, f"{key}_low", None), getattr(p, f"{key}_high", None))
+        if None in bounds:
+            bounds = (getattr(ranges, f"{key}_low", None), getattr(ranges, f"{key}_high", None))
         basis = f"{key}_low/{key}_high"
-        if lo is None or hi is None:
-            lo, hi = _clip01(v * (1 - ranges.unstated_weight_rel)), \
-                _clip01(v * (1 + ranges.unstated_weight_rel))
-            basis = f"none stated: value x (1 -/+ {ranges.unstated_weight_rel:g})"
+        if None in bounds:
+            rel = ranges.unstated_weight_rel
+            bounds = (_clip01(v * (1 - rel)), _clip01(v * (1 + rel)))
+            basis = f"none stated: value x (1 -/+ {rel:g})"
         d = deriv(key, None, v)
         if d == 0.0:  # it may act elsewhere than on arc values: a difference of the solve
             d = _solve_difference(graph, setup, pert, grad.node, key, v, pct)
         found.append(Assumption(
             set_key=key, kind="model parameter", label=f"model parameter {key}", value=v,
-            low=float(min(lo, v)), high=float(max(hi, v)), range_basis=basis, derivative=d,
+            low=float(min(bounds[0], v)), high=float(max(bounds[1], v)), range_basis=basis,
+            derivative=d,
             source=f"{DEFAULTS_REF} [model] {key}", confidence="estimated"))
     return found
 
