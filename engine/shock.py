@@ -356,6 +356,7 @@ def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagati
             "supply_arcs": cg.m,
             "duplicate_edges_dropped": cg.dropped,
             "arcs_into_countries_dropped": cg.into_country,
+            "share_groups_scaled": int(prop.scaled_groups),
             "as_of_oldest": as_ofs[0] if as_ofs else None,
             "as_of_newest": as_ofs[-1] if as_ofs else None,
         },

@@ -80,10 +80,15 @@ def make_gallium_graph() -> GraphData:
         _e("input:wafer", "accelerator:nvidia-gpu", "INPUT_TO", confidence="reported"),
         _e("company:nvidia", "accelerator:nvidia-gpu", "DESIGNS", confidence="reported",
            weight=1.0, sales_share=0.8),
+        # installed base (h100e) and the latest complete quarter's deliveries (the flow)
         _e("company:microsoft", "accelerator:nvidia-gpu", "OWNS", confidence="reported",
-           weight=0.95, h100e=500000.0, sales_share=500000 / 1100000),
+           weight=0.95, h100e=500000.0, sales_share=500000 / 1100000,
+           h100e_per_quarter=100000.0, flow_period_start="2025-10-01",
+           flow_period_end="2025-12-31", flow_source="fixture quarters line 2"),
         _e("company:meta", "accelerator:nvidia-gpu", "OWNS", confidence="reported",
-           weight=0.9, h100e=600000.0, sales_share=600000 / 1100000),
+           weight=0.9, h100e=600000.0, sales_share=600000 / 1100000,
+           h100e_per_quarter=120000.0, flow_period_start="2025-10-01",
+           flow_period_end="2025-12-31", flow_source="fixture quarters line 3"),
         _e("company:openai", "company:microsoft", "RUNS_ON", weight=0.8, weight_low=0.6,
            weight_high=0.9, sales_share=0.2),
         # not a supply relation: never propagates

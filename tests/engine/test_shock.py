@@ -36,10 +36,14 @@ def test_worked_gallium_example_matches_docs(gallium_graph: GraphData) -> None:
     assert "input:wafer" not in q and "country:CN" not in q and "company:nvidia" not in q
     nodes = {n["id"]: n for n in r["nodes"]}
     assert [n["rank"] for n in r["nodes"]] == list(range(1, 7))
+    # flows: kg per year of the mineral, H100e per quarter of the owners (installed base: context)
     assert nodes["mineral:gallium"]["absolute"]["value"] == pytest.approx(305000.0)
-    assert nodes["mineral:gallium"]["absolute"]["unit"] == "kg"
-    assert nodes["company:microsoft"]["absolute"]["value"] == pytest.approx(0.09 * 500000)
-    assert nodes["company:microsoft"]["absolute"]["unit"] == "H100e"
+    assert nodes["mineral:gallium"]["absolute"]["unit"] == "kg per year"
+    assert nodes["mineral:gallium"]["absolute"]["period"] == "2023"
+    ms = nodes["company:microsoft"]["absolute"]
+    assert ms["value"] == pytest.approx(0.09 * 100000) and ms["unit"] == "H100e per quarter"
+    assert ms["period"] == "2025-Q4" and ms["installed_base"] == pytest.approx(500000)
+    assert nodes["company:meta"]["absolute"]["value"] == pytest.approx(0.10 * 120000)
     assert nodes["company:openai"]["absolute"] is None
     # what limits each node: its binding input
     assert nodes["company:microsoft"]["limited_by"]["input"] == "requirement"
