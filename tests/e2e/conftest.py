@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.graph.model import GraphData
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -44,14 +42,6 @@ def driver(neo4j_settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
     store.wipe(drv, database=neo4j_settings.database)
     yield drv
     drv.close()
-
-
-@pytest.fixture(scope="session")
-def real_graph() -> GraphData:
-    """The merged graph of every shipped source (no user data dirs)."""
-    from riskgraph.ingest.build import load_graph
-
-    return load_graph([], use_cache=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Each SPARQL twin (cypher/sparql/<name>.rq) returns the same answer as its Cypher query
 (cypher/<name>.cypher) on the same data: the real graph, loaded into the REAL Neo4j server and
-exported to RDF."""
+exported to RDF (the session's ``real_rdf``)."""
 
 from __future__ import annotations
 
@@ -39,13 +39,6 @@ def loaded(driver, neo4j_settings, real_graph):  # type: ignore[no-untyped-def]
     return real_graph
 
 
-@pytest.fixture(scope="module")
-def rdf_graph(real_graph):  # type: ignore[no-untyped-def]
-    from riskgraph.export.rdf import to_rdf
-
-    return to_rdf(real_graph)
-
-
 def _norm(v: object) -> object:
     if isinstance(v, list):  # a Cypher list of ids -> the SPARQL " -> " string
         return " -> ".join(str(x) for x in v)
@@ -72,14 +65,14 @@ def test_every_twin_has_a_cypher_query_with_the_same_parameters():
 
 @pytest.mark.parametrize(("name", "params"), CASES,
                          ids=[f"{n}-{'-'.join(p.values()) or 'defaults'}" for n, p in CASES])
-def test_sparql_equals_cypher(driver, neo4j_settings, loaded, rdf_graph, name, params):
+def test_sparql_equals_cypher(driver, neo4j_settings, loaded, real_rdf, name, params):
     from riskgraph.cypher import library, sparql
 
     q = library.load(name)
     cy = library.run_query(driver, q, q.bind(dict(params)),
                            database=neo4j_settings.database).records()
     sq = sparql.library()[name]
-    res = sparql.run_query(rdf_graph, sq, sq.bind(dict(params)))
+    res = sparql.run_query(real_rdf, sq, sq.bind(dict(params)))
     cols, sp = res.columns, res.records()
     assert cols == list(cy[0]) if cy else True
     cy_rows = [tuple(_norm(r[c]) for c in cols) for r in cy]

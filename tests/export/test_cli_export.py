@@ -23,10 +23,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def real():
-    from riskgraph.ingest.build import load_graph
-
-    return load_graph()
+def real(real_graph):
+    return real_graph
 
 
 def test_export_json_csv_graphml(real, tmp_path):
@@ -43,7 +41,13 @@ def test_export_json_csv_graphml(real, tmp_path):
     assert (G.number_of_nodes(), G.number_of_edges()) == (len(real), real.number_of_edges())
 
 
-def test_export_rdf_with_base(real, tmp_path):
+def test_export_rdf_with_base(tmp_path, monkeypatch):
+    """The command passes --format and --base to the exporter.  On the sample graph: the RDF of
+    the whole graph is checked in test_sparql.py (session fixture ``real_rdf``)."""
+    from riskgraph.cli import export_cmd
+
+    sample = sample_graph()
+    monkeypatch.setattr(export_cmd, "_graph", lambda data_dir, no_cache: sample)
     out = tmp_path / "g.nt"
     code, _, err = run("export", "rdf", out, "--format", "nt", "--base", "https://example.org/rg/")
     assert code == 0, err
@@ -52,7 +56,8 @@ def test_export_rdf_with_base(real, tmp_path):
     assert (rdflib.URIRef("https://example.org/rg/mineral/gallium"), rdflib.RDF.type,
             rg.Mineral) in g
     assert len(set(g.subjects(rdflib.RDF.type, rg.Dependency))) + len(
-        set(g.subjects(rdflib.RDF.type, rg.Association))) == real.number_of_edges()
+        set(g.subjects(rdflib.RDF.type, rg.Association))) == sample.number_of_edges()
+    assert f"({len(g)} triples, nt)" in err
 
 
 def test_export_html_layers(real, tmp_path):
@@ -116,8 +121,18 @@ def test_sparql_list():
     assert "labs-exposed-to-mineral" in names and "single-points-of-failure" in names
 
 
-def test_sparql_on_the_current_graph(real):
+def test_sparql_on_the_current_graph(real_graph, real_rdf, monkeypatch):
+    """Without --rdf the command converts the current graph; the conversion is the session's
+    (``real_rdf``, built once), the rest of the command runs as a user runs it."""
+    converted = []
+
+    def to_rdf(g, base=rdf.DEFAULT_BASE):  # type: ignore[no-untyped-def]
+        converted.append((len(g), g.number_of_edges(), base))
+        return real_rdf
+
+    monkeypatch.setattr(rdf, "to_rdf", to_rdf)
     code, out, err = run("sparql", "single-points-of-failure", "-p", "share=0.99", "-f", "json")
     assert code == 0, err
+    assert converted == [(len(real_graph), real_graph.number_of_edges(), rdf.DEFAULT_BASE)]
     rows = json.loads(out)["rows"]
     assert rows and all(r["share"] >= 0.99 for r in rows)

@@ -25,11 +25,9 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def real():
-    from riskgraph.ingest.build import load_graph
-
-    g = load_graph()
-    return g, rdf.to_rdf(g)
+def real(real_graph, real_rdf):
+    """The shipped graph and its RDF (session fixtures of tests/conftest.py, built once)."""
+    return real_graph, real_rdf
 
 
 def run_q(q: sparql.Query, r: rdflib.Graph, params: dict[str, str] | None = None) -> list[dict]:
