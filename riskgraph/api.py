@@ -216,7 +216,8 @@ class ShockResult:
         got = top_paths(cg, prop.arc_values, pert.c, {i}, k=max(1, p.paths_per_node),
                         upstream=upstream, max_expansions=p.max_path_expansions,
                         min_contribution=p.min_path_contribution * float(pert.c.max()))
-        return [path_to_dict(cg, pp, upstream=upstream) for pp in got.get(i, [])]
+        return [path_to_dict(cg, pp, upstream=upstream, arrays=setup.arrays)
+                for pp in got.get(i, [])]
 
     def sensitivity(self, node: str, *, top: int = 15) -> SensitivityResult:
         """Which assumptions move ``node``'s shortfall in this shock (see :func:`sensitivity`)."""

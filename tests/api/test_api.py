@@ -119,3 +119,13 @@ def test_sensitivity_and_compare_from_the_api(tmp_path) -> None:
     saved = tmp_path / "a.json"
     r1.to_json(saved)
     assert rg.compare(saved, r2) == cmp
+
+
+def test_paths_of_a_node_beyond_top_match_a_listing_that_includes_it() -> None:
+    short = rg.shock("gallium", pct=50, top=1)
+    full = rg.shock("gallium", pct=50, top=80)
+    node = full.to_dict()["nodes"][-1]  # the least affected node: not in the top 1
+    assert node["id"] not in {n["id"] for n in short.to_dict()["nodes"]}
+    got = short.paths(node["id"])
+    assert [d for d in got["detail"]] == [p["hops"] for p in node["paths"]]
+    assert list(got["contribution"]) == [p["contribution"] for p in node["paths"]]
