@@ -193,10 +193,15 @@ def test_sparql_table_escapes_control_characters(hostile: Path) -> None:
     _no_raw_controls(out)
 
 
-def test_error_messages_are_one_escaped_line() -> None:
-    code, out, err = run("show", "\x1b[2Jghost\nsecond line")
+def test_error_messages_are_one_escaped_line(tmp_path: Path) -> None:
+    code, _, err = run("show", "\x1b[2Jghost\nsecond line")
     assert code == 2
     assert err == "Error: unknown node '\\x1b[2Jghost\\nsecond line'\n"
+    odd = tmp_path / "x\x1b]0;pwned\x07\nline"
+    code, _, err = run("data", "--data-dir", str(odd))
+    assert code == 3
+    assert err == (f"Error: {tmp_path}/x\\x1b]0;pwned\\x07\\x0aline: user data directory does "
+                   "not exist\n")
 
 
 def test_json_output_escapes_c1_controls(hostile: Path) -> None:
