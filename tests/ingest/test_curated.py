@@ -19,7 +19,7 @@ from riskgraph.ingest.build import build
 from riskgraph.ingest.resolve import Resolver
 
 CURATED = DATA_DIR / "curated"
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+MENTIONS = Path(__file__).resolve().parent / "data" / "article_mentions.tsv"
 
 # Every company (or brand of one) the five source articles name as part of the AI value chain.
 ARTICLE_COMPANIES = [
@@ -102,8 +102,14 @@ def test_merged_graph_is_valid_and_has_curated_source(graph: GraphData) -> None:
 
 # -- coverage ---------------------------------------------------------------------------------
 def test_every_article_company_is_named_in_the_articles() -> None:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
-    for name in ARTICLE_COMPANIES:
+    """Each name has a verbatim excerpt of a source article that contains it
+    (tests/ingest/data/article_mentions.tsv, made from ../shared/seeds/*.txt: the first
+    occurrence of the name, case-insensitive, with 60 characters either side)."""
+    rows = [line.split("\t") for line in MENTIONS.read_text(encoding="utf-8").splitlines()[1:]]
+    excerpts = {name: (seed, text) for name, seed, text in rows}
+    assert set(excerpts) == set(ARTICLE_COMPANIES)
+    for name, (seed, text) in excerpts.items():
+        assert re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", seed), seed
         assert name.casefold() in text.casefold(), name
 
 
