@@ -118,9 +118,12 @@ def upstream(g: GraphData, target: str, types: set[str], max_depth: int) -> set[
 @covers("accelerator-country-shares")
 def test_accelerator_country_shares(run, loaded) -> None:
     rows = run("accelerator-country-shares", accelerator="accelerator:nvidia-gpu", min_share=0.1)
+    makers = {e.src for e in loaded.in_edges("accelerator:nvidia-gpu")
+              if e.type in ("MANUFACTURES", "PACKAGES")}
     inputs = {
         n
-        for n in upstream(loaded, "accelerator:nvidia-gpu", {"INPUT_TO"}, 10)
+        for start in ["accelerator:nvidia-gpu", *sorted(makers)]
+        for n in upstream(loaded, start, {"INPUT_TO"}, 10)
         if loaded.nodes[n].kind == "input"
     }
     want = {
@@ -156,7 +159,8 @@ def test_clouds_depending_on_foundry(run, loaded) -> None:
 
 
 def labs_reached(g: GraphData, mineral: str, max_hops: int) -> dict[str, int]:
-    """Shortest hops mineral -INPUT_TO*-> accelerator <-OWNS- owner (<-RUNS_ON- lab)."""
+    """Shortest hops mineral -INPUT_TO*-> owner of accelerators (<-RUNS_ON- lab): deployment
+    needs servers, networking, power and cooling (docs/model.md, product/deployment split)."""
     dist = {mineral: 0}
     todo = deque([mineral])
     while todo:
@@ -166,21 +170,20 @@ def labs_reached(g: GraphData, mineral: str, max_hops: int) -> dict[str, int]:
                 dist[e.dst] = dist[nid] + 1
                 todo.append(e.dst)
     best: dict[str, int] = {}
-    for acc, d in dist.items():
-        if g.nodes[acc].kind != "accelerator":
+    for owner, d in dist.items():
+        if g.nodes[owner].kind != "company" or not any(
+                o.type == "OWNS" and g.nodes[o.dst].kind == "accelerator"
+                for o in g.out_edges(owner)):
             continue
-        for o in g.in_edges(acc):
-            if o.type != "OWNS" or g.nodes[o.src].kind != "company":
-                continue
-            cands = []
-            if has_role(g, o.src, "lab"):
-                cands.append((o.src, d + 1))
-            for r in g.in_edges(o.src):
-                if r.type == "RUNS_ON" and has_role(g, r.src, "lab"):
-                    cands.append((r.src, d + 2))
-            for lab, h in cands:
-                if h <= max_hops:
-                    best[lab] = min(best.get(lab, h), h)
+        cands = []
+        if has_role(g, owner, "lab"):
+            cands.append((owner, d))
+        for r in g.in_edges(owner):
+            if r.type == "RUNS_ON" and has_role(g, r.src, "lab"):
+                cands.append((r.src, d + 1))
+        for lab, h in cands:
+            if h <= max_hops:
+                best[lab] = min(best.get(lab, h), h)
     return best
 
 
