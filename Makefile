@@ -1,11 +1,12 @@
 # riskgraph: one command to set up and run the main job, one to run the tests.
 #   make demo   -> creates .venv, installs riskgraph, runs `riskgraph shock gallium --pct 50`
-#   make test   -> installs, starts a real Neo4j (Maven jars, no Docker), runs lint + all tests, stops Neo4j
+#   make test   -> installs the system tools the tests need (apt), then riskgraph; starts a real Neo4j
+#                  (Maven jars, no Docker), runs lint + all tests, stops Neo4j
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test unit lint bench clean
+.PHONY: setup tools demo test unit lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -20,12 +21,17 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/lint_imports.py --no-logo
 	$(BIN)/python scripts/typecheck.py
 
 unit: setup
 	$(BIN)/pytest -m "not neo4j and not browser and not notebook"
 
-test: setup
+# Java 17, Maven, Chromium, docker compose: installed by apt when missing (scripts/ensure-tools.sh)
+tools:
+	PYTHON=$(PYTHON) bash scripts/ensure-tools.sh
+
+test: tools setup
 	VENV=$(VENV) bash scripts/test.sh
 
 bench: setup
