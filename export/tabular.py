@@ -158,6 +158,8 @@ def _parse_cell(v: str) -> Any:
             return json.loads(v)
         except ValueError:
             return v
+    if len(v) > 1 and v[0] == "0" and v.isdigit():
+        return v  # "0001045810" (an SEC CIK), "005930" (a KRX code): text; no int is written so
     for conv in (int, float):
         try:
             return conv(v)
