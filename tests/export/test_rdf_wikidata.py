@@ -33,3 +33,15 @@ def test_identifier_terms_are_in_the_ontology() -> None:
     rg = rdflib.Namespace("https://w3id.org/riskgraph/ontology#")
     for term in ("ticker", "exchange", "secCik", "lei", "wikidataId"):
         assert (rg[term], rdflib.RDF.type, OWL.DatatypeProperty) in onto, term
+
+
+def test_identifiers_round_trip_through_csv(tmp_path) -> None:
+    from riskgraph.export.tabular import read_csv, write_csv
+
+    g = _graph()
+    g.nodes["company:acme"].props["ticker"] = "005930"  # a KRX code: digits with a leading zero
+    write_csv(g, tmp_path / "csv")
+    back = read_csv(tmp_path / "csv")
+    assert back.nodes["company:nvidia"].props["sec_cik"] == "0001045810"
+    assert back.nodes["company:acme"].props["ticker"] == "005930"
+    assert back.to_dict() == g.to_dict()
