@@ -30,13 +30,12 @@ path (:mod:`riskgraph.engine.columnar`), so both compute the same model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from riskgraph.engine import sparse
 from riskgraph.errors import ModelError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 # The arc kinds and their defaults live at the graph layer (the loaders check them too).
 from riskgraph.graph.dependency import (  # noqa: E402
@@ -76,14 +75,13 @@ class Groups:
     def _pattern(self) -> tuple[sparse.Pattern, np.ndarray]:
         """The sparse pattern (engine/sparse.py; majors = senders, minors = groups) and the
         owner segments (groups are sorted by owner)."""
-        import numpy as np
-
         if "pattern" not in self._cache:
             pat = sparse.build_pattern(self.sender, self.group, self.n, n_minor=self.ng)
             seg = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]]) if self.ng \
                 else np.zeros(0, dtype=np.int64)
             self._cache["pattern"] = (pat, seg)
-        return self._cache["pattern"]  # type: ignore[no-any-return]
+        got: tuple[sparse.Pattern, np.ndarray] = self._cache["pattern"]
+        return got
 
     def matrix(self, values: np.ndarray) -> Any:
         """CSC array (groups x nodes): entry = value of the arc sender -> group; a sender's
@@ -92,8 +90,6 @@ class Groups:
 
     def node_max(self, loss: np.ndarray) -> np.ndarray:
         """Per node, the largest loss of its groups (0 for a node without groups)."""
-        import numpy as np
-
         _pat, seg = self._pattern()
         out = np.zeros(self.n)
         if seg.size:
@@ -102,8 +98,6 @@ class Groups:
 
     def binding(self, loss: np.ndarray) -> np.ndarray:
         """Per node, the index of its group with the largest loss (-1: none)."""
-        import numpy as np
-
         out = np.full(self.n, -1, dtype=np.int64)
         if not self.ng:
             return out
@@ -119,8 +113,6 @@ def build_groups(receiver: np.ndarray, sender: np.ndarray, label: np.ndarray,
 
     ``label`` is an integer code per arc (its input); ``share`` a bool per arc.
     """
-    import numpy as np
-
     receiver = receiver.astype(np.int64)
     sender = sender.astype(np.int64)
     nlab = int(label.max()) + 1 if label.size else 1
@@ -144,8 +136,6 @@ def normalise_shares(groups: Groups, w: np.ndarray, is_share: np.ndarray,
     AI's owned compute, normalised to 1, plus a curated rented share).  Returns the weights and
     the number of groups scaled.
     """
-    import numpy as np
-
     if not is_share.any():
         return w, 0
     ws = np.where(is_share, np.nan_to_num(w, nan=0.0), 0.0)
@@ -167,8 +157,6 @@ def solve(groups: Groups, values: np.ndarray, c: np.ndarray, *, const: np.ndarra
     (what exogenous arcs pass on).  Returns ``(q, iterations, u)`` with ``u = G q + k`` per group
     (uncapped: ``u > 1`` where the cap binds).
     """
-    import numpy as np
-
     cv = np.asarray(c, dtype=float).ravel()
     if cv.size != groups.n:
         raise ModelError(f"c has {cv.size} entries, expected {groups.n}")
@@ -194,8 +182,6 @@ def solve(groups: Groups, values: np.ndarray, c: np.ndarray, *, const: np.ndarra
 
 def _product(A: Any, x: np.ndarray, nnz: int) -> np.ndarray:
     """``A @ x`` for non-negative ``x``; gathers only the columns where ``x > 0`` if few."""
-    import numpy as np
-
     nz = np.flatnonzero(x)
     rows = A.shape[0]
     if nz.size == 0:

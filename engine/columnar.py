@@ -38,20 +38,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from riskgraph.engine import aggregate, sparse
+from riskgraph.engine.compile import EXOGENOUS_TYPES
+from riskgraph.engine.defaults import Params, load_defaults
 from riskgraph.errors import IngestError, UsageError, suggest
 from riskgraph.graph import curated_format as fmt
 from riskgraph.graph import schema
 from riskgraph.graph.curated_format import FRACTIONS, LINK_COLUMNS, NODE_COLUMNS
 from riskgraph.graph.figures import parse_number
-
-if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
-
-    from riskgraph.engine.defaults import Params
 
 TYPES: tuple[str, ...] = tuple(schema.REL_TYPES)
 KINDS: tuple[str, ...] = tuple(schema.NODE_KINDS)
@@ -112,8 +111,6 @@ class ColumnarGraph:
 
     def index_of(self, node_ids: str | Sequence[str]) -> np.ndarray:
         """Positions of node ids; :class:`UsageError` (with suggestions) for an unknown one."""
-        import numpy as np
-
         wanted = [node_ids] if isinstance(node_ids, str) else list(node_ids)
         pos = np.searchsorted(self.ids, np.array(wanted, dtype=self.ids.dtype))
         pos = np.minimum(pos, max(self.n - 1, 0))
@@ -127,15 +124,13 @@ class ColumnarGraph:
 
     def _near_pool(self, w: str) -> list[str]:
         prefix = w.partition(":")[0] + ":"
-        lo = int(__import__("numpy").searchsorted(self.ids, prefix))
+        lo = int(np.searchsorted(self.ids, prefix))
         return [str(x) for x in self.ids[lo:lo + 5000] if str(x).startswith(prefix)]
 
     # -- the model -----------------------------------------------------------------------------
     def arc_values(self, params: Params | None = None, *, upstream: bool = False
                    ) -> np.ndarray:
         """Per arc: ``a*_ij = (1 - b_i) a_ij (1 - s_ij)`` downstream, the sales share upstream."""
-        import numpy as np
-
         if upstream:
             v, _ = aggregate.normalise_shares(self.groups(upstream=True), self.sales_share,
                                               np.ones(self.m, dtype=bool))
@@ -192,8 +187,6 @@ class ColumnarGraph:
         ModelError
             The fixed point did not converge.
         """
-        import numpy as np
-
         if direction not in ("downstream", "upstream"):
             raise UsageError(f"direction must be downstream or upstream, not {direction!r}")
         if not 0 < pct <= 100:
@@ -216,16 +209,12 @@ class ColumnarGraph:
 
     def dependency_requirement(self) -> np.ndarray:
         """True per arc for a requirement (the `dependency` column, else the type's default)."""
-        import numpy as np
-
         default = np.array([aggregate.default_dependency(t) == aggregate.REQUIREMENT
                             for t in TYPES], dtype=bool)[self.arc_type]
         return default if self.requirement is None else self.requirement
 
     def groups(self, *, upstream: bool = False) -> Any:
         """The input groups of engine/aggregate.py (cached): the embedded engine's rules."""
-        import numpy as np
-
         if upstream in self._groups:
             return self._groups[upstream]
         if upstream:
@@ -248,17 +237,11 @@ class ColumnarGraph:
 
     def exogenous_arcs(self) -> np.ndarray:
         """True for arcs of the engine's exogenous types (``DESIGNS``): see engine/compile.py."""
-        import numpy as np
-
-        from riskgraph.engine.compile import EXOGENOUS_TYPES
-
         codes = [k for k, t in enumerate(TYPES) if t in EXOGENOUS_TYPES]
         return np.isin(self.arc_type, codes)
 
 
 def _defaults() -> Params:
-    from riskgraph.engine.defaults import load_defaults
-
     return load_defaults()
 
 
@@ -303,9 +286,6 @@ def load_columnar(
     IngestError
         The first invalid row: file, line, column and reason.
     """
-    import numpy as np
-    import pandas as pd
-
     link_files = [Path(links)] if isinstance(links, str | Path) else [Path(p) for p in links]
     node_files = [Path(nodes)] if isinstance(nodes, str | Path) else [Path(p) for p in nodes]
     id_parts: list[np.ndarray] = []
@@ -335,7 +315,7 @@ def load_columnar(
     total = 0
     for fno, p in enumerate(link_files):
         rows_in_file = 0
-        parts: list[tuple[int, Any]] = []
+        parts: list[tuple[int, Any, Any]] = []
         try:
             for start, chunk in _chunks(p, LINK_COLUMNS, chunksize, fast=True):
                 parts.append((start, _check_links(p, start, chunk, index, fast=True),
@@ -418,8 +398,6 @@ def _chunks(path: Path, required: Sequence[str], chunksize: int, fast: bool = Fa
     as floats by the C parser (empty = NaN), and any cell it cannot parse raises
     :class:`_SlowPath`.
     """
-    import pandas as pd
-
     header = _header(path, required)
     wanted = set(required) | ({"dependency", "input"} & set(header))
     nums = [c for c in header if c in FRACTIONS] if fast else []
@@ -511,15 +489,10 @@ def _fail(path: Path, k: int, column: str | None, reason: str) -> IngestError:
 
 
 def _first(mask: np.ndarray) -> int:
-    import numpy as np
-
     return int(np.flatnonzero(mask)[0])
 
 
 def _factor_text(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    import numpy as np
-    import pandas as pd
-
     codes, uniq = pd.factorize(values)
     return codes.astype(np.int64), [str(u) for u in uniq]
 
@@ -527,8 +500,6 @@ def _factor_text(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
 def _dependency_columns(path: Path, start: int, df: pd.DataFrame
                         ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The optional ``dependency`` (share / requirement) and ``input`` columns of a chunk."""
-    import numpy as np
-
     req = None
     if "dependency" in df.columns:
         d = df["dependency"].astype(str).str.strip().to_numpy(dtype=object)
@@ -545,8 +516,6 @@ def _dependency_columns(path: Path, start: int, df: pd.DataFrame
 
 def _factor(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and stripped distinct values of a text column (strip once per distinct value)."""
-    import pandas as pd
-
     codes, uniq = pd.factorize(s.to_numpy(dtype=object))
     return codes, [str(u).strip() for u in uniq]
 
@@ -554,9 +523,6 @@ def _factor(s: pd.Series) -> tuple[np.ndarray, list[str]]:
 def _fractions(path: Path, start: int, s: pd.Series, column: str, fast: bool = False
                ) -> np.ndarray:
     """Parse a fraction column the way the curated loader does (``0.4``, ``40%``, missing)."""
-    import numpy as np
-    import pandas as pd
-
     if fast:  # already floats: anything outside [0, 1] goes back to the text path
         v = s.to_numpy(dtype=float)
         if (~np.isnan(v) & ~((v >= 0.0) & (v <= 1.0))).any():
@@ -587,9 +553,6 @@ def _fractions(path: Path, start: int, s: pd.Series, column: str, fast: bool = F
 
 def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast: bool = False
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    import numpy as np
-    import pandas as pd
-
     tcodes, tuniq = _factor(df["type"])
     known = {t: k for k, t in enumerate(TYPES)}
     for u, t in enumerate(tuniq):
@@ -649,8 +612,6 @@ def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast
 
 def _check_provenance(path: Path, start: int, df: pd.DataFrame) -> np.ndarray:
     """The curated provenance rules, checked once per distinct value; True where estimated."""
-    import numpy as np
-
     for column, problem in (("source", fmt.source_problem), ("as_of", fmt.as_of_problem),
                             ("confidence", fmt.confidence_problem)):
         codes, uniq = _factor(df[column])
@@ -670,8 +631,6 @@ def _check_provenance(path: Path, start: int, df: pd.DataFrame) -> np.ndarray:
 
 
 def _unknown_msg(value: str, index: pd.Index) -> str:
-    import numpy as np
-
     ids = index.to_numpy()
     prefix = value.partition(":")[0] + ":" if ":" in value else ""
     lo = int(np.searchsorted(ids, prefix)) if prefix else 0
@@ -689,8 +648,6 @@ def _unknown_msg(value: str, index: pd.Index) -> str:
 
 
 def _read_nodes(path: Path, chunksize: int) -> tuple[np.ndarray, np.ndarray]:
-    import numpy as np
-
     ids_l: list[np.ndarray] = []
     kinds_l: list[np.ndarray] = []
     for start, df in _chunks(path, NODE_COLUMNS, chunksize):
@@ -717,9 +674,6 @@ def _read_nodes(path: Path, chunksize: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_duplicate_nodes(all_ids: np.ndarray, where: list[tuple[Path, np.ndarray]]) -> None:
-    import numpy as np
-    import pandas as pd
-
     if all_ids.size == 0:
         return
     dup = np.asarray(pd.Index(all_ids).duplicated()).copy()
@@ -741,8 +695,6 @@ def _check_duplicate_nodes(all_ids: np.ndarray, where: list[tuple[Path, np.ndarr
 def _check_duplicate_links(frm: np.ndarray, to: np.ndarray, typ: np.ndarray,
                            fnos: np.ndarray, rnos: np.ndarray, files: list[Path],
                            ids: np.ndarray) -> None:
-    import numpy as np
-
     if frm.size < 2:
         return
     n = np.int64(max(ids.size, 1))
@@ -764,9 +716,6 @@ def _check_duplicate_links(frm: np.ndarray, to: np.ndarray, typ: np.ndarray,
 
 
 def _kinds_of(ids: np.ndarray) -> np.ndarray:
-    import numpy as np
-    import pandas as pd
-
     prefix = pd.Series(ids, dtype=object).str.partition(":")[0]
     code = prefix.map({k: i for i, k in enumerate(KINDS)}).fillna(-1)
     return code.to_numpy(dtype=np.int8)

@@ -10,12 +10,12 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
 
 from riskgraph.errors import ModelError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 @dataclass
@@ -92,9 +92,6 @@ def debtrank(exposures: Any, buffers: Any, weights: Any, shock: Any) -> DebtRank
     >>> [round(float(x), 2) for x in r.stress], round(r.additional_stress, 4)
     ([0.15, 0.26, 0.3], 0.1607)
     """
-    import numpy as np
-    import scipy.sparse as sp
-
     h0 = np.clip(np.asarray(shock, dtype=float).ravel(), 0.0, 1.0)
     n = h0.shape[0]
     b = np.asarray(buffers, dtype=float).ravel()

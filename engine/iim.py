@@ -14,12 +14,12 @@ References
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
 
 from riskgraph.errors import ModelError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 def inoperability(
@@ -84,9 +84,6 @@ def inoperability(
     >>> [round(float(x), 3) for x in q]
     [0.571, 0.714]
     """
-    import numpy as np
-    import scipy.sparse as sp
-
     cv = np.asarray(c, dtype=float).ravel()
     A: Any = a_star if sp.issparse(a_star) else np.asarray(a_star, dtype=float)
     n = cv.shape[0]
@@ -125,9 +122,6 @@ def inoperability(
 
 def _product(A: Any, x: np.ndarray, nnz: int) -> np.ndarray:
     """``A @ x`` for a non-negative ``x``; gathers only the columns where ``x > 0`` if few."""
-    import numpy as np
-    import scipy.sparse as sp
-
     if not sp.issparse(A):
         return np.asarray(A @ x)
     nz = np.flatnonzero(x)
@@ -146,7 +140,5 @@ def _product(A: Any, x: np.ndarray, nnz: int) -> np.ndarray:
 
 def leontief_solution(a_star: Any, c: Any) -> np.ndarray:
     r"""The uncapped closed form :math:`q = (I - A^*)^{-1} c^*` (dense; small systems, tests)."""
-    import numpy as np
-
     A = np.asarray(a_star.toarray() if hasattr(a_star, "toarray") else a_star, dtype=float)
     return np.linalg.solve(np.eye(A.shape[0]) - A, np.asarray(c, dtype=float))

@@ -15,13 +15,11 @@ numbers on the same graph.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import numpy as np
+import numpy as np
 
-    from riskgraph.engine.compile import CompiledGraph, RunArrays
-    from riskgraph.engine.defaults import Params
+from riskgraph.engine.compile import CompiledGraph, RunArrays
+from riskgraph.engine.defaults import Params
 
 DISTRIBUTION = "triangular(low, mode=point estimate, high)"
 
@@ -29,8 +27,6 @@ DISTRIBUTION = "triangular(low, mode=point estimate, high)"
 def sampled_arcs(cg: CompiledGraph, ra: RunArrays, params: Params
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Indices of the arcs drawn and their (low, mode, high)."""
-    import numpy as np
-
     missing = np.isnan(cg.weight) & ~cg.share_type
     ranged = cg.estimated & np.isfinite(cg.weight_low) & np.isfinite(cg.weight_high)
     pick = np.flatnonzero((missing | ranged) & ~ra.fixed)
@@ -43,8 +39,6 @@ def sampled_arcs(cg: CompiledGraph, ra: RunArrays, params: Params
 
 def triangular(u: np.ndarray, lo: np.ndarray, mode: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Inverse CDF of the triangular distribution (vectorised; ``lo == hi`` gives ``lo``)."""
-    import numpy as np
-
     span = hi - lo
     with np.errstate(invalid="ignore", divide="ignore"):
         fc = np.where(span > 0, (mode - lo) / np.where(span > 0, span, 1.0), 0.0)
@@ -66,8 +60,6 @@ def run(
 
     Returns ``{"median", "p5", "p95"}``, each of the shape of ``keep``.
     """
-    import numpy as np
-
     rng = np.random.default_rng(seed)
     pick, lo, mode, hi = sampled_arcs(cg, ra, params)
     out = np.empty((samples, keep.size))

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import numpy as np
+import numpy as np
+import scipy.sparse as sp
 
-    from riskgraph.engine.compile import CompiledGraph
+from riskgraph.engine.compile import CompiledGraph, compile_graph, run_arrays
+from riskgraph.engine.defaults import load_defaults
+from riskgraph.graph.lookup import find_node, name_index
 
 
 @dataclass
@@ -73,8 +75,6 @@ def top_paths(
         Node index -> list of :class:`Path`, best first (a shocked node's own list starts with
         the empty path carrying its initial shock).
     """
-    import numpy as np
-
     out: dict[int, list[Path]] = {}
     if k <= 0:
         return out
@@ -121,9 +121,6 @@ def top_paths(
 def _ancestors(indptr: np.ndarray, receivers: np.ndarray, n: int, wanted: set[int]
                ) -> np.ndarray:
     """Mask of the nodes from which some node of ``wanted`` can be reached (``wanted`` too)."""
-    import numpy as np
-    import scipy.sparse as sp
-
     senders = np.repeat(np.arange(n), np.diff(indptr))
     # RT[s, r] = 1 when s sends to r: the senders into a set are RT @ mask
     RT = sp.csr_array((np.ones(receivers.size), (senders, receivers)), shape=(n, n))
@@ -147,8 +144,6 @@ def path_to_dict(cg: CompiledGraph, p: Path, *, upstream: bool = False,
     share), so the start shock times the factors is the path's contribution.  ``input`` and
     ``dependency`` say which input group of the customer the hop feeds.
     """
-    import numpy as np
-
     w_used = s_arr = b_arr = None
     if arrays is not None and not upstream:
         w_used = cg.shares_normalised(arrays.w)[0]
@@ -208,12 +203,6 @@ def dependency_paths(
     UnknownNodeError
         A name matches no node.
     """
-    import numpy as np
-
-    from riskgraph.engine.compile import compile_graph, run_arrays
-    from riskgraph.engine.defaults import load_defaults
-    from riskgraph.graph.lookup import find_node, name_index
-
     idx = name_index(graph)
     a_id, b_id = find_node(graph, src, index=idx), find_node(graph, dst, index=idx)
     cg = compiled if compiled is not None else compile_graph(graph)

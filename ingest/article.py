@@ -25,6 +25,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from riskgraph.errors import IngestError
 from riskgraph.graph.model import Edge, GraphData, PropValue
 from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number
@@ -256,8 +258,6 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
     IngestError
         See :func:`parse_table`.
     """
-    import pandas as pd
-
     path = Path(data_dir) / FILE
     rows = parse_table(path, resolver)
     where = FILE

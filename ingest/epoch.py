@@ -84,6 +84,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from riskgraph.errors import IngestError, suggest
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.graph.names import norm
@@ -193,8 +195,6 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
         A missing file or column, an empty file, a bad number or date, percentiles out of order,
         an unexpected chip manufacturer, an unknown owner, or a duplicate (owner, period) row.
     """
-    import pandas as pd
-
     folder = data_dir / "epoch"
     g = GraphData()
     rows_read = 0
