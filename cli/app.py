@@ -55,5 +55,41 @@ for _m in COMMAND_MODULES:
     importlib.import_module(f"riskgraph.cli.{_m}").register(app)
 
 
+def run(args: list[str] | None = None) -> int:
+    """Run ``riskgraph ARGS`` and return the exit code; every failure is one line on stderr.
+
+    A usage error (unknown option, bad value, missing argument) prints as
+    ``Error: <what>  (riskgraph CMD --help)`` instead of click's four-line block.
+    """
+    try:  # typer vendors click (typer._click) since 0.20; older releases use click itself
+        from typer._click import exceptions as cx
+    except ImportError:  # pragma: no cover
+        from click import exceptions as cx  # type: ignore[no-redef]
+
+    from riskgraph.cli.common import err
+
+    try:
+        rv = app(args=args, standalone_mode=False, prog_name="riskgraph")
+    except cx.NoArgsIsHelpError as e:  # `riskgraph` or `riskgraph export` alone: the help
+        e.show()
+        return e.exit_code
+    except cx.UsageError as e:
+        where = e.ctx.command_path if e.ctx is not None else "riskgraph"
+        err(f"Error: {e.format_message()}  ({where} --help)")
+        return e.exit_code
+    except typer.Abort:  # Ctrl-C at a prompt
+        err("Error: aborted")
+        return 1
+    except cx.ClickException as e:
+        err(f"Error: {e.format_message()}")
+        return e.exit_code
+    except KeyboardInterrupt:
+        err("Error: interrupted")
+        return 130
+    return rv if isinstance(rv, int) else 0
+
+
 def main() -> None:
-    app()
+    import sys
+
+    sys.exit(run())

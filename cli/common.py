@@ -140,6 +140,10 @@ def handle_errors() -> Iterator[None]:
     except BrokenPipeError:  # `riskgraph ... | head`
         sys.stderr.close()
         raise typer.Exit(0) from None
+    except MemoryError as e:  # e.g. --samples 10**14: the machine, not a bug
+        detail = f": {e}" if str(e) else ""
+        err(f"Error: not enough memory for this run{detail}")
+        raise typer.Exit(1) from None
     except OSError as e:
         if e.errno not in _OUTPUT_ERRNOS:
             raise
