@@ -276,7 +276,8 @@ def paths(
                           ("weight", "right"), ("subst.", "right"), ("buffer", "right"),
                           ("factor", "right"), ("product", "right"), ("conf.", "left"),
                           ("source", "left")):
-            t.add_column(col, justify=just, overflow="fold" if col == "source" else "ellipsis",
+            t.add_column(col, justify="right" if just == "right" else "left",
+                         overflow="fold" if col == "source" else "ellipsis",
                          max_width=34 if col == "source" else None)
         for k, p in enumerate(res["paths"], 1):
             running = 1.0

@@ -202,6 +202,42 @@ class CompiledGraph:
         return indptr, ur[keep].astype(np.int64), rep[keep]
 
     # -- overrides -----------------------------------------------------------------------------
+    def override_reach(self, key: str, target: str | None, resolve: Any) -> dict[str, Any] | None:
+        """Which arcs or nodes a ``--set`` reaches: ``{"count", "of", "what", "text"}``.
+
+        A model-wide default (``substitutability=0.3``) reaches only the arcs (or nodes) without
+        a value of their own; ``KEY[*]=V`` reaches all of them.
+        """
+        import numpy as np
+
+        m, n = self.m, self.n
+        if target == "*":
+            count, of, what = (n, n, "nodes") if key == "buffer" else (m, m, "supply arcs")
+            return {"count": count, "of": of, "what": what,
+                    "text": f"all {of:,} {what}, their own values included"}
+        if target is not None:
+            if key == "buffer":
+                return {"count": 1, "of": n, "what": "nodes", "text": "1 node"}
+            k = int(self.find_arcs(target, resolve).size)
+            return {"count": k, "of": m, "what": "supply arcs",
+                    "text": f"{k} supply arc{'s' if k != 1 else ''}"}
+        if key == "substitutability":
+            k, own, star = int(np.isnan(self.subst).sum()), "substitutability", True
+        elif key == "default_weight":
+            k = int((np.isnan(self.weight) & np.isnan(self.share_default)).sum())
+            own, star = "weight", False
+        elif key == "buffer":
+            k = int(np.isnan(self.node_buffer).sum())
+            text = (f"the {k:,} of {n:,} nodes without a buffer of their own; "
+                    "buffer[*]=V sets every node")
+            return {"count": k, "of": n, "what": "nodes", "text": text}
+        else:
+            return None
+        text = f"the {k:,} of {m:,} supply arcs without a {own} of their own"
+        if star:
+            text += f"; {key}[*]=V sets all {m:,}"
+        return {"count": k, "of": m, "what": "supply arcs", "text": text}
+
     def find_arcs(self, text: str, resolve: Any) -> np.ndarray:
         """Arc indices for ``FROM>TO`` (supply direction, or the edge's own direction)."""
         import numpy as np
@@ -273,11 +309,12 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
               for (sup, _, e), req in zip(chosen, requirement, strict=True)]
     codes = {lab: k for k, lab in enumerate(sorted(set(labels)))}
     label_code = np.array([codes[lab] for lab in labels], dtype=np.int64)
-    groups = build_groups(cus_arr, sup_arr, label_code, ~requirement, len(ids))
+    dgroups = build_groups(cus_arr, sup_arr, label_code, ~requirement, len(ids))
     up_groups = build_groups(sup_arr, cus_arr, np.zeros(len(chosen), dtype=np.int64),
                              np.ones(len(chosen), dtype=bool), len(ids))
     share_type = np.array([e.type in SHARE_TYPES for _, _, e in chosen], dtype=bool)
-    share_default = _share_defaults(groups.group, weight, share_type & ~requirement, groups.ng)
+    share_default = _share_defaults(dgroups.group, weight, share_type & ~requirement,
+                                    dgroups.ng)
     exogenous = np.array([_exogenous(graph, e, c) for _, c, e in chosen], dtype=bool)
     return CompiledGraph(
         graph=graph,
@@ -298,7 +335,7 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         exogenous=exogenous,
         dependency=requirement,
         label=labels,
-        groups=groups,
+        groups=dgroups,
         up_groups=up_groups,
         dropped=dropped,
         into_country=len(into_country),
@@ -370,6 +407,12 @@ def run_arrays(cg: CompiledGraph, params: Params, overrides: list[Override], res
     node_b: dict[int, float] = {}
     for o in overrides:
         if o.target is None:
+            continue
+        if o.target == "*":  # KEY[*]=V: every node / arc, their own values included
+            if o.key == "buffer":
+                node_b.update(dict.fromkeys(range(cg.n), o.value))
+            elif o.key == "substitutability":
+                s[:] = o.value
             continue
         if o.key == "buffer":
             node_b[cg.index[resolve(o.target)]] = o.value

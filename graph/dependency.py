@@ -17,6 +17,7 @@ in ``input`` (column ``input``); without them the relationship type decides
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 SHARE: Final = "share"
@@ -56,13 +57,13 @@ def default_input(rel_type: str, supplier_is_country: bool) -> str:
     return DEFAULT_INPUT.get(rel_type, rel_type.lower())
 
 
-def dependency_of(rel_type: str, props: dict[str, object]) -> str:
+def dependency_of(rel_type: str, props: Mapping[str, object]) -> str:
     """The arc's kind: its ``dependency`` prop if valid, else the type's default."""
     d = props.get("dependency")
     return d if isinstance(d, str) and d in DEPENDENCIES else default_dependency(rel_type)
 
 
-def input_of(rel_type: str, props: dict[str, object], supplier_is_country: bool) -> str:
+def input_of(rel_type: str, props: Mapping[str, object], supplier_is_country: bool) -> str:
     """The arc's group label: its ``input`` prop if given, else the type's default."""
     lab = props.get("input")
     if isinstance(lab, str) and lab.strip():

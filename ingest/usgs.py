@@ -650,7 +650,8 @@ def _load_mcs2025(data_dir: Path, resolver: Resolver, g: GraphData, files: list[
         cid = _t5_country(lead, resolver, path, line) if lead else None
         q = _num_or_none(r.get("Leading_country_prod", ""), path, line, "Leading_country_prod")
         wt = _num_or_none(r.get("World_total_prod", ""), path, line, "World_total_prod")
-        cite = f"{MCS2025_CITE}, Table 5 (critical minerals, salient statistics), {where} line {line}"
+        cite = (f"{MCS2025_CITE}, Table 5 (critical minerals, salient statistics), {where} "
+                f"line {line}")
         node = g.nodes[mid] if mid in g else registry_node(resolver, mid)
         if mid not in g:
             g.add_node(node)
