@@ -180,3 +180,31 @@ def test_bad_node_cells_and_missing_columns(tmp_path: Path) -> None:
 def test_a_folder_without_csv_files_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="no \\*nodes\\*.csv or \\*links\\*.csv"):
         bulk.folder_files(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("type", "LIKES"), ("type", "supplies"), ("weight", "lots"), ("weight", "inf"),
+     ("weight", "1e999"), ("sales_share", "n/a%x")],
+)
+def test_the_bulk_writer_gives_the_curated_loaders_reason(
+    tmp_path: Path, column: str, value: str
+) -> None:
+    """One home for the format (graph/curated_format.py): the same bad cell, the same error."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text(NODES, encoding="utf-8")
+    lines = LINKS.splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index(column)] = value
+    lines[2] = ",".join(cells)
+    (folder / "links.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as loader:
+        load_user_dir(folder)
+    with pytest.raises(IngestError) as writer:
+        for line, df in bulk.read_chunks(folder / "links.csv", bulk.LINK_COLUMNS):
+            bulk.link_rows(df, folder / "links.csv", "user:bad", line)
+    got = (writer.value.reason, writer.value.row, writer.value.column)
+    assert got == (loader.value.reason, loader.value.row, loader.value.column)
+    assert got[1:] == (3, column)
