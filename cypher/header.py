@@ -152,12 +152,15 @@ Q = TypeVar("Q", bound=Query)
 
 
 def _guess(v: str) -> Any:
-    for conv in (int, float):
-        try:
-            return conv(v)
-        except ValueError:
-            pass
-    return v
+    """An undeclared ``--param`` value: int if it reads as one, else float, else the text."""
+    try:
+        return int(v)
+    except ValueError:
+        pass
+    try:
+        return float(v)
+    except ValueError:
+        return v
 
 
 def header_lines(text: str, comment: str) -> list[str]:

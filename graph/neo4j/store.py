@@ -175,6 +175,27 @@ def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[i : i + size]
 
 
+def _merge_batches(
+    tx: neo4j.Transaction,
+    query: str,
+    rows: list[dict],
+    batch_size: int,
+    on_batch: Callable[[int], None] | None,
+    short: Callable[[list[dict]], str] | None = None,
+) -> int:
+    """Run ``query`` (an ``UNWIND $rows ... RETURN count(x) AS c``) on ``rows``, ``batch_size``
+    at a time; ``ValueError(short(batch))`` when a batch counts fewer rows than it sent."""
+    n = 0
+    for batch in _batches(rows, batch_size):
+        got = tx.run(query, rows=batch).single()
+        if short is not None and (got is None or got["c"] != len(batch)):
+            raise ValueError(short(batch))
+        n += len(batch)
+        if on_batch:
+            on_batch(len(batch))
+    return n
+
+
 def merge_node_rows(
     tx: neo4j.Transaction,
     groups: Mapping[tuple[str, ...], list[dict]],
@@ -185,15 +206,8 @@ def merge_node_rows(
 
     ``on_batch(rows)`` is called after each statement; returns the rows written.
     """
-    n = 0
-    for labels, rows in groups.items():
-        q = queries.merge_nodes(labels)
-        for batch in _batches(rows, batch_size):
-            tx.run(q, rows=batch).consume()
-            n += len(batch)
-            if on_batch:
-                on_batch(len(batch))
-    return n
+    return sum(_merge_batches(tx, queries.merge_nodes(labels), rows, batch_size, on_batch)
+               for labels, rows in groups.items())
 
 
 def merge_edge_rows(
@@ -215,18 +229,13 @@ def merge_edge_rows(
     """
     n = 0
     for rtype, rows in groups.items():
-        q = queries.merge_edges(rtype)
-        for batch in _batches(rows, batch_size):
-            got = tx.run(q, rows=batch).single()
-            if got is None or got["c"] != len(batch):
-                missing = sorted({r["src"] for r in batch} | {r["dst"] for r in batch})[:3]
-                raise ValueError(
-                    f"{prefix}{rtype} {what} whose endpoints are not in the database "
-                    f"(one of {missing})"
-                )
-            n += len(batch)
-            if on_batch:
-                on_batch(len(batch))
+
+        def short(batch: list[dict], rtype: str = rtype) -> str:
+            missing = sorted({r["src"] for r in batch} | {r["dst"] for r in batch})[:3]
+            return (f"{prefix}{rtype} {what} whose endpoints are not in the database "
+                    f"(one of {missing})")
+
+        n += _merge_batches(tx, queries.merge_edges(rtype), rows, batch_size, on_batch, short)
     return n
 
 
