@@ -1,4 +1,5 @@
-"""The HTML views in a real headless Chromium (Debian's ``chromium``; `.ci/run` installs it).
+"""The HTML views in a real headless Chromium (Debian's ``chromium``; `make test` installs it,
+scripts/ensure-tools.sh).
 
 Checks that the page draws (a non-blank screenshot showing the shortfall colours), that the
 number of nodes vis-network drew equals the number in the shock result, and that hostile node
