@@ -9,6 +9,7 @@ result (``riskgraph.bulkshock/1``) is built by :mod:`riskgraph.engine.bulk_resul
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,13 +26,19 @@ from riskgraph.cli.common import (
 )
 
 
+class Engine(StrEnum):
+    columnar = "columnar"
+    spark = "spark"
+
+
 def register(app: typer.Typer) -> None:
     app.command("bulk-shock")(bulk_shock)
 
 
 def bulk_shock(
     folder: Annotated[Path, typer.Argument(
-        help="Folder with *nodes*.csv and *links*.csv in the curated format (ids in from/to).",
+        help="Folder with *nodes* and *links* files in the curated format (ids in from/to): "
+        ".csv, or .parquet (riskgraph export parquet).",
         exists=True, file_okay=False)],
     target: Annotated[str, typer.Argument(help="Node id that fails, e.g. company:acme.")],
     pct: Annotated[float, typer.Option("--pct", help="Size of the cut in percent, in (0, 100].")],
@@ -40,10 +47,16 @@ def bulk_shock(
     ] = Direction.downstream,
     top: Annotated[int, typer.Option("--top", min=1, help="How many nodes to list.")] = 20,
     fmt: FormatOpt = OutputFormat.table,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="columnar: arrays on this machine; spark: the same model on Apache "
+        "Spark (pip install 'riskgraph[spark]'; docs/spark.md).")] = Engine.columnar,
 ) -> None:
     """Shock a large supplier map through the columnar path (arrays, no per-edge objects)."""
     with handle_errors():
-        from riskgraph.engine.bulk_result import bulk_shock as run_bulk_shock
+        if engine is Engine.spark:
+            from riskgraph.engine.spark import bulk_shock as run_bulk_shock
+        else:
+            from riskgraph.engine.bulk_result import bulk_shock as run_bulk_shock
 
         result = run_bulk_shock(folder, target, pct, direction=direction.value, top=top)
         if fmt is OutputFormat.json:

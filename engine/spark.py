@@ -40,6 +40,7 @@ curated format (duplicates, provenance, ranges) is the columnar loader's job
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,8 @@ class SparkShock:
     iterations: int
     nodes: int
     arcs: int
+    load_seconds: float = 0.0  # reading, checks, group entries counted
+    shock_seconds: float = 0.0  # the fixed point
 
     def to_dict(self) -> dict[str, float]:
         """Every node with ``q > 0`` and its shortfall, collected to the driver."""
@@ -375,6 +378,7 @@ def shock(
         raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
     p = params or load_defaults()
     spark = spark or session()
+    t_start = time.perf_counter()
     if frames is not None:
         ldf, ndf = frames
         where = "the links DataFrame"
@@ -413,6 +417,7 @@ def shock(
             raise UsageError(f"unknown node {t!r}{hint}")
     n_nodes = ids.count()
     n_arcs = A.count()
+    t_loaded = time.perf_counter()
 
     c = spark.createDataFrame([(t, min(1.0, pct / 100.0)) for t in dict.fromkeys(wanted)],
                               "id string, c double").localCheckpoint(eager=True)
@@ -458,7 +463,27 @@ def shock(
         delta = _scalar(cur.agg(F.max(F.col("q") - F.col("q0"))))
     q = cur.select("id", "q")
     A.unpersist()
-    return SparkShock(q=q.where(F.col("q") > 0), iterations=it, nodes=n_nodes, arcs=n_arcs)
+    return SparkShock(q=q.where(F.col("q") > 0), iterations=it, nodes=n_nodes, arcs=n_arcs,
+                      load_seconds=t_loaded - t_start,
+                      shock_seconds=time.perf_counter() - t_loaded)
+
+
+def bulk_shock(folder: str | Path, target: str, pct: float, *, direction: str = "downstream",
+               top: int = 20, **kw: Any) -> dict[str, Any]:
+    """The ``riskgraph.bulkshock/1`` payload of ``riskgraph bulk-shock --engine spark`` (the
+    columnar one's keys, :mod:`riskgraph.engine.bulk_result`, plus ``"engine": "spark"``)."""
+    from riskgraph.engine.bulk_result import AFFECTED_TOL, SCHEMA
+
+    r = shock(folder, target, pct, direction=direction, **kw)
+    rows = [{"rank": k + 1, "id": i, "shortfall": q}
+            for k, (i, q) in enumerate(r.top(top, AFFECTED_TOL))]
+    return {
+        "schema": SCHEMA, "folder": str(folder), "target": target, "pct": pct,
+        "direction": direction, "model": "iim", "engine": "spark", "nodes": r.nodes,
+        "arcs": r.arcs, "iterations": r.iterations, "affected": r.affected(AFFECTED_TOL),
+        "load_seconds": round(r.load_seconds, 3), "shock_seconds": round(r.shock_seconds, 3),
+        "top": rows,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -470,7 +495,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import json
     import sys
-    import time
 
     from riskgraph.errors import RiskgraphError
 
@@ -485,16 +509,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=20)
     a = ap.parse_args(argv)
     try:
-        t0 = time.perf_counter()
-        r = shock(a.folder, a.target, a.pct, direction=a.direction, links=a.links,
-                  nodes=a.nodes, input_format=a.input_format)
-        top = r.top(a.top)
-        out = {"schema": "riskgraph.bulkshock/1", "folder": a.folder or a.links[0],
-               "target": a.target, "pct": a.pct, "direction": a.direction, "engine": "spark",
-               "nodes": r.nodes, "arcs": r.arcs, "iterations": r.iterations,
-               "affected": r.affected(), "seconds": round(time.perf_counter() - t0, 3),
-               "top": [{"rank": k + 1, "id": i, "shortfall": q}
-                       for k, (i, q) in enumerate(top)]}
+        if a.links:
+            out = bulk_shock(a.links[0], a.target, a.pct, direction=a.direction, top=a.top,
+                             links=a.links, nodes=a.nodes, input_format=a.input_format)
+        else:
+            out = bulk_shock(a.folder, a.target, a.pct, direction=a.direction, top=a.top,
+                             input_format=a.input_format)
     except RiskgraphError as e:
         print(f"Error: {e}", file=sys.stderr)
         return int(getattr(e, "exit_code", 1))
@@ -506,4 +526,4 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["SparkShock", "main", "session", "shock", "arcs", "read_table"]
+__all__ = ["SparkShock", "bulk_shock", "main", "session", "shock", "arcs", "read_table"]
