@@ -160,3 +160,28 @@ def test_paths_command() -> None:
     assert code == 0 and "Dependency paths: Gallium -> OpenAI" in out
     code, out, err = run("paths", "galium", "OpenAI")
     assert code == 2 and err.startswith("Error: unknown node 'galium'")
+
+
+def test_show_gallium_json_has_the_2024_figure_beside_the_older_ones() -> None:
+    # issue 11: MCS 2025 (2024 figures) is the newest release, with its source
+    code, out, err = run("show", "gallium", "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    cn = {s["as_of"]: s for s in d["suppliers"] if s["id"] == "country:CN"}
+    assert {"2024", "2023", "2022"} <= set(cn)
+    assert cn["2024"]["weight"] == pytest.approx(750 / 760)
+    assert "Mineral Commodity Summaries 2025, Table 5" in cn["2024"]["source"]
+    assert "Mineral Commodity Summaries 2024" in cn["2023"]["source"]
+    assert d["props"]["us_net_import_reliance_pct_2024"] == "100"
+
+
+def test_taiwan_and_china_reach_the_firms_located_there() -> None:
+    code, out, err = run("shock", "Taiwan", "--pct", "100", "--format", "json", "--top", "400")
+    assert code == 0, err
+    q = {n["id"]: n["shortfall"] for n in json.loads(out)["nodes"]}
+    assert q["company:tsmc"] == pytest.approx(0.97)  # its Taiwan share of leading-edge capacity
+    assert q["accelerator:nvidia-gpu"] > 0.9  # the accelerators TSMC makes
+    assert q["accelerator:huawei-ascend"] < 0.5  # mostly made by SMIC in China
+    code, out, err = run("shock", "CN", "--pct", "100", "--format", "json", "--top", "400")
+    q = {n["id"]: n["shortfall"] for n in json.loads(out)["nodes"]}
+    assert q["company:innolight"] == pytest.approx(0.6)
