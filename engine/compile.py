@@ -41,7 +41,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from riskgraph.engine import sparse
 from riskgraph.engine.aggregate import (
@@ -56,10 +58,6 @@ from riskgraph.engine.defaults import Override, Params
 from riskgraph.errors import UsageError
 from riskgraph.graph import schema
 from riskgraph.graph.model import Edge, GraphData, is_number
-
-if TYPE_CHECKING:
-    import numpy as np
-
 
 SHARE_TYPES: frozenset[str] = frozenset({"PRODUCES", "PROVIDES"})
 # Arcs that pass on only a shock applied to their sender, not shortfalls that reach it.
@@ -116,8 +114,6 @@ class CompiledGraph:
 
     # -- per-run arrays --------------------------------------------------------------------------
     def buffers(self, params: Params, overrides: dict[int, float] | None = None) -> np.ndarray:
-        import numpy as np
-
         b = np.where(np.isnan(self.node_buffer), params.buffer, self.node_buffer)
         for k, v in (overrides or {}).items():
             b[k] = v
@@ -125,14 +121,10 @@ class CompiledGraph:
 
     def arc_weights(self, params: Params) -> np.ndarray:
         """Dependency a_ij per arc, the default weight where the edge has none."""
-        import numpy as np
-
         w = np.where(np.isnan(self.share_default), params.default_weight, self.share_default)
         return np.where(np.isnan(self.weight), w, self.weight)
 
     def arc_subst(self, params: Params) -> np.ndarray:
-        import numpy as np
-
         return np.where(np.isnan(self.subst), params.substitutability, self.subst)
 
     def shares_normalised(self, w: np.ndarray) -> tuple[np.ndarray, int]:
@@ -141,8 +133,6 @@ class CompiledGraph:
 
     def sales_normalised(self) -> np.ndarray:
         """Sales shares with each supplier's total scaled to at most 1."""
-        import numpy as np
-
         v, _ = normalise_shares(self.up_groups, self.sales_share, np.ones(self.m, dtype=bool))
         return v
 
@@ -179,8 +169,6 @@ class CompiledGraph:
         ``indptr[s]:indptr[s+1]`` lists receivers and the arc index behind each (pairs whose
         value is 0 or NaN are left out).
         """
-        import numpy as np
-
         pat = self._pattern(upstream)
         order, starts, ur, us = pat.order, pat.starts, pat.minor, pat.major
         n = self.n
@@ -208,8 +196,6 @@ class CompiledGraph:
         A model-wide default (``substitutability=0.3``) reaches only the arcs (or nodes) without
         a value of their own; ``KEY[*]=V`` reaches all of them.
         """
-        import numpy as np
-
         m, n = self.m, self.n
         if target == "*":
             count, of, what = (n, n, "nodes") if key == "buffer" else (m, m, "supply arcs")
@@ -240,8 +226,6 @@ class CompiledGraph:
 
     def find_arcs(self, text: str, resolve: Any) -> np.ndarray:
         """Arc indices for ``FROM>TO`` (supply direction, or the edge's own direction)."""
-        import numpy as np
-
         a, _, b = text.partition(">")
         ia, ib = self.index[resolve(a)], self.index[resolve(b)]
         hit = np.flatnonzero((self.sup == ia) & (self.cus == ib))
@@ -255,13 +239,11 @@ class CompiledGraph:
 
 def compile_graph(graph: GraphData) -> CompiledGraph:
     """Index the nodes and build the supply arcs (see the module docstring for the rules)."""
-    import numpy as np
-
     ids = sorted(graph.nodes)
     index = {nid: k for k, nid in enumerate(ids)}
     node_buffer = np.array([_num(graph.nodes[i].props.get("buffer")) for i in ids], dtype=float)
 
-    groups: dict[tuple[str, str, str], list[Edge]] = {}
+    by_pair: dict[tuple[str, str, str], list[Edge]] = {}
     into_country: set[tuple[str, str, str]] = set()
     for e in graph.edges.values():
         flow = schema.flow_of(e.type)
@@ -273,11 +255,11 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
         if graph.nodes[cus].kind == "country":
             into_country.add((sup, cus, e.type))
             continue
-        groups.setdefault((sup, cus, e.type), []).append(e)
+        by_pair.setdefault((sup, cus, e.type), []).append(e)
 
     chosen: list[tuple[str, str, Edge]] = []
     dropped = 0
-    for (sup, cus, typ), cands in groups.items():
+    for (sup, cus, typ), cands in by_pair.items():
         if typ == "PRODUCES" and len(cands) > 1:
             mineral = graph.nodes[cus]
             dt = mineral.props.get("default_type")
@@ -293,7 +275,7 @@ def compile_graph(graph: GraphData) -> CompiledGraph:
                 e.key,
             ),
         )
-        dropped += len(groups[(sup, cus, typ)]) - 1
+        dropped += len(by_pair[(sup, cus, typ)]) - 1
         chosen.append((sup, cus, best))
     # sorted by (supplier, customer) index: the downstream matrix needs no gather per run
     chosen.sort(key=lambda t: (index[t[0]], index[t[1]], t[2].type))
@@ -365,8 +347,6 @@ def _exogenous(graph: GraphData, e: Edge, cus: str) -> bool:
 def _share_defaults(group: np.ndarray, weight: np.ndarray, share: np.ndarray, ng: int
                     ) -> np.ndarray:
     """Unallocated share of a group split equally among its weightless share arcs."""
-    import numpy as np
-
     out = np.full(group.size, np.nan)
     if not share.any():
         return out
@@ -399,8 +379,6 @@ class RunArrays:
 def run_arrays(cg: CompiledGraph, params: Params, overrides: list[Override], resolve: Any
                ) -> RunArrays:
     """Arc weights, substitutabilities and node buffers for one run, ``--set`` applied."""
-    import numpy as np
-
     w = cg.arc_weights(params)
     s = cg.arc_subst(params)
     fixed = np.zeros(cg.m, dtype=bool)

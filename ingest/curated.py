@@ -39,6 +39,7 @@ from riskgraph.graph.model import Edge, GraphData, Node, PropValue
 from riskgraph.graph.names import norm, slugify
 from riskgraph.ingest.base import DATA_DIR, LoadResult, SourceInfo, read_csv_rows, rel
 from riskgraph.ingest.resolve import Resolver
+from riskgraph.ingest.shares import check_share_groups, parse_dependency
 
 CURATED_DIR = "curated"
 
@@ -250,8 +251,6 @@ def _load_files(
             rec.update({"unit": e.props.get("unit", ""), "confidence": e.confidence,
                         "as_of": e.as_of, "source": e.source, "file": rel(p), "line": line})
             link_records.append(rec)
-    from riskgraph.ingest.shares import check_share_groups
-
     check_share_groups(share_rows)
     tables: dict[str, pd.DataFrame] = {
         "nodes": pd.DataFrame(node_records,
@@ -410,8 +409,6 @@ def _parse_link(
     unit = (row.get("unit") or "").strip()
     if unit:
         props["unit"] = unit
-    from riskgraph.ingest.shares import parse_dependency
-
     parse_dependency(path, line, row, props)
     if amount is not None and not unit:
         raise IngestError(path, "amount without a unit", row=line, column="unit")

@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from riskgraph.errors import IngestError
 from riskgraph.graph.describe import hhi as herfindahl
 from riskgraph.graph.model import Edge, GraphData, PropValue
@@ -420,8 +422,6 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
         A file that cannot be read or parsed: missing column, bad number, unknown country or
         commodity code, duplicate row, empty file (file, line and column named).
     """
-    import pandas as pd
-
     by_code = _minerals_by_code(resolver)
     files: list[_File] = []
     for release, path in discover(data_dir):

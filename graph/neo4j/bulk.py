@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from riskgraph.errors import IngestError
 from riskgraph.graph import curated_format as fmt
 from riskgraph.graph import schema
@@ -51,7 +53,6 @@ from riskgraph.graph.neo4j.connection import DEFAULT_DATABASE
 
 if TYPE_CHECKING:
     import neo4j
-    import pandas as pd
 
 CHUNK_ROWS = 50_000
 
@@ -77,8 +78,6 @@ def read_chunks(path: Path, columns: tuple[str, ...], chunk_rows: int = CHUNK_RO
     Every cell is read as text (empty cells as ``""``); a missing required column raises
     :class:`IngestError`.
     """
-    import pandas as pd
-
     try:
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunk_rows,
                              encoding="utf-8-sig", skipinitialspace=False)
