@@ -662,8 +662,8 @@ def _load_mcs2025(data_dir: Path, resolver: Resolver, g: GraphData, files: list[
                          ("Primary_prod", "us_primary_production_t_2024"),
                          ("World_total_prod", "world_production_t_2024"),
                          ("Leading_source_precent_world", "leading_country_share_pct_2024")):
-            v = (r.get(col) or "").strip()
-            if v:
+            v = _prop(r.get(col) or "")
+            if v is not None:
                 props[key] = v
         node.props.update(props)
         out.append({"line": line, "mineral_id": mid, "year": year, "leading_country": cid,
@@ -693,13 +693,27 @@ def _load_mcs2025(data_dir: Path, resolver: Resolver, g: GraphData, files: list[
             mid = _t5_mineral(head, resolver)
             if mid is None or mid not in g:
                 continue  # Figure 2 lists commodities riskgraph has no node for (cesium ...)
+            nir = _prop(r["Net_Import_Reliance_pct_2024"])
             g.nodes[mid].props.update({
-                "us_net_import_reliance_pct_2024": r["Net_Import_Reliance_pct_2024"].strip(),
+                "us_net_import_reliance_pct_2024": "" if nir is None else nir,
                 "us_major_import_sources_2020_2023": r["Major_Import_Sources_2020_2023"].strip(),
                 "nir_source": f"{MCS2025_CITE}, Figure 2 (U.S. net import reliance), "
                               f"{fwhere} line {line}"})
         rows += frows
     return out, len(rows)
+
+
+def _prop(raw: str) -> PropValue | None:
+    """A salient-table cell as a node prop: a number where it is one ("450" -> 450), the text
+    otherwise (">75", "E" = net exporter, "W" = withheld); "NA" and empty cells are left out."""
+    t = raw.strip()
+    if not t or t == "NA":
+        return None
+    try:
+        x = float(t.replace(",", ""))
+    except ValueError:
+        return t
+    return int(x) if x.is_integer() else x
 
 
 def _t5_country(name: str, resolver: Resolver, path: Path, line: int) -> str:
@@ -759,8 +773,8 @@ def _load_salient(data_dir: Path, resolver: Resolver, g: GraphData,
             c = col.strip()
             if not c or c in ("DataSource", "Commodity", "Year"):
                 continue
-            v = (r.get(col) or "").strip()
-            if v:
+            v = _prop(r.get(col) or "")
+            if v is not None:
                 props[f"salient_{c}"] = v
         g.nodes[mid].props.update(props)
         out.append({"mineral_id": mid, "year": year, "file": where, "line": line})

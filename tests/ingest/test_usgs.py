@@ -58,8 +58,8 @@ def test_mcs2025_gallium_2024_is_the_newest_figure(result: LoadResult) -> None:
     assert e.props["quantity"] == 750 and e.props["world_total"] == 760
     assert "Mineral Commodity Summaries 2025, Table 5" in e.source and "line 11" in e.source
     ga = g.nodes["mineral:gallium"].props
-    assert ga["us_net_import_reliance_pct_2024"] == "100"
-    assert ga["salient_year"] == 2023 and ga["salient_Price_High-puritydkg"] == "450"
+    assert ga["us_net_import_reliance_pct_2024"] == 100
+    assert ga["salient_year"] == 2023 and ga["salient_Price_High-puritydkg"] == 450
     assert "mcs2024-galli_salient.csv line 6" in str(ga["salient_source"])
 
 
