@@ -29,7 +29,7 @@ import pandas as pd
 
 from riskgraph.errors import IngestError
 from riskgraph.graph.model import Edge, GraphData, PropValue
-from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number
+from riskgraph.ingest.base import LoadResult, SourceInfo, parse_number, read_text
 from riskgraph.ingest.entities import REGISTRY_AS_OF, registry_node
 from riskgraph.ingest.resolve import Resolver
 
@@ -95,15 +95,7 @@ def parse_table(path: Path, resolver: Resolver) -> list[dict[str, Any]]:
         an unknown mineral or country (with suggestions), a bad share, a producer without a
         share or a share without a producer, an unknown footnote mark, or a duplicate row.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
-    except OSError as e:
-        raise IngestError(path, f"cannot read: {e.strerror}") from None
-    if not text.strip():
-        raise IngestError(path, "empty file")
-    lines = text.splitlines()
+    lines = read_text(path).splitlines()
     header_at = None
     for i, line in enumerate(lines, start=1):
         if line.split("\t", 1)[0].strip() == COLUMNS[0]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATA_DIR", "MISSING_TOKENS", "LoadResult", "SourceInfo", "parse_number", "read_csv_rows",
-    "rel",
+    "read_text", "rel",
 ]
 
 DATA_DIR = Path(str(resources.files("riskgraph.ingest") / "data"))
@@ -53,6 +53,24 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)  # kept, not fatal (e.g. shares 101%)
 
 
+def read_text(path: Path) -> str:
+    """A source file's text (UTF-8, a byte-order mark dropped, line ends as written).
+
+    Raises :class:`IngestError` for text that is not UTF-8, a file that cannot be read, or one
+    that holds nothing but white space.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as e:
+        raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    except OSError as e:
+        raise IngestError(path, f"cannot read: {e.strerror}") from None
+    if not text.strip():
+        raise IngestError(path, "empty file")
+    return text
+
+
 def read_csv_rows(
     path: Path, required: list[str] | tuple[str, ...]
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -64,15 +82,7 @@ def read_csv_rows(
     an empty file, a header without a required column (with the nearest existing name), a row
     with more fields than the header, or text that is not UTF-8.
     """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as e:
-        raise IngestError(path, f"not UTF-8 text (byte {e.start}); save it as UTF-8") from None
-    except OSError as e:
-        raise IngestError(path, f"cannot read: {e.strerror}") from None
-    if not text.strip():
-        raise IngestError(path, "empty file")
+    text = read_text(path)
     # Lines end at \n, \r\n or \r only (not at form feeds or U+2028 as str.splitlines would
     # have it: those may sit inside a field).
     reader = csv.reader(io.StringIO(text, newline=""))
