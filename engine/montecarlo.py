@@ -20,6 +20,7 @@ import numpy as np
 
 from riskgraph.engine.compile import CompiledGraph, RunArrays
 from riskgraph.engine.defaults import Params
+from riskgraph.errors import UsageError
 
 DISTRIBUTION = "triangular(low, mode=point estimate, high)"
 
@@ -60,6 +61,8 @@ def run(
 
     Returns ``{"median", "p5", "p95"}``, each of the shape of ``keep``.
     """
+    if seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {seed}")
     rng = np.random.default_rng(seed)
     pick, lo, mode, hi = sampled_arcs(cg, ra, params)
     out = np.empty((samples, keep.size))
