@@ -11,8 +11,10 @@ Each ``.rq`` file starts with the header of :mod:`riskgraph.cypher.header` in ``
     #   share (float) minimum share [default: 0.8] [binds: ?min_share]
     # Limit: hops
 
-Types are ``str``, ``int`` and ``float``.  SPARQL's ``LIMIT`` takes no variable, so
-``Limit: NAME`` names an int parameter that caps the rows after the query ran.  Parameters are
+Types are ``str``, ``int`` and ``float``.  SPARQL's ``LIMIT`` takes no variable, so a query
+with ``Limit: NAME`` ends with ``LIMIT <default>`` (so another engine running the file returns
+the same rows) and the runner writes the int parameter's value in its place (:func:`with_limit`:
+a validated int, never user text); the rows are capped after the query ran too.  Parameters are
 bound as typed RDF literals through rdflib's ``initBindings``: user text never becomes query
 text.  The runner takes an ``rdflib.Graph`` the caller built (``riskgraph.export.rdf.to_rdf``
 or a parsed export), so this package does not depend on the exporters.
@@ -26,6 +28,7 @@ Same shape as :mod:`riskgraph.cypher.library`: :func:`list_queries`, :func:`load
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Param", "Query", "QueryResult", "SPARQL_TYPES", "bindings", "catalogue", "library",
-    "library_dir", "list_queries", "load", "parse", "result_payload", "run_query",
+    "library_dir", "list_queries", "load", "parse", "result_payload", "run_query", "with_limit",
 ]
 
 COMMENT = "#"
@@ -79,6 +82,23 @@ def parse(text: str, name: str, path: Path | None = None) -> Query:
     if extra:
         q = dataclasses.replace(q, header_problems=q.header_problems + extra)
     return q
+
+
+_LIMIT_RE = re.compile(r"\bLIMIT\s+(\d+)\s*$", re.IGNORECASE)
+
+
+def _code(text: str) -> str:
+    """The query text with ``#`` comment lines blanked (same offsets) and trailing space cut."""
+    return "".join(re.sub(r"[^\n]", " ", ln) if ln.lstrip().startswith(COMMENT) else ln
+                   for ln in text.splitlines(keepends=True)).rstrip()
+
+
+def with_limit(text: str, limit: int) -> str:
+    """``text`` with its final ``LIMIT n`` set to ``limit`` (unchanged if it has none)."""
+    m = _LIMIT_RE.search(_code(text))
+    if m is None:
+        return text
+    return f"{text[:m.start(1)]}{max(0, int(limit))}{text[m.end(1):]}"
 
 
 def list_queries(directory: Path | None = None) -> list[Query]:
@@ -149,8 +169,11 @@ def run_query(graph: rdflib.Graph, query: Query, params: dict[str, Any]) -> Quer
         The query does not parse, is not a SELECT, or fails.
     """
     init = bindings(query, params)
+    text = query.text
+    if query.limit and query.limit in params:
+        text = with_limit(text, int(params[query.limit]))
     try:
-        res = graph.query(query.text, initBindings=init)
+        res = graph.query(text, initBindings=init)
     except Exception as e:  # pyparsing / rdflib raise many types
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise QueryError(f"SPARQL query {query.name!r} failed: {first}") from None
