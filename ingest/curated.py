@@ -361,12 +361,7 @@ def _read_nodes(path: Path, resolver: Resolver) -> tuple[list[Node], int]:
         fmt.check_node(path, line, node_id, kind, name, roles, layer)
         source, as_of, conf, rationale = fmt.check_provenance(path, line, row)
         props: dict[str, PropValue] = {"_line": line}
-        cap = parse_number(row.get("capacity", ""), path=path, row=line, column="capacity")
-        if cap is not None:
-            props["capacity"] = cap
-        unit = (row.get("unit") or "").strip()
-        if unit:
-            props["unit"] = unit
+        _figure_and_unit(path, line, row, "capacity", props)
         out.append(Node(
             id=node_id, kind=kind, name=name, layer=layer or schema.layer_of(kind, roles),
             roles=roles, aliases=fmt.split_list(row["aliases"]),
@@ -374,6 +369,19 @@ def _read_nodes(path: Path, resolver: Resolver) -> tuple[list[Node], int]:
             as_of=as_of, confidence=conf, rationale=rationale, props=props,
         ))
     return out, len(rows)
+
+
+def _figure_and_unit(path: Path, line: int, row: dict[str, str], column: str,
+                     props: dict[str, PropValue]) -> float | None:
+    """The optional figure ``column`` (``capacity``, ``amount``) and ``unit`` of a row, into
+    ``props``; returns the figure (``None`` when the cell is empty)."""
+    v = parse_number(row.get(column, ""), path=path, row=line, column=column)
+    if v is not None:
+        props[column] = v
+    unit = (row.get("unit") or "").strip()
+    if unit:
+        props["unit"] = unit
+    return v
 
 
 def _parse_link(
@@ -403,14 +411,9 @@ def _parse_link(
                      ("substitutability", fraction("substitutability"))):
         if val is not None:
             props[col] = val
-    amount = parse_number(row.get("amount", ""), path=path, row=line, column="amount")
-    if amount is not None:
-        props["amount"] = amount
-    unit = (row.get("unit") or "").strip()
-    if unit:
-        props["unit"] = unit
+    amount = _figure_and_unit(path, line, row, "amount", props)
     parse_dependency(path, line, row, props)
-    if amount is not None and not unit:
+    if amount is not None and not props.get("unit"):
         raise IngestError(path, "amount without a unit", row=line, column="unit")
     return Edge(src, dst, rtype, source=fmt.citation(source, rel(path), line),
                 as_of=as_of, confidence=conf, rationale=rationale, props=props,
