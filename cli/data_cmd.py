@@ -132,23 +132,70 @@ def _show_table(info: dict[str, Any]) -> None:
         c.print(f"also in: {escape(s)}")
     _financials_table(info)
     if info["hhi"]:
-        t = Table(title="Concentration (Herfindahl-Hirschman index, shares in %)")
-        for col in ("release", "production type", "year", "HHI", "top producer", "share"):
-            t.add_column(col)
+        # HHI on the 0..10 000 scale of shares in percent; shares and coverage in percent too
+        t = Table(title="Concentration (Herfindahl-Hirschman index 0-10,000 of shares in %)")
+        for col in ("release", "production type", "year", "HHI", "top producer", "share",
+                    "coverage"):
+            t.add_column(col, justify="right" if col in ("HHI", "share", "coverage") else "left")
+        unknown = False
         for h in info["hhi"]:
-            t.add_row(h["release"], h["production_type"], str(h["year"]), f"{h['hhi']:.0f}",
-                      h["top_producer"], f"{100 * h['top_share']:.1f}%")
+            known = h.get("hhi") is not None
+            unknown = unknown or not known
+            cov = h.get("coverage")
+            t.add_row(h["release"], escape(h["production_type"]), str(h["year"]),
+                      f"{h['hhi']:.0f}" if known else "unknown", escape(h["top_producer"]),
+                      f"{100 * h['top_share']:.1f}%" if h.get("top_share") is not None
+                      else "unknown",
+                      f"{100 * cov:.1f}%" if cov is not None else "unknown")
         c.print(t)
-    for title, rows in (("Suppliers", info["suppliers"]), ("Customers", info["customers"])):
+        c.print("coverage: share of the reported world total held by the countries counted; "
+                "unknown when the source gives no world total.")
+        if unknown:
+            c.print("HHI unknown: no world total and rows without a figure (W, NA): the shares "
+                    "of an unknown total are unknown.")
+    _relations(c, info)
+
+
+def _relations(c: Any, info: dict[str, Any]) -> None:
+    """Suppliers and customers: one row per node (its current record), sources listed below.
+
+    USGS gives a share per country, release and year: the count is of suppliers, not records,
+    and the records column says how many stand behind a row.  Sources are numbered below the
+    tables instead of folded into a narrow column (a very tall table on a narrow terminal).
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from riskgraph.graph.describe import by_peer
+
+    sources: list[str] = []
+
+    def ref(src: str) -> str:
+        if src not in sources:
+            sources.append(src)
+        return f"[{sources.index(src) + 1}]"
+
+    for title, rows in (("supplier", info["suppliers"]), ("customer", info["customers"])):
         if not rows:
             continue
-        t = Table(title=f"{title} ({len(rows)})")
-        for col in ("node", "relation", "weight", "year", "confidence", "source"):
-            t.add_column(col, overflow="fold")
-        for r in rows[:40]:
+        peers = by_peer(rows)
+        n_rec = len(rows)
+        head = f"{title.capitalize()}s ({len(peers)}"
+        head += f"; {n_rec} records: years and releases)" if n_rec != len(peers) else ")"
+        t = Table(title=head)
+        for col in ("node", "relation", "weight", "year", "records", "confidence", "source"):
+            t.add_column(col, justify="right" if col in ("weight", "records") else "left")
+        for r in peers[:40]:
             w = "" if r["weight"] is None else f"{100 * r['weight']:.1f}%"
-            t.add_row(escape(r["name"]), r["type"], w, str(r["year"] or ""), r["confidence"],
-                      escape(r["source"]))
+            years = r["years"]
+            span = (f"{years[0]}-{years[-1]}" if len(years) > 1 else "") if years else ""
+            recs = str(r["records"]) + (f" ({span})" if span and r["records"] > 1 else "")
+            t.add_row(escape(r["name"]), r["type"], w, str(r["year"] or ""), recs,
+                      r["confidence"], escape(ref(r["source"])))
         c.print(t)
-        if len(rows) > 40:
-            c.print(f"... {len(rows) - 40} more (use --format json)")
+        if len(peers) > 40:
+            c.print(f"... {len(peers) - 40} more {title}s (use --format json)")
+    if sources:
+        c.print("Sources (of the rows shown; every record: --format json):")
+        for i, src in enumerate(sources, start=1):
+            c.print(escape(f"[{i}] {src}"))

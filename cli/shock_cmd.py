@@ -81,11 +81,78 @@ def _one_line_path(text: str, keep: int = 2) -> str:
     return " -> ".join([parts[0], "…", *parts[-keep:]])
 
 
-def render_table(result: dict[str, Any]) -> None:
-    """Rich table: rank, layer, node, shortfall %, absolute figure, main path; layer summary."""
+# How the layer column names a node of the clouds layer that rents no compute out (entity role
+# `compute`, or an Epoch AI aggregate of owners): it owns accelerators, it is not a cloud.
+OWNER_LABEL = "owners"
+ABSOLUTE_NOTE = (
+    "absolute: what the shortfall means per period for the node itself: tonnes per year of "
+    "world mine production for a mineral (USGS), H100e (compute in Nvidia-H100 equivalents) per "
+    "quarter of accelerator deliveries for a chip family or an owner (Epoch AI; the quarter in "
+    "brackets); blank where riskgraph has no volume for the node."
+)
+DEBTRANK_NOTE = (
+    "Why DebtRank differs from the IIM: DebtRank adds the distress every supplier passes on "
+    "(W = A*, linear) and each node passes its distress on once, with what it has when it first "
+    "propagates; the IIM combines a node's requirements Leontief-style (its scarcest "
+    "requirement sets the loss, only shares of one input add) and lets losses settle along every "
+    "path. So DebtRank is higher where several requirements of a node are hit at once, lower "
+    "where losses arrive along paths of different lengths or around cycles (docs/model.md)."
+)
+MC_NOTE = (
+    "! the point estimate lies outside its 5-95% band, ~ at its edge: its weights sit at the end "
+    "of their ranges (a weight of 1 can only be drawn lower), so the draws (triangular between "
+    "low and high, mode at the point estimate) move it one way; the median is the middle draw."
+)
+
+
+def _layer_label(n: dict[str, Any], roles: dict[str, list[str]] | None) -> str:
+    layer = str(n["layer"])
+    if layer == "clouds" and roles is not None and "cloud" not in roles.get(n["id"], ["cloud"]):
+        return OWNER_LABEL
+    return layer
+
+
+def _band_mark(point: float, m: dict[str, float]) -> str:
+    """``!`` outside the 5-95% band, ``~`` at its edge (within 2% of its width), else ``""``."""
+    lo, hi = m["p5"], m["p95"]
+    eps = 1e-9
+    if point > hi + eps or point < lo - eps:
+        return "!"
+    width = hi - lo
+    if width > 1e-6 and min(point - lo, hi - point) <= 0.02 * width:
+        return "~"
+    return ""
+
+
+def _rows_to_list(result: dict[str, Any], top: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """The first ``top`` nodes, plus the most affected node of each layer not among them."""
+    nodes = result["nodes"]
+    shown = nodes[:top]
+    ids = {n["id"] for n in shown}
+    layers_in = {n["layer"] for n in shown}
+    extra: list[str] = []
+    for lay in result.get("layers") or []:
+        if lay["layer"] not in layers_in and lay["top_node"] not in ids:
+            node = next((n for n in nodes if n["id"] == lay["top_node"]), None)
+            if node is not None:
+                shown = [*shown, node]
+                ids.add(node["id"])
+                extra.append(lay["layer"])
+    return sorted(shown, key=lambda n: n["rank"]), extra
+
+
+def render_table(result: dict[str, Any], *, top: int | None = None,
+                 roles: dict[str, list[str]] | None = None) -> None:
+    """Rich table: rank, layer, node, shortfall %, absolute figure, main path; layer summary.
+
+    ``result`` may list more nodes than are shown: the table shows the first ``top`` and the
+    most affected node of every other affected layer, and says how many it leaves out.
+    ``roles`` (node id -> entity roles) lets the layer column tell clouds from other owners.
+    """
     from rich.table import Table
 
     from riskgraph.engine.result import main_path_text, names_of
+    from riskgraph.graph import schema
 
     sh = result["shock"]
     where = f" of {sh['country']}'s output" if sh["country"] else ""
@@ -94,40 +161,75 @@ def render_table(result: dict[str, Any]) -> None:
     mc = result.get("monte_carlo")
     t = Table(title=title, title_justify="left")
     for col in ("#", "layer", "node", "shortfall"):
+        # a long name wraps onto a second line; it is never cut
         t.add_column(col, justify="right" if col in ("#", "shortfall") else "left",
-                     no_wrap=True, overflow="ellipsis",
-                     min_width={"#": 2, "layer": 9, "shortfall": 9}.get(col),
-                     max_width=28 if col == "node" else None)
+                     no_wrap=col != "node", overflow="fold",
+                     min_width={"#": 2, "layer": 9, "node": 20, "shortfall": 10}.get(col),
+                     max_width=32 if col == "node" else None)
     if mc:
-        t.add_column("p5-p95", justify="right")
+        t.add_column("median", justify="right", no_wrap=True, min_width=6)
+        t.add_column("p5-p95", justify="right", no_wrap=True, min_width=13)
     t.add_column("absolute (per period)", justify="right", no_wrap=True, min_width=26)
     t.add_column("main path (full: --format json)", no_wrap=True,
                  overflow="ellipsis", max_width=40)
     names = names_of(result)
-    for n in result["nodes"]:
-        row = [str(n["rank"]), n["layer"], n["name"], _pct(n["shortfall"])]
+    rows, extra = _rows_to_list(result, top if top is not None else len(result["nodes"]))
+    marks = False
+    for n in rows:
+        mark = _band_mark(n["shortfall"], n["monte_carlo"]) if mc and n["monte_carlo"] else ""
+        marks = marks or bool(mark)
+        row = [str(n["rank"]), _layer_label(n, roles), n["name"], _pct(n["shortfall"]) + mark]
         if mc:
             m = n["monte_carlo"]
-            row.append(f"{_pct(m['p5'])}-{_pct(m['p95'])}")
+            row += [_pct(m["median"]), f"{_pct(m['p5'])}-{_pct(m['p95'])}"]
         row += [_absolute(n["absolute"]), _one_line_path(main_path_text(n, names))]
         t.add_row(*row)
     # markup=False: node names are user text; '[bold]' in a name must print as written.
     out = console(width=max(console().width, 140), soft_wrap=False)  # escapes control chars
     out.print(t)
+    hidden = result["affected"] - len(rows)
+    listed = f"{len(rows)} of {result['affected']} affected nodes listed"
+    if extra:
+        listed += f" (with the most affected of {', '.join(extra)})"
+    if hidden > 0:
+        listed += f"; {hidden} more: --top {result['affected']}"
+    out.print(listed + ".")
+    if any(n["absolute"] for n in rows):
+        out.print(ABSOLUTE_NOTE)
+    if roles is not None and any(_layer_label(n, roles) == OWNER_LABEL for n in rows):
+        out.print(f"{OWNER_LABEL}: own AI accelerators in the clouds layer but rent none out "
+                  "(entity role 'compute', or an Epoch AI aggregate of owners); not clouds.")
+    if mc and marks:
+        out.print(MC_NOTE)
     lt = Table(title="Per layer", title_justify="left")
     for col in ("layer", "affected", "max", "mean", "most affected"):
         lt.add_column(col)
-    for lay in result["layers"]:
-        lt.add_row(lay["layer"], str(lay["affected"]), _pct(lay["max_shortfall"]),
-                   _pct(lay["mean_shortfall"]), lay["top_node_name"])
+    by_layer = {lay["layer"]: lay for lay in result["layers"]}
+    order = [*schema.LAYERS, *sorted(set(by_layer) - set(schema.LAYERS))]
+    for name in order:  # every layer down to the labs, the unaffected ones too
+        lay = by_layer.get(name)
+        if lay is None:
+            lt.add_row(name, "0", "-", "-", "-")
+        else:
+            lt.add_row(name, str(lay["affected"]), _pct(lay["max_shortfall"]),
+                       _pct(lay["mean_shortfall"]), lay["top_node_name"])
     out.print(lt)
+    if sh.get("model") == "debtrank":
+        out.print(DEBTRANK_NOTE)
     if mc:
         out.print(f"Monte Carlo: {mc['samples']} samples, seed {mc['seed']}, "
                   f"{mc['sampled_arcs']} uncertain edges drawn ({mc['distribution']}).")
     if result["overrides"]:
-        sets = ", ".join(f"{o['key']}{'[' + o['target'] + ']' if o['target'] else ''}="
-                         f"{o['value']:g}" for o in result["overrides"])
-        out.print(f"Overrides: {sets}")
+        out.print("Overrides: " + "; ".join(_override_text(o) for o in result["overrides"]))
+
+
+def _override_text(o: dict[str, Any]) -> str:
+    """``substitutability=0.3 (the 2,100 of 2,264 supply arcs without their own value; ...)``."""
+    text = f"{o['key']}{'[' + o['target'] + ']' if o['target'] else ''}={o['value']:g}"
+    reach = o.get("reaches")
+    if isinstance(reach, dict):
+        text += f" ({reach['text']})"
+    return text
 
 
 def shock(
@@ -149,9 +251,12 @@ def shock(
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write a pyvis HTML view of the affected subgraph to FILE.")] = None,
     set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override an assumption for this run: default_weight=0.5, "
-                      "substitutability=0.2, buffer=0.1, buffer[NODE]=0.3, weight[FROM>TO]=0.4, "
-                      "substitutability[FROM>TO]=0.5 (repeatable).")] = None,
+        "--set", help="Override an assumption for this run (repeatable). A model-wide "
+                      "default (default_weight=0.5, substitutability=0.2, buffer=0.1) reaches "
+                      "only the edges or nodes WITHOUT a value of their own (the Overrides line "
+                      "says how many); KEY[*]=V sets all of them: substitutability[*]=0.3, "
+                      "buffer[*]=0.5. One edge or node: weight[FROM>TO]=0.4, "
+                      "substitutability[FROM>TO]=0.5, buffer[NODE]=0.3.")] = None,
     samples: Annotated[int, typer.Option(
         "--samples", help="Monte Carlo draws of the uncertain weights (0 = none).")] = 0,
     seed: Annotated[int | None, typer.Option(
@@ -190,11 +295,20 @@ def shock(
         graph = load(backend, data_dir)
         from riskgraph.engine.shock import run_shock
 
-        result = run_shock(
-            graph, target, pct or 0.0, country=country, direction=direction.value,
-            model=model.value, top=top, sets=set_ or [], samples=samples, seed=seed,
-            backend=backend.value, usd=usd,
-        )
+        def run(n: int) -> dict[str, Any]:
+            return run_shock(
+                graph, target, pct or 0.0, country=country, direction=direction.value,
+                model=model.value, top=n, sets=set_ or [], samples=samples, seed=seed,
+                backend=backend.value, usd=usd,
+            )
+
+        if top < 1:
+            raise UsageError(f"--top must be at least 1, got {top}")
+        # The table and the HTML view pick their rows from every affected node (each layer's
+        # most affected one, true colours); JSON and CSV list exactly --top.
+        everything = max(1, len(graph))
+        full = run(everything) if fmt is OutputFormat.table or html is not None else None
+        result = full if fmt is OutputFormat.table and full is not None else run(top)
         if html is not None:
             try:
                 from riskgraph.views.html import write_shock_html
@@ -202,7 +316,7 @@ def shock(
                 from riskgraph.errors import RiskgraphError
 
                 raise RiskgraphError(f"the HTML view is not available: {e}") from None
-            drawn = write_shock_html(result, graph, html)
+            drawn = write_shock_html(full or result, graph, html, top=top)
             err(f"Wrote {html} ({drawn} nodes)")
         if fmt == OutputFormat.json:
             print_json(result)
@@ -211,7 +325,9 @@ def shock(
 
             echo_data(to_csv(result), nl=False)
         else:
-            render_table(result)
+            render_table(result, top=top,
+                         roles={n["id"]: graph.nodes[n["id"]].roles for n in result["nodes"]
+                                if n["id"] in graph.nodes})
             from riskgraph.cli.exposure_cmd import render_money
 
             render_money(result, top=top)

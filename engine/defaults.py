@@ -89,7 +89,8 @@ class Override:
 
     key: str
     value: float
-    target: str | None = None  # "NODE" for buffer[...], "FROM>TO" for weight/substitutability
+    # "NODE" for buffer[...], "FROM>TO" for weight/substitutability, "*" for every node / arc
+    target: str | None = None
     text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,7 +127,11 @@ def parse_set(text: str) -> Override:
             )
         if not target:
             raise UsageError(f"--set {text}: empty [target]")
-        if key in ("weight", "substitutability"):
+        if target == "*":  # every arc / node, their own values included
+            if key == "weight":
+                raise UsageError(f"--set {text}: weight[*] would give every edge one weight; "
+                                 "name an edge: weight[FROM>TO]=VALUE")
+        elif key in ("weight", "substitutability"):
             a, sep, b = target.partition(">")
             if not sep or not a.strip() or not b.strip():
                 raise UsageError(f"--set {text}: expected {key}[FROM>TO]=VALUE")

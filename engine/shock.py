@@ -348,7 +348,7 @@ def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagati
             "parameters": setup.params.to_dict(),
             "iterations": int(prop.iterations),
         },
-        "overrides": [o.to_dict() for o in setup.overrides],
+        "overrides": [_override(setup, o) for o in setup.overrides],
         "data": {
             "backend": backend,
             "nodes": len(graph),
@@ -404,6 +404,16 @@ def _listed_nodes(graph: GraphData, cg: CompiledGraph, c: np.ndarray, prop: Prop
             "paths": node_paths,
         })
     return nodes_out, names
+
+
+def _override(setup: Setup, o: Any) -> dict[str, Any]:
+    """An override with ``reaches``: which arcs or nodes it changes (a model-wide default
+    reaches only those without their own value)."""
+    d = o.to_dict()
+    reach = setup.compiled.override_reach(o.key, o.target, setup.resolve)
+    if reach is not None:
+        d["reaches"] = reach
+    return d
 
 
 def _limited_by(cg: CompiledGraph, i: int, c_i: float, prop: Propagation,

@@ -105,8 +105,17 @@ def by_peer(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (-(r["weight"] or 0.0), str(r["name"])))
 
 
+def _int(v: Any) -> int:
+    return int(v) if isinstance(v, int | float) and not isinstance(v, bool) else 0
+
+
 def concentration(g: GraphData, node_id: str) -> list[dict[str, Any]]:
-    """HHI per (release, production type, year) from the PRODUCES edges into ``node_id``."""
+    """HHI per (release, production type, year) from the PRODUCES edges into ``node_id``.
+
+    ``hhi`` (0..10 000, shares in percent) and ``top_share`` are None when unknown: no world
+    total and a row without a figure; ``coverage`` (the counted countries' share of the world
+    total) is None without a reported world total.
+    """
     groups: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
     for e in g.edges.values():
         if e.dst != node_id or e.type != "PRODUCES" or e.weight is None:
@@ -118,14 +127,25 @@ def concentration(g: GraphData, node_id: str) -> list[dict[str, Any]]:
     out = []
     for (release, ptype, year), edges in sorted(groups.items()):
         top = max(edges, key=lambda e: e.weight or 0.0)
+        # The shares are of the world total when the source reports one.  Without it they are
+        # of the sum of the rows with figures: the coverage of the world is then unknown, and
+        # with a row lacking a figure (unknown production) so are the shares and the HHI.
+        basis = str(top.props.get("world_total_basis") or "reported")
+        unreported = max(_int(e.props.get("unreported_rows")) for e in edges)
+        reported = basis == "reported"
+        known = reported or unreported == 0
+        shares = [e.weight or 0.0 for e in edges]
         out.append({
             "release": release,
             "production_type": ptype,
             "year": year,
-            "hhi": hhi([e.weight or 0.0 for e in edges]),
+            "hhi": hhi(shares) if known else None,
             "producers": len(edges),
             "top_producer": g.nodes[top.src].name,
-            "top_share": top.weight,
+            "top_share": top.weight if known else None,
+            "coverage": sum(shares) if reported else None,
+            "basis": basis,
+            "unreported_rows": unreported,
             "source": top.source,
             "confidence": top.confidence,
         })

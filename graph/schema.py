@@ -49,7 +49,10 @@ COMPANY_ROLES: Final[dict[str, str]] = {
     "packaging": "Packaging",
     "equipment": "EquipmentMaker",
     "materials": "MaterialsSupplier",
-    "cloud": "Cloud",
+    "cloud": "Cloud",  # rents out AI compute (a cloud provider)
+    # owns and runs AI accelerators for itself or an affiliate, renting none out (Meta, xAI,
+    # High-Flyer): the clouds layer's position in the chain, but not a cloud
+    "compute": "ComputeOwner",
     "lab": "ModelLab",
     "energy": "EnergySupplier",
     "datacenter": "DataCenterSupplier",
@@ -126,10 +129,15 @@ def flow_of(rel_type: str) -> Flow:
 
 
 def company_layer(roles: list[str] | tuple[str, ...]) -> str:
-    """Layer of a company from its roles: lab > cloud > chips > inputs."""
-    if "lab" in roles and "cloud" not in roles:
+    """Layer of a company from its roles: lab > cloud or compute owner > chips > inputs.
+
+    A lab that owns (``compute``) or rents out (``cloud``) AI compute sits in the clouds layer:
+    the owners of the accelerators (Epoch AI) are that layer.
+    """
+    owner = "cloud" in roles or "compute" in roles
+    if "lab" in roles and not owner:
         return "labs"
-    if "cloud" in roles:
+    if owner:
         return "clouds"
     if CHIP_ROLES.intersection(roles):
         return "chips"

@@ -85,7 +85,10 @@ def test_minerals_by_hhi(run, loaded) -> None:
     assert [r["mineral"] for r in rows] == [m.id for m in ms]
     assert [r["hhi"] for r in rows] == [m.props["hhi"] for m in ms]
     gallium = next(r for r in rows if r["mineral"] == "mineral:gallium")
-    assert gallium["top_producer"] == "country:CN" and gallium["top_share"] > 0.9
+    assert gallium["top_producer"] == "country:CN" and gallium["top_share_pct"] > 90  # percent
+    assert 90 < gallium["coverage_pct"] <= 105
+    assert "mineral:dimension-stone" not in {r["mineral"] for r in run("minerals-by-hhi",
+                                                                       limit=500)}
 
 
 @covers("single-points-of-failure")

@@ -207,7 +207,10 @@ def test_set_overrides(gallium_graph: GraphData) -> None:
                                                       "transceivers]=1"])
     assert "input:optical-transceivers" not in shortfalls(r)
     assert r["overrides"] == [{"key": "substitutability",
-                               "target": "Ga>input:optical-transceivers", "value": 1.0}]
+                               "target": "Ga>input:optical-transceivers", "value": 1.0,
+                               "reaches": {"count": 1, "of": r["data"]["supply_arcs"],
+                                           "what": "supply arcs", "text": "1 supply arc"}}]
+
 
 
 @pytest.mark.parametrize(

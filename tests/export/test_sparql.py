@@ -45,6 +45,8 @@ def expect_hhi(g: GraphData) -> set:
         if n.kind != "mineral":
             continue
         for h in concentration(g, n.id):
+            if h["hhi"] is None:  # unknown production: no HHI (and no SPARQL row)
+                continue
             out.add((n.id, h["release"], h["production_type"], str(h["year"]),
                      round(h["hhi"], 6), h["producers"]))
     return out
@@ -137,8 +139,12 @@ def expect_labs_exposed(g: GraphData, mineral: str, hops: int) -> list[tuple]:
 
 def expect_hhi_headline(g: GraphData, limit: int) -> list[tuple]:
     """cypher/minerals-by-hhi.cypher on the embedded graph."""
+    def pct(x: object) -> float | None:
+        return None if x is None else round(1000 * float(x)) / 10  # type: ignore[arg-type]
+
     out = [(n.id, n.name, float(n.props["hhi"]), n.props.get("hhi_year"),
-            n.props.get("usgs_top_producer"), n.props.get("usgs_top_share"))
+            n.props.get("usgs_top_producer"), pct(n.props.get("usgs_top_share")),
+            pct(n.props.get("hhi_coverage")))
            for n in g.nodes.values() if n.kind == "mineral" and n.props.get("hhi") is not None]
     return sorted(out, key=lambda t: (-t[2], t[0]))[:limit]
 
@@ -305,7 +311,8 @@ def test_real_graph_cypher_twins(real):
     spof = rows_of(run("single-points-of-failure", r), SPOF_COLS)
     assert spof == expect_spof(g, 0.8) and spof
     hhi = rows_of(run("minerals-by-hhi", r, limit="15"),
-                  ("mineral", "name", "hhi", "year", "top_producer", "top_share"))
+                  ("mineral", "name", "hhi", "year", "top_producer", "top_share_pct",
+                   "coverage_pct"))
     assert hhi == expect_hhi_headline(g, 15) and len(hhi) == 15
     for company in ("company:microsoft", "company:openai", "company:nvidia"):
         rows = rows_of(run("company-suppliers", r, company=company),

@@ -60,16 +60,25 @@ def test_every_layer_down_to_the_labs_is_drawn(gallium) -> None:  # type: ignore
     assert best_lab["id"] in {d["id"] for d in data["nodes"]}
 
 
-def test_no_node_with_a_shortfall_is_grey(gallium) -> None:  # type: ignore[no-untyped-def]
+def test_no_node_with_a_shortfall_is_grey(  # type: ignore[no-untyped-def]
+    gallium, graph: GraphData, tmp_path: Path
+) -> None:
     result, _, _, data = gallium
     sf = {x["id"]: x["shortfall"] for x in result["nodes"]}
+    assert result["affected"] > TOP
     for d in data["nodes"]:
         assert d["id"] in sf, d["id"]  # everything drawn is affected
         assert d["color"]["background"] == view.shortfall_colour(sf[d["id"]]) != \
             view.NO_DATA_COLOUR, d["id"]
-    servers = next(d for d in data["nodes"] if d["id"] == "input:ai-servers")
-    assert sf["input:ai-servers"] > 0
-    assert servers["shortfall"] == pytest.approx(sf["input:ai-servers"])
+    # nodes drawn beyond the first --top (a layer's most affected, a hop of a path) keep their
+    # figure: they used to be grey "no figure"
+    small = tmp_path / "small.html"
+    view.write_shock_html(result, graph, small, top=6)
+    rank = {x["id"]: x["rank"] for x in result["nodes"]}
+    beyond = [d for d in page_data(small)["nodes"] if rank[d["id"]] > 6]
+    assert len(beyond) >= 3
+    for d in beyond:
+        assert d["shortfall"] == pytest.approx(sf[d["id"]]) and d["shortfall"] > 0
 
 
 def test_links_inside_a_column_do_not_run_behind_the_boxes(gallium) -> None:  # type: ignore[no-untyped-def]
@@ -110,14 +119,14 @@ def test_labels_are_whole_names(gallium) -> None:  # type: ignore[no-untyped-def
 
 
 def test_the_title_names_the_target(gallium) -> None:  # type: ignore[no-untyped-def]
-    _, page, _, _ = gallium
+    result, page, _, _ = gallium
     text = page.read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", text).group(1)  # type: ignore[union-attr]
     assert title.startswith("Shock: Gallium -50%")
     assert "mineral:gallium" not in title
     assert re.search(r"<h1>Shock: Gallium -50%", text)
     # the page says what it leaves out
-    assert re.search(r"of 3\d affected nodes drawn", text)
+    assert re.search(rf"of {result['affected']} affected nodes drawn", text)
 
 
 def test_the_whole_graph_opens_on_a_readable_core(graph: GraphData, tmp_path: Path) -> None:
