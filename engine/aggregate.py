@@ -140,7 +140,8 @@ def normalise_shares(groups: Groups, w: np.ndarray, is_share: np.ndarray,
         return w, 0
     ws = np.where(is_share, np.nan_to_num(w, nan=0.0), 0.0)
     # a sender's several arcs into one group count once (the largest), as in the matrix
-    total = np.asarray(groups.matrix(ws).sum(axis=1)).ravel()
+    M = groups.matrix(ws)
+    total = np.bincount(M.indices, weights=M.data, minlength=groups.ng)
     over = total > 1.0 + tol
     if not over.any():
         return w, 0
@@ -164,20 +165,51 @@ def solve(groups: Groups, values: np.ndarray, c: np.ndarray, *, const: np.ndarra
         raise ModelError("c must lie in [0, 1]")
     G = groups.matrix(values)
     u = np.zeros(groups.ng) if const is None else np.asarray(const, dtype=float).copy()
-    q = np.maximum(cv, groups.node_max(np.minimum(1.0, u)))
+    best = groups.node_max(np.minimum(1.0, u))  # per node, the largest group loss so far
+    q = np.maximum(cv, best)
     dq = q.copy()
     nnz = max(G.nnz, 1)
     for it in range(1, max_iter + 1):
         if float(dq.max(initial=0.0)) <= tol:
             return q, it, u
-        u += _product(G, dq, nnz)
-        nxt = np.maximum(cv, groups.node_max(np.minimum(1.0, u)))
+        changed, du = _delta(G, dq, nnz)
+        u[changed] += du
+        # losses only grow (monotone), so a node's largest group loss is the max of the old one
+        # and its changed groups' new losses: touch only those while they are few
+        if changed.size * 8 < groups.ng:
+            np.maximum.at(best, groups.owner[changed], np.minimum(1.0, u[changed]))
+        else:
+            best = groups.node_max(np.minimum(1.0, u))
+        nxt = np.maximum(cv, best)
         dq = nxt - q
         q = nxt
     raise ModelError(
         f"the shock did not converge in {max_iter} iterations (last change "
         f"{float(dq.max(initial=0.0)):.3g}); raise max_iter (--set max_iter=...)"
     )
+
+
+def _delta(A: Any, x: np.ndarray, nnz: int) -> tuple[np.ndarray, np.ndarray]:
+    """``A @ x`` for non-negative ``x`` as (rows that grow, their increments): gathers only the
+    columns where ``x > 0`` while they are few (a narrow shock front), so nothing of the size of
+    all groups is touched; a full sparse product otherwise."""
+    import numpy as np
+
+    nz = np.flatnonzero(x)
+    if nz.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    starts = A.indptr[nz]
+    lens = A.indptr[nz + 1] - starts
+    total = int(lens.sum())
+    if total * 16 > nnz:
+        full = np.asarray(A @ x)
+        rows = np.flatnonzero(full > 0)
+        return rows, full[rows]
+    offs = np.cumsum(lens) - lens
+    pos = np.arange(total) - np.repeat(offs - starts, lens)
+    vals = A.data[pos] * np.repeat(x[nz], lens)
+    rows, inv = np.unique(A.indices[pos], return_inverse=True)
+    return rows, np.bincount(inv.ravel(), weights=vals, minlength=rows.size)
 
 
 def _product(A: Any, x: np.ndarray, nnz: int) -> np.ndarray:
