@@ -198,11 +198,28 @@ def print_csv(columns: list[str], rows: list[dict[str, Any]]) -> None:
         w.writerow([csv_out(r.get(c)) for c in columns])
 
 
+# Width of the output when it is not a terminal (a pipe, a file): wide enough that nothing is
+# wrapped or cut (a query name stays copyable, a source stays on one line).
+PLAIN_WIDTH = 10_000
+
+
 def console(**kwargs: Any) -> Any:
     """A ``rich.console.Console`` that escapes control characters in every string it prints
     (cells, titles, lines), so user text cannot drive the terminal; ``markup=False`` unless
-    given."""
+    given.  Not on a terminal (pipe, file) it prints plain text (no colours) that is never
+    wrapped or cut: width :data:`PLAIN_WIDTH` unless ``COLUMNS`` or ``width`` says otherwise."""
+    import os
+
     from riskgraph.cli._console import SafeConsole
 
     kwargs.setdefault("markup", False)
+    if "width" not in kwargs and not os.environ.get("COLUMNS") and not _is_terminal():
+        kwargs["width"] = PLAIN_WIDTH
     return SafeConsole(**kwargs)
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stdout
+        return False

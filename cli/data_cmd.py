@@ -43,19 +43,22 @@ def data(
         from rich.table import Table
 
         t = Table(title="riskgraph data sources")
-        t.add_column("source")
+        t.add_column("source", no_wrap=True)
         for col in ("files", "rows", "nodes", "edges"):
-            t.add_column(col, justify="right")
-        t.add_column("as of")
+            t.add_column(col, justify="right", no_wrap=True)
+        t.add_column("as of", no_wrap=True)
         t.add_column("licence")
         for r in rows:
             licence = r["licence"].split(" (")[0]
-            t.add_row(f"{r['key']}: {r['title']}", str(r["files"]), str(r["rows"]),
-                      str(r["nodes"]), str(r["edges"]), r["as_of"], licence)
+            t.add_row(r["key"], str(r["files"]), str(r["rows"]), str(r["nodes"]),
+                      str(r["edges"]), r["as_of"], licence)
         c = console()  # titles and paths are user text
         c.print(t)
         c.print(f"Merged graph: {totals['nodes']} nodes, {totals['edges']} edges "
                 "(a node named by several sources is counted once).")
+        # the titles below the table, one line each, instead of folded into a narrow column
+        for r in rows:
+            c.print(f"{r['key']}: {r['title']}")
 
 
 def show(

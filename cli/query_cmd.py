@@ -124,9 +124,10 @@ def _list(doc: dict[str, Any], fmt: OutputFormat) -> None:
     from rich.table import Table
 
     t = Table(title=f"{len(rows)} queries in the library (riskgraph query NAME --param k=v)")
-    t.add_column("name")
-    t.add_column("question")
-    t.add_column("parameters (default)")
+    # names are never cut or wrapped (they are to be copied); the question wraps instead
+    t.add_column("name", no_wrap=True, min_width=max((len(r["name"]) for r in rows), default=4))
+    t.add_column("question", ratio=1, overflow="fold")
+    t.add_column("parameters (default)", overflow="fold")
     for r in rows:
         ps = ", ".join(
             f"{p['name']}={p['default']}" if p["default"] is not None else f"{p['name']} (required)"

@@ -192,3 +192,49 @@ def test_debtrank_says_why_it_differs_from_the_iim() -> None:
     assert "Why DebtRank differs from the IIM" in " ".join(r.stdout.split())
     r = runner.invoke(app, ["shock", "gallium", "--pct", "50"])
     assert "Why DebtRank differs" not in r.stdout
+
+
+# -- 7. plain, uncut output when not on a wide terminal ------------------------------------------
+def test_query_list_never_cuts_a_name(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from riskgraph.cypher import library
+
+    names = [q.name for q in library.list_queries()]
+    assert any(len(n) > 24 for n in names)  # accelerator-country-shares was cut to 22 + "…"
+    for columns in (None, "60", "80"):  # a pipe, narrow terminals
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        r = runner.invoke(app, ["query", "--list"])
+        assert r.exit_code == 0, r.stderr
+        assert "…" not in r.stdout
+        firsts = {line.strip("│ ").split(" ")[0] for line in r.stdout.splitlines()}
+        for n in names:
+            assert n in firsts, (columns, n)
+
+
+def test_data_and_show_do_not_fold_sources_into_tall_tables(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "80")
+    r = runner.invoke(app, ["data"])
+    assert r.exit_code == 0, r.stderr
+    table = [line for line in r.stdout.splitlines() if line.startswith(("│", "┃", "┏", "└"))]
+    assert len(table) <= 20  # one or two lines per source, not a column of folded titles
+    assert all(len(line) <= 80 for line in table)
+    doc = json.loads(runner.invoke(app, ["data", "-f", "json"]).stdout)
+    for s in doc["sources"]:
+        assert s["key"] in " ".join(r.stdout.split())
+    r = runner.invoke(app, ["show", "Ga"])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Suppliers (" in line)
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("└"))
+    # one line per supplier (5) and the frame: the sources were folded into a column, ~9 lines
+    # for each of 19 rows
+    assert end - start <= 5 + 5, lines[start:end + 1]
+    # a pipe: nothing wrapped, every source on one line
+    monkeypatch.delenv("COLUMNS")
+    r = runner.invoke(app, ["show", "Ga"])
+    info = json.loads(runner.invoke(app, ["show", "Ga", "-f", "json"]).stdout)
+    lines = r.stdout.splitlines()
+    china = next(s for s in info["suppliers"] if s["name"] == "China" and s["default"])
+    assert any(line.endswith(china["source"]) and line.startswith("[") for line in lines)
