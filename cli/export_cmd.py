@@ -137,6 +137,33 @@ def export_csv(
         _done(f"Wrote {nodes} ({len(g)} nodes) and {edges} ({g.number_of_edges()} edges)")
 
 
+@export_app.command("parquet")
+def export_parquet(
+    out: Annotated[Path, typer.Argument(
+        help="Folder to write nodes.parquet and links.parquet into (created if missing).")],
+    map_dir: Annotated[Path | None, typer.Option(
+        "--map", help="Convert this folder of curated CSVs (a large map) instead of the graph.")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """nodes.parquet and links.parquet in the curated columns, for riskgraph bulk-shock (the
+    columnar path, --engine spark), pandas, Spark and DuckDB (docs/exports.md)."""
+    with handle_errors():
+        from riskgraph.export.atomic import refuse_inputs
+        from riskgraph.export.parquet import convert_csv_dir, write_graph_parquet
+
+        if map_dir is not None:
+            refuse_inputs(out, [map_dir])
+            rep = convert_csv_dir(map_dir, out)
+        else:
+            inputs = _inputs(data_dir)
+            refuse_inputs(out, inputs)
+            rep = write_graph_parquet(_graph(data_dir, no_cache), out)
+        _done("Wrote " + ", ".join(f"{out / name} ({rows} rows, {rep.bytes[name]:,} bytes)"
+                                   for name, rows in rep.rows.items()))
+
+
 @export_app.command("html")
 def export_html(
     out: OutArg,

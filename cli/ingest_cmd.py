@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,7 @@ from riskgraph.cli.common import (
     handle_errors,
     neo4j_settings,
 )
+from riskgraph.errors import UsageError
 
 
 def register(app: typer.Typer) -> None:
@@ -43,6 +45,16 @@ def ingest(
     ] = 1000,
     data_dir: DataDirOpt = None,
     no_cache: NoCacheOpt = False,
+    bulk: Annotated[
+        bool, typer.Option(
+            "--bulk", help="First load at database speed: neo4j-admin database import full on "
+            "the local server (stopped and restarted; the database must be empty, or --wipe).")
+    ] = False,
+    map_dir: Annotated[
+        Path | None, typer.Option(
+            "--map", help="With --bulk: import this folder of curated CSVs (a large map, ids in "
+            "from/to) instead of the built graph.", exists=True, file_okay=False)
+    ] = None,
 ) -> None:
     """Build the graph from every source and print counts per source; with --neo4j, write it
     to Neo4j: constraints first, one transaction per source, MERGE on ids and edge keys (a
@@ -52,6 +64,13 @@ def ingest(
 
         from riskgraph.ingest.build import load_build
 
+        if (bulk or map_dir) and not neo4j:
+            raise UsageError("--bulk and --map write to Neo4j: add --neo4j")
+        if map_dir is not None and not bulk:
+            raise UsageError("--map needs --bulk (the batched path takes --data-dir)")
+        if bulk:
+            _bulk(map_dir, data_dir, no_cache, uri, user, password, database, wipe)
+            return
         b = load_build(data_dir, use_cache=not no_cache)
         out = console()  # escapes control characters
         if not neo4j:
@@ -68,6 +87,27 @@ def ingest(
             )
             return
         _to_neo4j(b.graph, b.parts, uri, user, password, database, wipe, batch_size, out)
+
+
+def _bulk(map_dir: Path | None, data_dir: list[Path] | None, no_cache: bool, uri: str | None,
+          user: str | None, password: str | None, database: str | None, wipe: bool) -> None:
+    from riskgraph.cli.bulk_import import bulk_import, folder_chunks, graph_chunks
+    from riskgraph.ingest.build import load_build
+
+    settings = neo4j_settings(uri, user, password, database)
+    if map_dir is not None:
+        chunks = folder_chunks(map_dir)
+        what = str(map_dir)
+    else:
+        chunks = graph_chunks(load_build(data_dir, use_cache=not no_cache).graph)
+        what = "the built graph"
+    rep = bulk_import(settings, *chunks, wipe=wipe)
+    console().print(
+        f"neo4j-admin database import full -> {settings.uri} database {settings.database}: "
+        f"{rep.nodes} nodes, {rep.relationships} relationships from {what} in "
+        f"{rep.seconds:.1f} s (CSV {rep.write_seconds:.1f} s, stop {rep.stop_seconds:.1f} s, "
+        f"import {rep.import_seconds:.1f} s, start {rep.start_seconds:.1f} s, constraints "
+        f"{rep.schema_seconds:.1f} s): {rep.relationships_per_second:,.0f} relationships/s.")
 
 
 def _to_neo4j(

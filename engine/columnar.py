@@ -252,8 +252,12 @@ def load_dir(folder: Path, *, known_ids: Iterable[str] = ()) -> ColumnarGraph:
     if not folder.is_dir():
         raise IngestError(folder, "user data directory does not exist")
     nodes, links = fmt.folder_files(folder)
+    if not links:  # the Parquet files of `riskgraph export parquet`
+        pq = sorted(folder.glob("*.parquet"))
+        nodes = [p for p in pq if "nodes" in p.name.casefold()]
+        links = [p for p in pq if "links" in p.name.casefold() and p not in nodes]
     if not links:
-        raise IngestError(folder, "no *links*.csv file in the folder")
+        raise IngestError(folder, "no *links*.csv (or *links*.parquet) file in the folder")
     return load_columnar(links, nodes, known_ids=known_ids)
 
 
@@ -398,6 +402,9 @@ def _chunks(path: Path, required: Sequence[str], chunksize: int, fast: bool = Fa
     as floats by the C parser (empty = NaN), and any cell it cannot parse raises
     :class:`_SlowPath`.
     """
+    if path.suffix.casefold() == ".parquet":
+        yield from _parquet_chunks(path, required, chunksize, fast)
+        return
     header = _header(path, required)
     wanted = set(required) | ({"dependency", "input"} & set(header))
     nums = [c for c in header if c in FRACTIONS] if fast else []
@@ -437,6 +444,70 @@ def _chunks(path: Path, required: Sequence[str], chunksize: int, fast: bool = Fa
         raise
 
 
+# Text columns read dictionary-encoded from Parquet (pandas Categorical): each distinct id,
+# type or source is one string, and the checks and lookups work on the codes.
+_DICT_COLUMNS = ("from", "to", "type", "source", "as_of", "confidence", "rationale", "kind",
+                 "layer", "roles", "dependency", "input")
+
+
+def _parquet_chunks(path: Path, required: Sequence[str], chunksize: int, fast: bool
+                    ) -> Iterable[tuple[int, pd.DataFrame]]:
+    """``_chunks`` for a Parquet file (``riskgraph export parquet``): the same DataFrames.
+
+    Text columns arrive as text (nulls as ``""``; dictionary-encoded ones as Categoricals);
+    fraction columns stored as doubles are floats with ``fast`` and their ``repr`` otherwise
+    (NaN as ``""``), so the text path parses them as the CSV's.  A row is named by its record
+    number (1 = the first record: Parquet has no header line).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise IngestError(path, "reading Parquet needs pyarrow: pip install "
+                          "'riskgraph[parquet]'") from None
+    try:
+        f = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as e:
+        raise IngestError(path, f"not a Parquet file: {str(e).splitlines()[0]}") from None
+    header = [str(c) for c in f.schema_arrow.names]
+    for col in required:
+        if col not in header:
+            near = suggest(col, header, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise IngestError(path, f"missing column {col!r}{hint}", column=col)
+    if f.metadata.num_rows == 0:
+        raise IngestError(path, "no data rows")
+    wanted = [c for c in header if c in set(required) | {"dependency", "input"}]
+    start = 0
+    for batch in f.iter_batches(batch_size=chunksize, columns=wanted):
+        cols: dict[str, Any] = {}
+        for name in wanted:
+            col = batch.column(name)
+            t = col.type
+            if name in FRACTIONS and (pa.types.is_floating(t) or pa.types.is_integer(t)):
+                v = col.to_numpy(zero_copy_only=False).astype(float)
+                if fast:
+                    cols[name] = v
+                else:
+                    cols[name] = np.array(["" if math.isnan(x) else repr(float(x))
+                                           for x in v.tolist()], dtype=object)
+                continue
+            if fast and name in FRACTIONS:
+                raise _SlowPath  # a fraction stored as text (40%, n/a): the text path
+            if not pa.types.is_string(t) and not pa.types.is_large_string(t) and not \
+                    pa.types.is_dictionary(t):
+                col = col.cast(pa.string())
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(pa.string())
+            col = col.fill_null("")
+            if name in _DICT_COLUMNS:
+                cols[name] = pd.Categorical(col.dictionary_encode().to_pandas())
+            else:
+                cols[name] = col.to_numpy(zero_copy_only=False).astype(object)
+        yield start, pd.DataFrame(cols)
+        start += batch.num_rows
+
+
 def _raw_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return next(csv.reader([fh.readline()]))
@@ -469,7 +540,10 @@ def _header(path: Path, required: Sequence[str]) -> list[str]:
 
 def line_of(path: Path, k: int) -> int:
     """The line (1-based, header = 1) where data row ``k`` (0-based, blank lines skipped)
-    starts, counting line breaks inside quoted fields."""
+    starts, counting line breaks inside quoted fields; in a Parquet file, the record number
+    (1 = the first record)."""
+    if path.suffix.casefold() == ".parquet":
+        return k + 1
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         next(reader, None)
@@ -516,6 +590,9 @@ def _dependency_columns(path: Path, start: int, df: pd.DataFrame
 
 def _factor(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes and stripped distinct values of a text column (strip once per distinct value)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):  # Parquet: the dictionary's codes
+        c = s.cat.remove_unused_categories()
+        return c.cat.codes.to_numpy(dtype=np.int64), [str(u).strip() for u in c.cat.categories]
     codes, uniq = pd.factorize(s.to_numpy(dtype=object))
     return codes, [str(u).strip() for u in uniq]
 
@@ -561,8 +638,16 @@ def _check_links(path: Path, start: int, df: pd.DataFrame, index: pd.Index, fast
     typ = np.array([known[t] for t in tuniq], dtype=np.int8)[tcodes]
     # both ends at once, each distinct id looked up once (ids repeat: hubs)
     n = len(df)
-    codes, uniq = pd.factorize(np.concatenate([df["from"].to_numpy(dtype=object),
-                                               df["to"].to_numpy(dtype=object)]))
+    if all(isinstance(df[c].dtype, pd.CategoricalDtype) for c in ("from", "to")):
+        # Parquet: look up each dictionary entry once, then index by the codes
+        cf, ct = df["from"].cat, df["to"].cat
+        uniq = np.concatenate([cf.categories.to_numpy(dtype=object),
+                               ct.categories.to_numpy(dtype=object)])
+        codes = np.concatenate([cf.codes.to_numpy(dtype=np.int64),
+                                ct.codes.to_numpy(dtype=np.int64) + len(cf.categories)])
+    else:
+        codes, uniq = pd.factorize(np.concatenate([df["from"].to_numpy(dtype=object),
+                                                   df["to"].to_numpy(dtype=object)]))
     upos = np.asarray(index.get_indexer(pd.Index(uniq))).astype(np.int64)
     miss = np.flatnonzero(upos < 0)
     if miss.size:  # surrounding blanks
