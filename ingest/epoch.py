@@ -346,7 +346,7 @@ def load(data_dir: Path, resolver: Resolver) -> LoadResult:
                 g.add_node(Node(owner, "company", f"Owners in {cnode.name} (Epoch AI aggregate)",
                                 source=f"{CITE}, {x['file']} line {x['line']}",
                                 as_of=x["end"].isoformat(), confidence="reported",
-                                layer="clouds", roles=["cloud"],
+                                layer="clouds", roles=["compute"],  # owners, not clouds
                                 props={"aggregate": True, "epoch_owner": x["owner"]}))
             hq_key = f"{owner}|HEADQUARTERED_IN|{country}|epoch"
             if hq_key not in g.edges:
