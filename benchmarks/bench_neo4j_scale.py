@@ -1,35 +1,32 @@
-"""Benchmark: Neo4j at scale -- a generated supplier graph through the bulk path, in one run.
+"""Benchmark: Neo4j at scale -- a generated supplier graph, three write paths, in one run.
 
 1. Generates a layered supplier graph with ``benchmarks/generate.py`` (default 100,000 nodes and
    about 1,000,000 links; ``--nodes 1000000`` for the 1M / 10M graph) and checks every row with
    :func:`riskgraph.engine.columnar.load_columnar`.
 2. Starts a THROW-AWAY second Neo4j server (its own port and home folder under a temporary
-   folder, never the development server on 7687), with ``--heap`` (``NEO4J_LOCAL_HEAP``, read by
-   ``docker/neo4j-local/neo4j-local.sh``) and ``--pagecache`` (the launcher's
-   ``neo4j.conf.template`` fixes 128m; for another size the launcher is run from a temporary copy
-   of ``docker/neo4j-local`` whose template says so, through ``RISKGRAPH_NEO4J_LOCAL``; the jars
-   are shared).  The server is stopped at the end, also on failure.
-3. Writes the graph with :func:`riskgraph.graph.neo4j.bulk.write_folder` (the store's
-   ``UNWIND ... MERGE`` statements, one transaction per chunk of CSV rows):
-
-   * row by row: the nodes, then the first ``--sample`` links one statement per row;
-   * batched, the same sample of links (``--batch-size`` rows per statement): a like-for-like
-     ratio;
-   * batched, the whole graph into a wiped database: the headline relationships per second.
-
-4. Runs every ``cypher/`` library query on that graph (read-only, as ``riskgraph query`` does):
-   a cold and a warm run, rows returned.  Parameters that name nodes get the busiest node of
-   the right label in the generated graph; a query whose node kind the synthetic graph lacks
-   (accelerator families, foundries) is reported as n/a.
+   folder, never the development server on 7687), with ``--heap``, ``--pagecache`` and
+   ``--tx-max`` (a temporary copy of ``docker/neo4j-local`` whose template says so, through
+   ``RISKGRAPH_NEO4J_LOCAL``; the jars are shared).  The server is stopped at the end.
+3. **Bulk import** (``riskgraph ingest --neo4j --bulk --map``'s code,
+   :func:`riskgraph.cli.bulk_import.bulk_import`): the store's rows as neo4j-admin CSVs, stop,
+   ``neo4j-admin database import full``, start, constraints and indexes; relationships per
+   second END TO END (CSV writing, restart and schema included); the store size on disk.
+4. The ``cypher/`` library on the imported graph (cold and warm, rows returned).
+5. **Incremental paths**, on the first ``--sample`` links, deleted and written again each time
+   (so every key is new, as in a new source): the old row-by-row path (store MERGE, one row a
+   statement), the current batched MERGE path (1,000 rows a statement), and the new path
+   (:mod:`riskgraph.graph.neo4j.create_path`: key lookup, CREATE for new keys) at the batch
+   sizes of ``--create-batches`` and with ``CALL { } IN TRANSACTIONS``; the best new setting is
+   then run on ``--big-sample`` links.
 
 Writes ``benchmarks/results/neo4j_scale.json`` and prints one line per figure.  Usage::
 
-    .venv/bin/python benchmarks/bench_neo4j_scale.py                    # 100k / ~1M
-    .venv/bin/python benchmarks/bench_neo4j_scale.py --nodes 1000000 \
-        --out benchmarks/results/neo4j_scale-1m.json                  # 1M / 10M: ~25 min
+    nice -n 19 .venv/bin/python benchmarks/bench_neo4j_scale.py                # 100k / ~1M
+    nice -n 19 .venv/bin/python benchmarks/bench_neo4j_scale.py --nodes 1000000 \
+        --out benchmarks/results/neo4j_scale-1m.json                           # 1M / 10M
 
-Disk: the server's store takes 3.2 GB at 1M links and 17.9 GB at 10M, under the system's
-temporary folder, removed at the end.
+Disk: the CSVs (2.4 GB at 10M), the import files (about as much again, removed after the
+import) and the store, under the system's temporary folder, removed at the end.
 """
 
 from __future__ import annotations
@@ -166,11 +163,17 @@ def run_queries(driver: Any, db: str, timeout: float) -> list[dict[str, Any]]:
 
     ids = query_params(driver, db)
     out = []
-    for q in list_queries():
-        raw: dict[str, str] = {}
+    runs: list[tuple[Any, str, dict[str, str]]] = [(q, q.name, {}) for q in list_queries()]
+    # the whole-graph form of lab-clouds too: every lab, first page
+    runs += [(q, f"{q.name} (lab=ALL, page 1)", {"lab": "ALL"}) for q in list_queries()
+             if q.name == "lab-clouds"]
+    for q, label, fixed in runs:
+        raw: dict[str, str] = dict(fixed)
         missing = []
         for p in q.params:
             key = f"{q.name}.{p.name}"
+            if p.name in fixed:
+                continue
             if key in ids:
                 val = ids[key]
             elif p.name in NODE_PARAMS:
@@ -181,11 +184,11 @@ def run_queries(driver: Any, db: str, timeout: float) -> list[dict[str, Any]]:
                 missing.append(f"{p.name} ({NODE_PARAMS.get(p.name, 'node')})")
             else:
                 raw[p.name] = val
-        rec: dict[str, Any] = {"query": q.name, "params": raw}
+        rec: dict[str, Any] = {"query": label, "params": raw}
         if missing:
             rec.update(status="n/a", note="the synthetic graph has no node for "
                        + ", ".join(missing))
-            print(f"  {q.name:<32} n/a ({rec['note']})", flush=True)
+            print(f"  {label:<32} n/a ({rec['note']})", flush=True)
             out.append(rec)
             continue
         params = q.bind(raw)
@@ -201,13 +204,13 @@ def run_queries(driver: Any, db: str, timeout: float) -> list[dict[str, Any]]:
                 rows = result
         except Neo4jError as e:
             rec.update(status="error", note=f"{e.code}: {(e.message or '').splitlines()[0]}")
-            print(f"  {q.name:<32} error {rec['note']}", flush=True)
+            print(f"  {label:<32} error {rec['note']}", flush=True)
             out.append(rec)
             continue
         rec.update(status="ok", cold_s=round(times[0], 4), warm_s=round(times[1], 4), rows=rows)
         if rows == 0:
             rec["note"] = "0 rows: the pattern needs what the synthetic graph lacks"
-        print(f"  {q.name:<32} cold {times[0]:8.3f} s  warm {times[1]:8.3f} s  {rows:>9} rows",
+        print(f"  {label:<32} cold {times[0]:8.3f} s  warm {times[1]:8.3f} s  {rows:>9} rows",
               flush=True)
         out.append(rec)
     return out
@@ -221,6 +224,41 @@ def du(path: Path) -> int:
         return -1
 
 
+def sample_groups(data: Path, n: int) -> dict[str, list[dict[str, Any]]]:
+    """The store's rows of the first ``n`` links of the map (per type)."""
+    from riskgraph.graph.neo4j import bulk
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    got = 0
+    p = data / "links.csv"
+    for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, max(n, 1000)):
+        df = df.iloc[: n - got]
+        for t, rows in bulk.link_rows(df, p, bulk.source_key(data), line).items():
+            out.setdefault(t, []).extend(rows)
+        got += len(df)
+        if got >= n:
+            break
+    return out
+
+
+def delete_keys(driver: Any, db: str, groups: dict[str, list[dict[str, Any]]]) -> None:
+    for t, rows in groups.items():
+        keys = [r["key"] for r in rows]
+        for k in range(0, len(keys), 10_000):
+            driver.execute_query(f"UNWIND $keys AS k MATCH ()-[r:{t} {{key: k}}]->() DELETE r",
+                                 keys=keys[k:k + 10_000], database_=db)
+
+
+def timed(label: str, n: int, fn: Any) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    got = fn()
+    dt = time.perf_counter() - t0
+    rec = {"relationships": n, "seconds": round(dt, 3), "relationships_per_s": n / dt}
+    assert got == n, (label, got, n)
+    print(f"  {label:<44} {n:>9,} rels {dt:8.2f} s {n / dt:10,.0f} rels/s", flush=True)
+    return rec
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--nodes", type=int, default=100_000)
@@ -228,31 +266,34 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", type=Path, default=None,
                     help="reuse a generated folder (nodes.csv, links.csv) instead of generating")
-    ap.add_argument("--batch-size", type=int, default=1000)
-    ap.add_argument("--chunk-rows", type=int, default=50_000,
-                    help="CSV rows per transaction")
     ap.add_argument("--sample", type=int, default=20_000,
-                    help="links written row by row (and batched, like for like)")
+                    help="links written by each incremental path, like for like")
+    ap.add_argument("--big-sample", type=int, default=200_000,
+                    help="links written by the best new path (its rate at volume)")
+    ap.add_argument("--create-batches", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--heap", default="2g", help="Java heap of the server (NEO4J_LOCAL_HEAP)")
     ap.add_argument("--pagecache", default="2g", help="server.memory.pagecache.size")
     ap.add_argument("--tx-max", default="1g", help="dbms.memory.transaction.total.max")
+    ap.add_argument("--off-heap", default="3g", help="neo4j-admin --max-off-heap-memory")
     ap.add_argument("--query-timeout", type=float, default=300.0)
+    ap.add_argument("--no-queries", action="store_true")
     ap.add_argument("--out", type=Path, default=RESULTS / "neo4j_scale.json")
     args = ap.parse_args()
 
     import logging
 
+    from riskgraph.cli.bulk_import import bulk_import, folder_chunks
     from riskgraph.engine.columnar import load_columnar
-    from riskgraph.graph.neo4j import bulk, store
+    from riskgraph.graph.neo4j import create_path, store
     from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
 
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # no notification chatter
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "python": platform.python_version()},
-        "settings": {"batch_size": args.batch_size, "chunk_rows": args.chunk_rows,
-                     "sample": args.sample, "heap": args.heap, "pagecache": args.pagecache,
-                     "transaction_total_max": args.tx_max},
+                    "python": platform.python_version(), "load_avg_start": os.getloadavg()},
+        "settings": {"sample": args.sample, "big_sample": args.big_sample,
+                     "heap": args.heap, "pagecache": args.pagecache,
+                     "transaction_total_max": args.tx_max, "off_heap": args.off_heap},
     }
     with tempfile.TemporaryDirectory(prefix="rg-neo4j-scale-") as tmp:
         work = Path(tmp)
@@ -276,81 +317,110 @@ def main() -> None:
 
         with throwaway_server(work, args.heap, args.pagecache, args.tx_max) as uri:
             settings = Neo4jSettings(uri=uri)
-            driver = connect(settings)
             db = settings.database
-            recs, _, _ = driver.execute_query(
-                "CALL dbms.components() YIELD versions RETURN versions[0] AS v")
-            result["neo4j"] = recs[0]["v"]
-            print(f"Neo4j {result['neo4j']} at {uri}: heap {args.heap}, page cache "
-                  f"{args.pagecache}, transaction memory {args.tx_max}", flush=True)
+            # 1. bulk import: the whole map, end to end
+            rep = bulk_import(settings, *folder_chunks(data), wipe=True,
+                              max_off_heap=args.off_heap)
+            result["bulk_import"] = {
+                "nodes": rep.nodes, "relationships": rep.relationships,
+                "csv_bytes": rep.csv_bytes, "write_csv_s": rep.write_seconds,
+                "stop_s": rep.stop_seconds, "import_s": rep.import_seconds,
+                "start_s": rep.start_seconds, "schema_s": rep.schema_seconds,
+                "seconds": rep.seconds, "relationships_per_s": rep.relationships_per_second,
+                "relationships_per_s_import_only": rep.relationships / rep.import_seconds,
+                "tool": rep.tool_output,
+            }
+            print(f"bulk import (neo4j-admin)  {rep.relationships:>10,} rels {rep.seconds:8.1f} s"
+                  f" {rep.relationships_per_second:10,.0f} rels/s end to end (CSV "
+                  f"{rep.write_seconds:.1f} s, stop {rep.stop_seconds:.1f} s, import "
+                  f"{rep.import_seconds:.1f} s, start {rep.start_seconds:.1f} s, constraints "
+                  f"{rep.schema_seconds:.1f} s)", flush=True)
+            result["store_bytes"] = du(work / "home" / "data")
+            print(f"store on disk after the import: {result['store_bytes'] / 1e9:.2f} GB",
+                  flush=True)
+            driver = connect(settings)
             try:
-                # 1. nodes (batched) + a sample of links row by row
-                rep_nodes = bulk.write_folder(driver, data, database=db,
-                                              batch_size=args.batch_size,
-                                              chunk_rows=args.chunk_rows, max_links=0)
-                rep = bulk.write_folder(driver, data, database=db, batch_size=1,
-                                        chunk_rows=args.chunk_rows, max_links=args.sample,
-                                        skip_nodes=True)
-                row = {"relationships": rep.links, "seconds": rep.link_seconds,
-                       "relationships_per_s": rep.relationships_per_second}
-                print(f"row by row, sample      {rep.links:>10,} rels {rep.link_seconds:8.1f} s "
-                      f"{rep.relationships_per_second:10,.0f} rels/s", flush=True)
-                delete_relationships(driver, db)
-                rep = bulk.write_folder(driver, data, database=db, batch_size=args.batch_size,
-                                        chunk_rows=args.chunk_rows, max_links=args.sample,
-                                        skip_nodes=True)
-                sample_b = {"relationships": rep.links, "seconds": rep.link_seconds,
-                            "relationships_per_s": rep.relationships_per_second}
-                print(f"batched, same sample    {rep.links:>10,} rels {rep.link_seconds:8.1f} s "
-                      f"{rep.relationships_per_second:10,.0f} rels/s", flush=True)
-                result["nodes_batched"] = {"nodes": rep_nodes.nodes,
-                                           "seconds": rep_nodes.node_seconds,
-                                           "nodes_per_s": rep_nodes.nodes / rep_nodes.node_seconds}
-                result["row_by_row_sample"] = row
-                result["batched_sample"] = sample_b
-                result["ratio_sample"] = (sample_b["relationships_per_s"]
-                                          / row["relationships_per_s"])
-
-                # 2. the whole graph, batched, into a wiped database
-                t0 = time.perf_counter()
-                store.wipe(driver, database=db)
-                wipe_s = time.perf_counter() - t0
-                t0 = time.perf_counter()
-                rep = bulk.write_folder(driver, data, database=db, batch_size=args.batch_size,
-                                        chunk_rows=args.chunk_rows)
-                wall = time.perf_counter() - t0
                 c = store.counts(driver, database=db)
                 assert c["nodes"] == result["graph"]["nodes"], c
                 assert c["relationships"] == result["graph"]["links"], c
-                result["batched_full"] = {
-                    "nodes": rep.nodes, "relationships": rep.links,
-                    "node_seconds": rep.node_seconds, "link_seconds": rep.link_seconds,
-                    "wall_seconds": wall, "client_convert_seconds": rep.convert_seconds,
-                    "transactions": rep.transactions,
-                    "nodes_per_s": rep.nodes / rep.node_seconds,
-                    "relationships_per_s": rep.relationships_per_second,
-                    "relationships_per_s_overall": rep.links / wall,
-                    "wipe_before_seconds": wipe_s,
-                }
-                result["ratio_full_vs_row_by_row"] = (rep.relationships_per_second
-                                                      / row["relationships_per_s"])
-                print(f"batched, whole graph    {rep.links:>10,} rels {rep.link_seconds:8.1f} s "
-                      f"{rep.relationships_per_second:10,.0f} rels/s  (+ {rep.nodes:,} nodes in "
-                      f"{rep.node_seconds:.1f} s; {wall:.1f} s in all)", flush=True)
-                print(f"batched / row by row: {result['ratio_sample']:.1f}x on the sample, "
-                      f"{result['ratio_full_vs_row_by_row']:.1f}x whole graph batched vs the "
-                      "row-by-row sample",
-                      flush=True)
-                result["store_bytes"] = du(work / "home" / "data")
+                # 2. the Cypher library on the imported graph
+                if not args.no_queries:
+                    print("cypher/ library queries:", flush=True)
+                    result["queries"] = run_queries(driver, db, args.query_timeout)
+                    ok = [q["warm_s"] for q in result["queries"] if q.get("status") == "ok"]
+                    if ok:
+                        result["queries_warm_median_s"] = statistics.median(ok)
 
-                # 3. the Cypher library on that graph
-                print("cypher/ library queries:", flush=True)
-                result["queries"] = run_queries(driver, db, args.query_timeout)
-                ok = [q["warm_s"] for q in result["queries"] if q.get("status") == "ok"]
-                if ok:
-                    result["queries_warm_median_s"] = statistics.median(ok)
+                # 3. incremental paths on the same sample, every key new each time
+                print(f"incremental writes, first {args.sample:,} links (deleted before each):",
+                      flush=True)
+                groups = sample_groups(data, args.sample)
+                n = sum(len(r) for r in groups.values())
+                inc: dict[str, Any] = {}
+
+                def merge(batch: int, gr: dict[str, list[dict[str, Any]]] = groups) -> int:
+                    with driver.session(database=db) as session, \
+                            session.begin_transaction() as tx:
+                        got = store.merge_edge_rows(tx, gr, batch)
+                        tx.commit()
+                    return got
+
+                delete_keys(driver, db, groups)
+                inc["row_by_row_merge"] = timed("old: row by row (MERGE, 1 row a statement)", n,
+                                                lambda: merge(1))
+                delete_keys(driver, db, groups)
+                inc["batched_merge_1000"] = timed("current: batched MERGE, 1,000 rows", n,
+                                                  lambda: merge(1000))
+                best = ("", 0.0)
+                for b in args.create_batches:
+                    delete_keys(driver, db, groups)
+                    name = f"create_{b}"
+                    inc[name] = timed(f"new: key lookup + CREATE, {b:,} rows", n,
+                                      lambda b=b: create_path.write_links(
+                                          driver, groups, database=db, batch_size=b).created)
+                    if inc[name]["relationships_per_s"] > best[1]:
+                        best = (name, inc[name]["relationships_per_s"])
+                delete_keys(driver, db, groups)
+                inc["create_in_transactions"] = timed(
+                    "new: CREATE in CALL {} IN TRANSACTIONS OF 10,000", n,
+                    lambda: create_path.write_links_in_transactions(driver, groups, database=db))
+                if inc["create_in_transactions"]["relationships_per_s"] > best[1]:
+                    best = ("create_in_transactions",
+                            inc["create_in_transactions"]["relationships_per_s"])
+                inc["best_new"] = best[0]
+                row = inc["row_by_row_merge"]["relationships_per_s"]
+                cur = inc["batched_merge_1000"]["relationships_per_s"]
+                inc["ratio_new_vs_row_by_row"] = best[1] / row
+                inc["ratio_new_vs_batched_merge"] = best[1] / cur
+                inc["ratio_bulk_vs_row_by_row"] = rep.relationships_per_second / row
+                inc["ratio_bulk_vs_batched_merge"] = rep.relationships_per_second / cur
+                print(f"best new path: {best[0]}, {best[1]:,.0f} rels/s = "
+                      f"{inc['ratio_new_vs_batched_merge']:.1f}x batched MERGE, "
+                      f"{inc['ratio_new_vs_row_by_row']:.1f}x row by row; bulk import "
+                      f"{inc['ratio_bulk_vs_batched_merge']:.1f}x batched MERGE, "
+                      f"{inc['ratio_bulk_vs_row_by_row']:.1f}x row by row", flush=True)
+                if args.big_sample > args.sample:
+                    big = sample_groups(data, args.big_sample)
+                    nb = sum(len(r) for r in big.values())
+                    delete_keys(driver, db, big)
+                    if best[0] == "create_in_transactions":
+                        fn = lambda: create_path.write_links_in_transactions(  # noqa: E731
+                            driver, big, database=db)
+                    else:
+                        bs = int(best[0].split("_")[1])
+                        fn = lambda: create_path.write_links(  # noqa: E731
+                            driver, big, database=db, batch_size=bs).created
+                    inc["best_new_big_sample"] = timed(f"new ({best[0]}), {nb:,} links", nb, fn)
+                    delete_keys(driver, db, big)
+                    inc["batched_merge_big_sample"] = timed(
+                        f"current: batched MERGE, {nb:,} links", nb, lambda: merge(1000, big))
+                result["incremental"] = inc
+                c = store.counts(driver, database=db)
+                assert c["relationships"] == result["graph"]["links"], c
             finally:
                 driver.close()
+            result["store_bytes_end"] = du(work / "home" / "data")
+    result["machine"]["load_avg_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}", flush=True)

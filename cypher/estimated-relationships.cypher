@@ -1,7 +1,9 @@
 // Question: Which relationships rest on the team's own estimates rather than a cited
-//   figure, and why (their one-line rationale)?  Per relationship type.
+//   figure, and why (their one-line rationale)?  Per relationship type, a page at a time.
 // Parameters:
 //   type (str) relationship type, or ALL [default: ALL]
+//   limit (int) rows per page (the order is type, start, end) [default: 1000]
+//   skip (int) rows to skip: the next page starts at skip + limit [default: 0]
 // Example: riskgraph query estimated-relationships --param type=SUPPLIES
 // Returns: type, start, end, weight, rationale, source
 MATCH (a:Entity)-[r]->(b:Entity)
@@ -9,3 +11,4 @@ WHERE r.confidence = 'estimated' AND ($type = 'ALL' OR type(r) = $type)
 RETURN type(r) AS type, a.id AS start, b.id AS end, r.weight AS weight,
        r.rationale AS rationale, r.source AS source
 ORDER BY type, start, end
+SKIP $skip LIMIT $limit
