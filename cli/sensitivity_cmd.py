@@ -87,6 +87,18 @@ def render_table(res: dict[str, Any]) -> None:
         console.print(f"Check: a finite difference of {ck['set_key']} over [{ck['from']:.6g}, "
                       f"{ck['to']:.6g}] gives {ck['finite_difference']:+.6f}; the adjoint "
                       f"{ck['derivative']:+.6f} ({verdict}).")
+    var = res.get("variance")
+    if var:
+        vt = Table(title=f"Share of {nd['name']}'s Monte Carlo variance each uncertain weight "
+                         f"explains ({var['samples']} draws, seed {var['seed']}; sd "
+                         f"{_pct(var['shortfall_std'])}; noise floor {var['noise_floor']:.3f})",
+                   title_justify="left")
+        for col in ("weight", "range", "share"):
+            vt.add_column(col, justify="right" if col != "weight" else "left")
+        for v in var["weights"]:
+            vt.add_row(v["label"] + (" (default_weight)" if v["default_weight"] else ""),
+                       f"{v['low']:.3g}-{v['high']:.3g}", f"{100 * v['share']:.1f}%")
+        console.print(vt)
     console.print("derivative: change of the shortfall (a fraction) per unit of the value "
                   "(exact, adjoint of the fixed point); low -> high: the shortfall re-solved at "
                   "the ends of the range (stated on the edge, in engine/defaults.toml or "
@@ -104,6 +116,11 @@ def sensitivity(
     fmt: FormatOpt = OutputFormat.table,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write a tornado chart of the listed assumptions to FILE.")] = None,
+    samples: Annotated[int, typer.Option(
+        "--samples", help="Also rank the uncertain weights by the share of the node's Monte "
+                          "Carlo variance each explains (N draws, as shock --samples).")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed of the Monte Carlo draws (default 0).")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Rank every assumption by its effect on NODE's shortfall under the shock: exact
@@ -117,8 +134,10 @@ def sensitivity(
         graph = load_graph(data_dir)
         from riskgraph.engine.sensitivity import run_sensitivity
 
+        if seed is not None and samples == 0:
+            raise UsageError("--seed needs --samples N")
         res = run_sensitivity(graph, target, pct, node=node, country=country, sets=set_ or [],
-                              top=top)
+                              top=top, samples=samples, seed=seed)
         if html is not None:
             from riskgraph.views.report import write_tornado_page
 

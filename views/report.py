@@ -78,7 +78,7 @@ def build_report_data(
     sens = None
     if node is not None:
         sens = run_sensitivity(graph, target, pct, node=node, country=country, sets=sets,
-                               top=sensitivity_top, compiled=cg)
+                               top=sensitivity_top, compiled=cg, samples=samples, seed=seed)
     comparison = None
     if vs is not None:
         from riskgraph.engine.compare import compare_results
@@ -473,6 +473,17 @@ def render_report(data: dict[str, Any], graph: GraphData | None = None) -> str:
                      f"{sens['assumptions_nonzero']} of {sens['assumptions_total']} assumptions "
                      "move it. Ranges: stated on the edge, in engine/defaults.toml or "
                      "engine/sensitivity.toml.</p>")
+        var = sens.get("variance")
+        if var and var["weights"]:
+            vrows = [[_e(v["label"]) + (" (default weight)" if v["default_weight"] else ""),
+                      f"{v['low']:.3g}-{v['high']:.3g}", f"{100 * v['share']:.1f}%"]
+                     for v in var["weights"]]
+            parts.append(f"<p>Share of {_e(sens['node']['name'])}'s Monte Carlo variance each "
+                         f"uncertain weight explains ({var['samples']} draws; standard "
+                         f"deviation {_pct(var['shortfall_std'], 2)}):</p>")
+            parts.append(_table(["weight", "range", "variance share"], vrows, {1, 2}))
+            parts.append(f'<p class="note">{_e(var["method"])}; below about '
+                         f"{100 * var['noise_floor']:.1f}% a share is sampling noise.</p>")
     else:
         parts.append('<p class="note">No assumption moves the chosen node.</p>')
 

@@ -164,3 +164,32 @@ def test_derivatives_by_hand_on_a_chain() -> None:
     top = res["assumptions"][0]
     assert top["set_key"] == "substitutability"  # range 0-0.5 (sensitivity.toml): the widest
     assert top["shortfall_high"] == pytest.approx(0.1 * 0.5**3)
+
+
+def test_variance_shares_from_the_monte_carlo_draws() -> None:
+    # q_y = 0.5 w_Am w_mx w_xy: the widest relative range (x -> y, 0.3-0.7) explains the most
+    res = run_sensitivity(_chain_graph(), "country:A", 50, node="accelerator:y", top=20,
+                          samples=400, seed=2)
+    var = res["variance"]
+    assert var["samples"] == 400 and var["sampled_arcs"] == 4
+    shares = {v["set_key"]: v["share"] for v in var["weights"]}
+    assert list(shares)[0] == "weight[input:x>accelerator:y]"
+    assert "weight[country:B>mineral:m]" not in shares  # B is not shocked: it explains nothing
+    assert 0.8 < sum(shares.values()) < 1.1  # nearly additive here
+    row = next(a for a in res["assumptions"] if a["set_key"] == "weight[input:x>accelerator:y]")
+    assert row["variance_share"] == shares["weight[input:x>accelerator:y]"]
+    again = run_sensitivity(_chain_graph(), "country:A", 50, node="accelerator:y", top=20,
+                            samples=400, seed=2)["variance"]
+    assert again == var  # seeded
+
+
+def test_cli_samples_give_a_variance_ranking() -> None:
+    r = runner.invoke(app, ["sensitivity", "gallium", "--pct", "50", "--node", "OpenAI",
+                            "--top", "3", "--samples", "40", "--seed", "1", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    var = json.loads(r.stdout)["variance"]
+    assert var["samples"] == 40 and var["seed"] == 1 and var["weights"]
+    assert all(0 < v["share"] <= 1 and v["set_key"].startswith("weight[") for v in var["weights"])
+    r = runner.invoke(app, ["sensitivity", "gallium", "--pct", "50", "--node", "OpenAI",
+                            "--seed", "1"])
+    assert r.exit_code == 2 and "--seed needs --samples" in r.stderr

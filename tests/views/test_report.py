@@ -43,6 +43,7 @@ def test_every_section_and_chart_is_there(gallium_page: str) -> None:
     assert "most affected AI lab is" in summary.group(1)
     assert "U.S. Geological Survey" in gallium_page and "China" in gallium_page
     assert "<code>--set 'weight[" in gallium_page  # the --set that changes each assumption
+    assert "Monte Carlo variance each uncertain weight explains" in gallium_page
 
 
 def test_the_page_is_self_contained(gallium_page: str) -> None:
