@@ -219,11 +219,13 @@ class ShockResult:
         return [path_to_dict(cg, pp, upstream=upstream, arrays=setup.arrays)
                 for pp in got.get(i, [])]
 
-    def sensitivity(self, node: str, *, top: int = 15) -> SensitivityResult:
+    def sensitivity(self, node: str, *, top: int = 15, samples: int = 0,
+                    seed: int | None = None) -> SensitivityResult:
         """Which assumptions move ``node``'s shortfall in this shock (see :func:`sensitivity`)."""
         o = self.options
         return sensitivity(o["target"], pct=o["pct"], node=node, country=o["country"],
-                           sets=o["sets"], top=top, graph=self.graph)
+                           sets=o["sets"], top=top, samples=samples, seed=seed,
+                           graph=self.graph)
 
     def compare(self, other: ShockResult | dict[str, Any]) -> dict[str, Any]:
         """What changed from this result to ``other`` (see ``riskgraph compare``)."""
@@ -323,6 +325,8 @@ class SensitivityResult:
 
         cols = ["rank", "set_key", "kind", "label", "value", "low", "high", "derivative",
                 "shortfall_low", "shortfall_high", "swing", "set", "confidence", "source"]
+        if self.data.get("variance"):
+            cols.insert(11, "variance_share")
         rows = [{k: a.get(k) for k in cols} for a in self.data["assumptions"]]
         return pd.DataFrame(rows, columns=cols).set_index("rank")
 
@@ -335,15 +339,18 @@ def sensitivity(
     country: str | None = None,
     sets: Iterable[str] = (),
     top: int = 15,
+    samples: int = 0,
+    seed: int | None = None,
     graph: GraphData | None = None,
 ) -> SensitivityResult:
     """Rank every assumption by its effect on ``node``'s shortfall under a shock of ``target``
-    (exact derivatives by the adjoint of the fixed point; swings over the stated ranges)."""
+    (exact derivatives by the adjoint of the fixed point; swings over the stated ranges;
+    with ``samples``, the share of the Monte Carlo variance each uncertain weight explains)."""
     from riskgraph.engine.sensitivity import run_sensitivity
 
     g = _graph(graph)
     data = run_sensitivity(g, target, pct, node=node, country=country, sets=list(sets),
-                           top=top, compiled=_compiled(g))
+                           top=top, compiled=_compiled(g), samples=samples, seed=seed)
     return SensitivityResult(data)
 
 
