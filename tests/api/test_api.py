@@ -129,3 +129,9 @@ def test_paths_of_a_node_beyond_top_match_a_listing_that_includes_it() -> None:
     got = short.paths(node["id"])
     assert [d for d in got["detail"]] == [p["hops"] for p in node["paths"]]
     assert list(got["contribution"]) == [p["contribution"] for p in node["paths"]]
+
+
+def test_sensitivity_to_dict_equals_the_cli_json() -> None:
+    s = rg.sensitivity("gallium", pct=50, node="OpenAI", top=4)
+    assert s.to_dict() == cli_json("sensitivity", "gallium", "--pct", "50", "--node", "OpenAI",
+                                   "--top", "4", "--format", "json")
