@@ -39,6 +39,9 @@ LINK_COLUMNS: tuple[str, ...] = (
     "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
     "substitutability", "source", "as_of", "confidence", "rationale",
 )
+# Optional link columns of the curated format (typed dependencies), written for the graph and
+# kept from a CSV map that has them.
+OPTIONAL_LINK_COLUMNS: tuple[str, ...] = ("dependency", "input")
 FRACTIONS: tuple[str, ...] = (
     "weight", "weight_low", "weight_high", "sales_share", "substitutability",
 )
@@ -123,17 +126,21 @@ def write_graph_parquet(graph: GraphData, folder: str | Path) -> ParquetReport:
                      ("source", n.source), ("as_of", n.as_of), ("confidence", n.confidence),
                      ("rationale", n.rationale)):
             nodes[c].append(v)
-    links: dict[str, list[Any]] = {c: [] for c in LINK_COLUMNS}
+    link_cols = LINK_COLUMNS + OPTIONAL_LINK_COLUMNS
+    links: dict[str, list[Any]] = {c: [] for c in link_cols}
     for e in sorted(graph.iter_edges(), key=lambda x: (x.src, x.type, x.dst, x.key)):
         for c, v in (("from", e.src), ("to", e.dst), ("type", e.type), ("source", e.source),
                      ("as_of", e.as_of), ("confidence", e.confidence),
                      ("rationale", e.rationale)):
             links[c].append(v)
+        for c in OPTIONAL_LINK_COLUMNS:
+            x = e.props.get(c)
+            links[c].append(str(x) if x is not None else "")
         for c in FRACTIONS:
             x = e.props.get(c)
             links[c].append(float(x) if isinstance(x, int | float) and not isinstance(x, bool)
                             else None)
-    ns, ls = _schema(NODE_COLUMNS), _schema(LINK_COLUMNS, FRACTIONS)
+    ns, ls = _schema(NODE_COLUMNS), _schema(link_cols, FRACTIONS)
     nt = pa.table(nodes, schema=ns)
     lt = pa.table(links, schema=ls)
     files = [out / "nodes.parquet", out / "links.parquet"]
@@ -226,7 +233,9 @@ def convert_csv_dir(src: str | Path, folder: str | Path) -> ParquetReport:
     rows: dict[str, int] = {}
     for p, cols in [*((p, NODE_COLUMNS) for p in nodes), *((p, LINK_COLUMNS) for p in links)]:
         target = out / (p.stem + ".parquet")
-        doubles = set(FRACTIONS) if cols is LINK_COLUMNS else set()
+        if cols is LINK_COLUMNS:
+            cols = LINK_COLUMNS + tuple(c for c in OPTIONAL_LINK_COLUMNS if c in _header(p))
+        doubles = set(FRACTIONS) if "from" in cols else set()
         try:
             schema, tables = _csv_batches(p, cols, doubles)
             n = _atomic_parquet(target, tables, schema)
