@@ -54,11 +54,13 @@ def bulk_shock(
     """Shock a large supplier map through the columnar path (arrays, no per-edge objects)."""
     with handle_errors():
         if engine is Engine.spark:
-            from riskgraph.engine.spark import bulk_shock as run_bulk_shock
+            from riskgraph.engine.spark import bulk_shock as spark_bulk_shock
+
+            result = spark_bulk_shock(folder, target, pct, direction=direction.value, top=top)
         else:
             from riskgraph.engine.bulk_result import bulk_shock as run_bulk_shock
 
-        result = run_bulk_shock(folder, target, pct, direction=direction.value, top=top)
+            result = run_bulk_shock(folder, target, pct, direction=direction.value, top=top)
         if fmt is OutputFormat.json:
             print_json(result)
             return
