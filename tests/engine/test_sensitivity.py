@@ -76,7 +76,11 @@ def test_top_assumption_set_by_a_small_step_moves_the_node_by_derivative_times_s
     full = run_shock(graph, "gallium", 50, top=40)  # the whole shock, as the CLI runs it
     assert q0 == next(n["shortfall"] for n in full["nodes"] if n["id"] == "company:openai")
     text, h = stepped(top)
-    q1 = shortfall(graph, "gallium", 50, "company:openai", [text])
+    # the CLI itself, with the assumption's own --set moved by the step
+    r = runner.invoke(app, ["shock", "gallium", "--pct", "50", "--top", "200", "--set", text,
+                            "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    q1 = next(n["shortfall"] for n in json.loads(r.stdout)["nodes"] if n["id"] == "company:openai")
     assert q1 - q0 == pytest.approx(top["derivative"] * h, rel=0.02, abs=1e-9)
     assert abs(q1 - q0) > 1e-6  # the step moves it at all
 
