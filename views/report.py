@@ -89,7 +89,7 @@ def build_report_data(
         "riskgraph": __version__,
         "result": result,
         "sensitivity": sens,
-        "producers": _producers(graph, cg, result),
+        "producers": _producers(graph, cg, result, sets),
         "sources": _sources(result),
         "estimated": _estimated(graph, result),
         "comparison": comparison,
@@ -105,18 +105,19 @@ def _names(graph: GraphData, result: dict[str, Any]) -> dict[str, str]:
     return {i: graph.nodes[i].name for i in ids if i in graph.nodes}
 
 
-def _producers(graph: GraphData, cg: Any, result: dict[str, Any]) -> dict[str, Any] | None:
-    """The suppliers' shares of the (single) shocked node, as the engine weighs them."""
+def _producers(graph: GraphData, cg: Any, result: dict[str, Any], sets: list[str]
+               ) -> dict[str, Any] | None:
+    """The suppliers' shares of the (single) shocked node, as the run weighs them (``--set``
+    applied)."""
     import numpy as np
 
-    from riskgraph.engine.compile import run_arrays
-    from riskgraph.engine.defaults import load_defaults
+    from riskgraph.engine.shock import resolve
 
     targets = result["shock"]["targets"]
     if len(targets) != 1:
         return None
     t = cg.index[targets[0]]
-    ra = run_arrays(cg, load_defaults(), [], lambda s: s)
+    ra = resolve(graph, targets[0], sets=sets, compiled=cg).arrays
     arcs = [int(a) for a in np.flatnonzero(cg.cus == t)]
     countries = [a for a in arcs if graph.nodes[cg.ids[cg.sup[a]]].kind == "country"]
     use = countries or arcs
