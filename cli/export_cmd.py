@@ -181,8 +181,11 @@ def export_html(
 
         check_folder(out, inputs=_inputs(data_dir))
         wanted = [s.strip() for item in (layers or []) for s in item.split(",") if s.strip()]
-        n = write_graph_html(_graph(data_dir, no_cache), out, wanted or None)
-        _done(f"Wrote {out} ({n} nodes)")
+        g = _graph(data_dir, no_cache)
+        n = write_graph_html(g, out, wanted or None)
+        total = sum(1 for x in g.nodes.values() if not wanted or x.layer in wanted)
+        _done(f"Wrote {out} ({n} of {total} nodes shown on opening: the chain to the labs; "
+              "search or 'all' for the rest)")
 
 
 def sparql(
