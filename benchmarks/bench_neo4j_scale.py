@@ -282,7 +282,7 @@ def main() -> None:
 
     import logging
 
-    from riskgraph.cli.bulk_import import bulk_import, folder_chunks
+    from riskgraph.cli.bulk_import import bulk_import
     from riskgraph.engine.columnar import load_columnar
     from riskgraph.graph.neo4j import create_path, store
     from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
@@ -319,7 +319,7 @@ def main() -> None:
             settings = Neo4jSettings(uri=uri)
             db = settings.database
             # 1. bulk import: the whole map, end to end
-            rep = bulk_import(settings, *folder_chunks(data), wipe=True,
+            rep = bulk_import(settings, folder=data, wipe=True,
                               max_off_heap=args.off_heap)
             result["bulk_import"] = {
                 "nodes": rep.nodes, "relationships": rep.relationships,

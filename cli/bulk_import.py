@@ -68,9 +68,10 @@ def _local(settings: Any) -> Any:
 
 def bulk_import(
     settings: Any,
-    node_chunks: Iterator[Any],
-    link_chunks: Iterator[Any],
+    node_chunks: Iterator[Any] | None = None,
+    link_chunks: Iterator[Any] | None = None,
     *,
+    folder: Path | None = None,
     wipe: bool = False,
     max_off_heap: str = "2g",
     timeout: float = 3600.0,
@@ -106,7 +107,15 @@ def bulk_import(
     shutil.rmtree(work, ignore_errors=True)
     try:
         t0 = time.perf_counter()
-        files = admin_import.write_files(work, node_chunks, link_chunks)
+        try:
+            if folder is not None:  # a curated map: links written vectorised
+                files = admin_import.write_folder_files(Path(folder), work)
+            else:
+                files = admin_import.write_files(work, node_chunks or iter(()),
+                                                 link_chunks or iter(()))
+        except ValueError as e:
+            raise UsageError(f"--bulk cannot write this graph ({e}); load it without --bulk "
+                             "(batched MERGE)") from None
         rep.write_seconds = time.perf_counter() - t0
         rep.nodes, rep.relationships, rep.csv_bytes = files.nodes, files.relationships, files.bytes
         t0 = time.perf_counter()
@@ -152,10 +161,4 @@ def graph_chunks(graph: Any) -> tuple[Iterator[Any], Iterator[Any]]:
     return admin_import.graph_rows(graph)
 
 
-def folder_chunks(folder: Path) -> tuple[Iterator[Any], Iterator[Any]]:
-    from riskgraph.graph.neo4j import admin_import
-
-    return admin_import.folder_rows(Path(folder))
-
-
-__all__ = ["BulkImportReport", "bulk_import", "folder_chunks", "graph_chunks"]
+__all__ = ["BulkImportReport", "bulk_import", "graph_chunks"]

@@ -91,17 +91,17 @@ def ingest(
 
 def _bulk(map_dir: Path | None, data_dir: list[Path] | None, no_cache: bool, uri: str | None,
           user: str | None, password: str | None, database: str | None, wipe: bool) -> None:
-    from riskgraph.cli.bulk_import import bulk_import, folder_chunks, graph_chunks
+    from riskgraph.cli.bulk_import import bulk_import, graph_chunks
     from riskgraph.ingest.build import load_build
 
     settings = neo4j_settings(uri, user, password, database)
     if map_dir is not None:
-        chunks = folder_chunks(map_dir)
+        rep = bulk_import(settings, folder=map_dir, wipe=wipe)
         what = str(map_dir)
     else:
-        chunks = graph_chunks(load_build(data_dir, use_cache=not no_cache).graph)
+        rep = bulk_import(settings, *graph_chunks(load_build(data_dir, use_cache=not no_cache)
+                                                  .graph), wipe=wipe)
         what = "the built graph"
-    rep = bulk_import(settings, *chunks, wipe=wipe)
     console().print(
         f"neo4j-admin database import full -> {settings.uri} database {settings.database}: "
         f"{rep.nodes} nodes, {rep.relationships} relationships from {what} in "

@@ -145,40 +145,41 @@ def _kind(v: Any) -> str:
     raise ValueError(f"cannot import a property value of type {type(v).__name__}")
 
 
+def _value_type(v: Any) -> str:
+    if isinstance(v, list | tuple):
+        kinds = {_kind(x) for x in v}
+        if len(kinds) > 1:
+            return "mixed[]"
+        return (kinds.pop() if kinds else "") + "[]"
+    return _kind(v)
+
+
 def _types(rows: Iterable[dict[str, Any]], skip: set[str]) -> dict[str, str]:
-    """Property -> import type (``string``, ``double[]``...) over ``rows``; mixed types raise."""
-    out: dict[str, str] = {}
+    """Property -> import type (``string``, ``double[]``...): the type most of ``rows`` have;
+    a value of another type (``50`` beside ``">75"``, an empty list) is a fix-up, set after the
+    import (:func:`_unwritable`), so nothing changes type."""
+    from collections import Counter
+
+    seen: dict[str, Counter[str]] = {}
     for r in rows:
         for k, v in r.items():
             if k in skip or v is None:
                 continue
-            if isinstance(v, list | tuple):
-                kinds = {_kind(x) for x in v}
-                if kinds == {"long", "double"}:
-                    kinds = {"double"}
-                if len(kinds) > 1:
-                    raise ValueError(f"property {k!r} holds a list of mixed types {sorted(kinds)}")
-                t = (kinds.pop() if kinds else "") + "[]"
-            else:
-                t = _kind(v)
-            old = out.get(k)
-            if old is None or old == "[]":
-                out[k] = t
-            elif t == "[]" and old.endswith("[]"):
+            t = _value_type(v)
+            if t in ("[]", "mixed[]"):
                 continue
-            elif old != t:
-                pair = {old, t}
-                if pair in ({"long", "double"}, {"long[]", "double[]"}):
-                    raise ValueError(f"property {k!r} mixes integers and decimals: the bulk "
-                                     "import would change its type; use the batched path")
-                raise ValueError(f"property {k!r} mixes types {sorted(pair)}: use the "
-                                 "batched path")
-    return {k: ("string[]" if t == "[]" else t) for k, t in out.items()}
+            seen.setdefault(k, Counter())[t] += 1
+    return {k: c.most_common(1)[0][0] for k, c in sorted(seen.items())}
+
+
+def _fits(v: Any, t: str) -> bool:
+    return v is None or _value_type(v) == t
 
 
 def _cell(v: Any, t: str, what: str) -> Any:
-    """One CSV cell: None = absent; strings (and arrays) quoted by the writer."""
-    if v is None:
+    """One CSV cell: None = absent (also a value of another type: a fix-up); strings (and
+    arrays) quoted by the writer."""
+    if v is None or not _fits(v, t):
         return None
     if t.endswith("[]"):
         parts = [_scalar(x, what) for x in v]
@@ -201,14 +202,21 @@ def _scalar(v: Any, what: str) -> str:
     return str(v)
 
 
-def _unwritable(props: dict[str, Any], lists_set_later: set[str]) -> dict[str, Any]:
-    """Lists a CSV cell cannot carry: empty (except the fixed list fields, set in one pass
-    after the import) or holding an empty string."""
-    out = {}
+def _unwritable(props: dict[str, Any], lists_set_later: set[str],
+                types: dict[str, str]) -> dict[str, Any]:
+    """Values a cell of its column cannot carry: of another type than the column's, empty
+    lists (except the fixed list fields, set in one pass after the import), lists holding an
+    empty string."""
+    out: dict[str, Any] = {}
     for k, v in props.items():
-        if isinstance(v, list | tuple) and (
-                (not v and k not in lists_set_later) or any(x == "" for x in v)):
-            out[k] = list(v)
+        if v is None or k in ("id",):
+            continue
+        if isinstance(v, list | tuple):
+            if (not v and k not in lists_set_later) or any(x == "" for x in v) or \
+                    (v and not _fits(v, types.get(k, ""))):
+                out[k] = list(v)
+        elif not _fits(v, types.get(k, "")):
+            out[k] = v
     return out
 
 
@@ -256,7 +264,7 @@ def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
                 for r in rs:
                     p = r["props"]
                     what = f"node {r['id']}"
-                    fix = _unwritable(p, LIST_FIELDS)
+                    fix = _unwritable(p, LIST_FIELDS, types)
                     if fix:
                         out.node_fixups.append({"id": r["id"], "props": fix})
                     yield [_Q(r["id"]), lab, *(_cell(p.get(c), types[c], what) for c in cols)]
@@ -279,7 +287,7 @@ def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
                 for r in rs:
                     p = r["props"]
                     what = f"relationship {r['key']}"
-                    fix = _unwritable(p, set())
+                    fix = _unwritable(p, set(), types)
                     if fix:
                         out.relationship_fixups.setdefault(rtype, []).append(
                             {"key": r["key"], "props": fix})
@@ -291,6 +299,140 @@ def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
         out.relationship_files.append(path)
     out.bytes = sum(p.stat().st_size for p in [*out.node_files, *out.relationship_files])
     return out
+
+
+# -- a folder of curated CSVs, vectorised -----------------------------------------------------
+def _q(col: Any) -> Any:
+    """Quoted CSV cells of a text column (object array): ``"..."``, quotes doubled."""
+    import numpy as np
+    import pandas as pd
+
+    text = pd.Series(np.asarray(col, dtype=object), dtype=object)
+    if text.str.contains('"', regex=False).any():
+        text = text.str.replace('"', '""', regex=False)
+    return "\"" + text.to_numpy(dtype=object) + "\""
+
+
+def _figure(df: Any, path: Path, first_line: int, column: str) -> Any:
+    """A fraction column as floats (NaN = absent), parsed as :func:`bulk._numbers` parses it;
+    plain numbers vectorised, anything else (``40%``, ``n/a``, ``1,234``) cell by cell."""
+    import numpy as np
+    import pandas as pd
+
+    from riskgraph.graph.neo4j import bulk
+
+    raw = df[column].astype(str).str.strip()
+    v = pd.to_numeric(raw.where(raw != ""), errors="coerce").to_numpy(dtype=float)
+    odd = (raw != "").to_numpy() & ~np.isfinite(v)
+    if odd.any():
+        vals = bulk._numbers(df[column].tolist(), path, first_line, column, True)
+        v = np.array([np.nan if x is None else float(x) for x in vals], dtype=float)
+    return v
+
+
+def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line: int) -> tuple[
+        int, dict[str, list[dict[str, Any]]]]:
+    """One links chunk as an import file, vectorised: the props of :func:`bulk.link_rows`.
+
+    Returns the rows written and the fix-ups (relationships whose ``prop_keys`` is empty).
+    """
+    import numpy as np
+
+    from riskgraph.graph import curated_format as fmt
+
+    n = len(df)
+    strip = {c: df[c].astype(str).str.strip().to_numpy(dtype=object)
+             for c in ("from", "to", "type", "source", "as_of", "confidence", "rationale")}
+    typ = strip["type"]
+    for t in sorted(set(typ.tolist())):
+        if fmt.type_problem(t):
+            k = int(np.flatnonzero(typ == t)[0])
+            fmt.fail(path, first_line + k, "type", fmt.type_problem(t))
+    key = strip["from"] + "|" + typ + "|" + strip["to"] + "|" + key_suffix
+    lines = (first_line + np.arange(n)).astype(str).astype(object)
+    source = strip["source"] + f" (riskgraph curated, {path} line " + lines + ")"
+    figs = {c: _figure(df, path, first_line, c) for c in bulk_fractions()}
+    present = {c: ~np.isnan(v) for c, v in figs.items()}
+    names = sorted(figs)
+    code = np.zeros(n, dtype=np.int64)
+    for i, c in enumerate(names):
+        code |= present[c].astype(np.int64) << i
+    table = np.array([ARRAY_SEP.join(c for i, c in enumerate(names) if k >> i & 1)
+                      for k in range(1 << len(names))], dtype=object)
+    pk = table[code]
+    cols = ["as_of", "confidence", *names, "key", "prop_keys", "rationale", "source"]
+    header = [":START_ID", ":END_ID", ":TYPE"] + [
+        f"{c}:double" if c in figs else (f"{c}:string[]" if c == "prop_keys" else f"{c}:string")
+        for c in cols]
+    parts = [_q(strip["from"]), _q(strip["to"]), _q(typ), _q(strip["as_of"]),
+             _q(strip["confidence"])]
+    for c in names:
+        cell = figs[c].astype(str).astype(object)
+        parts.append(np.where(present[c], cell, ""))
+    parts += [_q(key), np.where(pk == "", "", _q(pk)), _q(strip["rationale"]), _q(source)]
+    row = parts[0]
+    for x in parts[1:]:
+        row = row + "," + x
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(header) + "\n")
+        fh.write("\n".join(row.tolist()))
+        fh.write("\n")
+    empty = np.flatnonzero(pk == "")
+    fix: dict[str, list[dict[str, Any]]] = {}
+    for k in empty.tolist():
+        fix.setdefault(str(typ[k]), []).append({"key": str(key[k]), "props": {"prop_keys": []}})
+    return n, fix
+
+
+def bulk_fractions() -> tuple[str, ...]:
+    from riskgraph.graph.neo4j import bulk
+
+    return tuple(bulk.FRACTIONS)
+
+
+def write_folder_files(folder: Path, out_dir: Path, chunk_rows: int = CHUNK_ROWS,
+                       key_suffix: str | None = None) -> ImportFiles:
+    """The import files of a folder of curated CSVs: nodes by the row path, links vectorised
+    (the row path for a links file with ``amount`` or ``unit`` columns)."""
+    from riskgraph.graph.neo4j import bulk
+
+    folder = Path(folder)
+    node_files, link_files = bulk.folder_files(folder)
+    suffix = key_suffix or bulk.source_key(folder)
+
+    def nodes() -> Iterator[NodeGroups]:
+        for p in node_files:
+            for line, df in bulk.read_chunks(p, bulk.NODE_COLUMNS, chunk_rows):
+                yield bulk.node_rows(df, p, line)
+
+    plain = [p for p in link_files if not {"amount", "unit"} & set(_header(p))]
+    other = [p for p in link_files if p not in plain]
+
+    def links() -> Iterator[LinkGroups]:
+        for p in other:
+            for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, chunk_rows):
+                yield bulk.link_rows(df, p, suffix, line)
+
+    out = write_files(out_dir, nodes(), links())
+    k = len(out.relationship_files)
+    for p in plain:
+        for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, chunk_rows):
+            path = Path(out_dir) / f"relationships-v{k:04d}.csv"
+            n, fix = write_link_chunk(path, df, p, suffix, line)
+            out.relationships += n
+            out.relationship_files.append(path)
+            for t, rows in fix.items():
+                out.relationship_fixups.setdefault(t, []).extend(rows)
+            k += 1
+    out.bytes = sum(p.stat().st_size for p in [*out.node_files, *out.relationship_files])
+    return out
+
+
+def _header(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [h.strip() for h in next(csv.reader([fh.readline()]), [])]
 
 
 # -- around the import -------------------------------------------------------------------------
@@ -330,4 +472,4 @@ def after_import(driver: neo4j.Driver, database: str, files: ImportFiles | None 
 
 
 __all__ = ["ImportFiles", "after_import", "database_is_empty", "folder_rows", "graph_rows",
-           "write_files"]
+           "write_files", "write_folder_files", "write_link_chunk"]
