@@ -73,8 +73,9 @@ def test_cycle_in_user_data_converges(hostile: Path) -> None:
     by = {n["id"]: n for n in r["nodes"]}
     acme, beta = by["company:acme-optics"]["shortfall"], by["company:beta-corp"]["shortfall"]
     ga = by["mineral:gallium"]["shortfall"]
-    # acme = 0.9 ga + 0.5 beta, beta = 0.5 acme  =>  acme = 0.9 ga / 0.75
-    assert acme == pytest.approx(0.9 * ga / 0.75, rel=1e-8)
+    # acme: a requirement (gallium, 0.9) and a share (beta's supplies, 0.5): the scarcer binds,
+    # acme = max(0.9 ga, 0.5 beta), beta = 0.5 acme  =>  acme = 0.9 ga (docs/model.md section 2)
+    assert acme == pytest.approx(0.9 * ga, rel=1e-8)
     assert beta == pytest.approx(0.5 * acme, rel=1e-8)
     assert r["model"]["iterations"] < 1000
     assert by["company:acme-optics"]["name"] == ACME
@@ -205,20 +206,24 @@ def test_subprocess_usage_errors(args: tuple[str, ...]) -> None:
 
 
 def test_cycle_with_gain_one_and_a_tiny_shock_stops_with_a_clear_error(tmp_path: Path) -> None:
-    # A <-> B with weight 1 both ways: the fixed point creeps up by 1e-4 per two steps and
-    # needs ~20,000 iterations to reach the cap; the solver stops at max_iter and says why
+    # A gets 99.9% of one input from B and 0.1% from a source S; B depends wholly on A.  S cut by
+    # 100%: A = 0.999 A + 0.001 creeps up by a factor 0.999 per round trip and needs ~46,000
+    # iterations to settle at 1 (never above S's cut); the solver stops at max_iter and says why
     nodes = NODE_HEADER + "".join(
         f"company:{s},company,Firm {s.upper()},,network,,ledger,2025,reported,\n"
-        for s in ("loop-a", "loop-b"))
-    links = LINK_HEADER + ("company:loop-a,company:loop-b,SUPPLIES,1,,,,,ledger,2025,reported,\n"
-                           "company:loop-b,company:loop-a,SUPPLIES,1,,,,,ledger,2025,reported,\n")
+        for s in ("loop-a", "loop-b", "loop-s"))
+    links = LINK_HEADER + (
+        "company:loop-b,company:loop-a,SUPPLIES,0.999,,,,,ledger,2025,reported,\n"
+        "company:loop-s,company:loop-a,SUPPLIES,0.001,,,,,ledger,2025,reported,\n"
+        "company:loop-a,company:loop-b,SUPPLIES,1,,,,,ledger,2025,reported,\n")
     folder = write_dir(tmp_path, nodes, links)
-    code, out, err = run("shock", "company:loop-a", "--pct", "0.01", "--data-dir", str(folder))
+    code, out, err = run("shock", "company:loop-s", "--pct", "100", "--data-dir", str(folder))
     assert code == 4
     assert one_error_line(err).startswith(
-        "Error: inoperability did not converge in 10000 iterations")
-    code, out, err = run("shock", "company:loop-a", "--pct", "0.01", "--data-dir", str(folder),
+        "Error: the shock did not converge in 10000 iterations")
+    code, out, err = run("shock", "company:loop-s", "--pct", "100", "--data-dir", str(folder),
                          "--set", "max_iter=100000", "--format", "json")
     assert code == 0, err
     q = {n["id"]: n["shortfall"] for n in json.loads(out)["nodes"]}
+    q.pop("company:loop-s")
     assert q == {"company:loop-a": pytest.approx(1.0), "company:loop-b": pytest.approx(1.0)}
