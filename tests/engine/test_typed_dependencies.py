@@ -263,6 +263,9 @@ def test_shipped_headline_shocks(shipped: GraphData, shipped_cg: object) -> None
     clouds = [k for k in asml if shipped.nodes[k].layer == "clouds"]
     assert clouds and not all(asml[k] >= 1 - 1e-9 for k in clouds)
     assert "input:etch-and-clean" not in asml  # CSET sequence no longer propagates
+    # no compute shortfall leaks into CSET design inputs (Alphabet, Tesla "provide" AI ASICs)
+    tsmc = q("TSMC", 30)
+    assert tsmc["company:alphabet"] > 0.2 and "input:ai-asics" not in tsmc
 
 
 # -- the builder rejects over-full shares ------------------------------------------------------
