@@ -244,9 +244,9 @@ def sample_groups(data: Path, n: int) -> dict[str, list[dict[str, Any]]]:
 def delete_keys(driver: Any, db: str, groups: dict[str, list[dict[str, Any]]]) -> None:
     for t, rows in groups.items():
         keys = [r["key"] for r in rows]
-        for k in range(0, len(keys), 10_000):
+        for k in range(0, len(keys), 2_000):
             driver.execute_query(f"UNWIND $keys AS k MATCH ()-[r:{t} {{key: k}}]->() DELETE r",
-                                 keys=keys[k:k + 10_000], database_=db)
+                                 keys=keys[k:k + 2_000], database_=db)
 
 
 def timed(label: str, n: int, fn: Any) -> dict[str, Any]:
@@ -295,6 +295,10 @@ def main() -> None:
                      "heap": args.heap, "pagecache": args.pagecache,
                      "transaction_total_max": args.tx_max, "off_heap": args.off_heap},
     }
+    def save() -> None:  # after every phase: a run that dies later keeps what it measured
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+
     with tempfile.TemporaryDirectory(prefix="rg-neo4j-scale-") as tmp:
         work = Path(tmp)
         data = args.data
@@ -338,6 +342,7 @@ def main() -> None:
             result["store_bytes"] = du(work / "home" / "data")
             print(f"store on disk after the import: {result['store_bytes'] / 1e9:.2f} GB",
                   flush=True)
+            save()
             driver = connect(settings)
             try:
                 c = store.counts(driver, database=db)
@@ -350,6 +355,7 @@ def main() -> None:
                     ok = [q["warm_s"] for q in result["queries"] if q.get("status") == "ok"]
                     if ok:
                         result["queries_warm_median_s"] = statistics.median(ok)
+                    save()
 
                 # 3. incremental paths on the same sample, every key new each time
                 print(f"incremental writes, first {args.sample:,} links (deleted before each):",
@@ -399,6 +405,8 @@ def main() -> None:
                       f"{inc['ratio_new_vs_row_by_row']:.1f}x row by row; bulk import "
                       f"{inc['ratio_bulk_vs_batched_merge']:.1f}x batched MERGE, "
                       f"{inc['ratio_bulk_vs_row_by_row']:.1f}x row by row", flush=True)
+                result["incremental"] = inc
+                save()
                 if args.big_sample > args.sample:
                     big = sample_groups(data, args.big_sample)
                     nb = sum(len(r) for r in big.values())
