@@ -197,6 +197,9 @@ def sparql(
         "--rdf", help="Query this RDF file (an export) instead of the current graph.",
         dir_okay=False)] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the shipped queries.")] = False,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Let the query fetch remote data (SERVICE <iri>, FROM <iri>); "
+        "refused without it.")] = False,
     data_dir: DataDirOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -213,10 +216,12 @@ def sparql(
             raise UsageError("name a query or a .rq file (riskgraph sparql --list shows them)")
         q = sq.load(query)
         params = q.bind(parse_params(param))  # check parameters before the (slow) conversion
+        sq.check_query(q, allow_service=allow_service)  # and the query text
         from riskgraph.export import rdf
 
         g = rdf.read_rdf(rdf_file) if rdf_file else rdf.to_rdf(_graph(data_dir, no_cache))
-        _print_doc(sq.result_payload(q, sq.run_query(g, q, params)), fmt)
+        _print_doc(sq.result_payload(q, sq.run_query(g, q, params, allow_service=allow_service)),
+                   fmt)
 
 
 def _print_doc(doc: dict[str, Any], fmt: OutputFormat) -> None:

@@ -66,6 +66,9 @@ def query(
             raise UsageError("name a query (or use --list)")
         q = library.load(name)
         params = q.bind(parse_params(param))
+        from riskgraph.cypher.readonly import check_read_only
+
+        check_read_only(q.text, q.name)  # before connecting (run_query checks it again)
 
         from riskgraph.graph.neo4j.connection import connect
 

@@ -38,6 +38,7 @@ from typing import Any, ClassVar, TypeVar
 from riskgraph.errors import QueryError, RiskgraphError, suggest
 
 TYPES = ("str", "int", "float", "bool", "list")
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # Cypher and the Bolt protocol: 64-bit integers
 ErrorType = type[RiskgraphError]  # the error a runner raises for a bad parameter
 FIELDS = ("question", "parameters", "example", "returns", "twin", "limit", "notes")
 
@@ -71,7 +72,11 @@ class Param:
         """Convert a ``--param`` string to this parameter's type (``error`` if it cannot)."""
         try:
             if self.type == "int":
-                return int(raw)
+                i = int(raw)
+                if not INT_MIN <= i <= INT_MAX:
+                    raise error(f"parameter {self.name!r} must be an int between -2^63 and "
+                                f"2^63-1 (a 64-bit integer), got {raw!r}")
+                return i
             if self.type == "float":
                 v = float(raw)
                 if not math.isfinite(v):
@@ -154,9 +159,12 @@ Q = TypeVar("Q", bound=Query)
 def _guess(v: str) -> Any:
     """An undeclared ``--param`` value: int if it reads as one, else float, else the text."""
     try:
-        return int(v)
+        i = int(v)
     except ValueError:
         pass
+    else:
+        if INT_MIN <= i <= INT_MAX:
+            return i
     try:
         return float(v)
     except ValueError:

@@ -17,7 +17,9 @@ a parameter without ``[default: ...]`` is required.  User values only ever becom
 
 :func:`run_query` executes in a session opened with ``default_access_mode=READ_ACCESS`` through
 ``execute_read``, so on a single server a query that writes is refused by Neo4j; the refusal
-becomes :class:`QueryError`.
+becomes :class:`QueryError`.  What READ mode allows but a shared server should not run for an
+analyst's file (``TERMINATE TRANSACTIONS``, ``SHOW ...``, ``LOAD CSV``, ``USE``, procedures
+outside an allow-list) is refused before the text is sent (:mod:`riskgraph.cypher.readonly`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskgraph.cypher import header
 from riskgraph.cypher.header import Param, QueryResult
+from riskgraph.cypher.readonly import check_read_only
 from riskgraph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -155,7 +158,9 @@ def run_query(
     Raises
     ------
     QueryError
-        The query writes (refused in read mode), or has a Cypher error.
+        The query is refused before it is sent (:func:`riskgraph.cypher.readonly.check_read_only`:
+        administrative commands, LOAD CSV, USE, procedures outside the allow-list), writes
+        (refused in read mode), or has a Cypher error.
     Neo4jUnavailable
         The server went away, refused the login, or lacks the database.
     """
@@ -170,6 +175,7 @@ def run_query(
         rows = [[to_plain(v) for v in rec.values()] for rec in result]
         return QueryResult(list(result.keys()), rows)
 
+    check_read_only(query.text, query.name)  # before anything is sent (SECURITY.md)
     settings = settings or Neo4jSettings.from_env(database=database)
     try:
         with driver.session(

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
-    "Param", "Query", "QueryResult", "SPARQL_TYPES", "bindings", "catalogue", "library",
+    "Param", "Query", "QueryResult", "SPARQL_TYPES", "bindings", "catalogue", "check_query",
+    "library",
     "library_dir", "list_queries", "load", "parse", "result_payload", "run_query", "with_limit",
 ]
 
@@ -157,7 +158,58 @@ def _py(v: Any) -> Any:
     return str(v)
 
 
-def run_query(graph: rdflib.Graph, query: Query, params: dict[str, Any]) -> QueryResult:
+def _walk(v: Any, found: list[Any]) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(v, CompValue):
+        if v.name == "ServiceGraphPattern":
+            found.append(v.get("term"))
+        for x in v.values():
+            _walk(x, found)
+    elif isinstance(v, list | tuple):
+        for x in v:
+            _walk(x, found)
+    elif isinstance(v, dict):
+        for x in v.values():
+            _walk(x, found)
+
+
+def check_query(query: Query, *, allow_service: bool = False) -> None:
+    """Parse ``query`` (cheaply, before any graph is built) and refuse remote data.
+
+    ``SERVICE <iri>`` makes rdflib send the query to another server, ``FROM <iri>`` /
+    ``FROM NAMED <iri>`` makes it download a graph: both are outbound requests, refused unless
+    ``allow_service`` (``riskgraph sparql --allow-service``).
+
+    Raises
+    ------
+    QueryError
+        The query does not parse, or uses SERVICE or FROM without ``allow_service``.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepared = prepareQuery(query.text)
+    except Exception as e:  # pyparsing raises many types
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise QueryError(f"SPARQL query {query.name!r} does not parse: {first}") from None
+    if allow_service:
+        return
+    services: list[Any] = []
+    _walk(prepared.algebra, services)
+    if services:
+        raise QueryError(
+            f"SPARQL query {query.name!r} uses SERVICE <{services[0]}>, a request to another "
+            "server; run it with --allow-service if you mean it")
+    for d in prepared.algebra.get("datasetClause") or []:
+        iri = d.get("default") or d.get("named")
+        raise QueryError(
+            f"SPARQL query {query.name!r} uses FROM <{iri}>, which rdflib would download; run "
+            "it with --allow-service if you mean it")
+
+
+def run_query(graph: rdflib.Graph, query: Query, params: dict[str, Any], *,
+              allow_service: bool = False) -> QueryResult:
     """Run a SELECT ``query`` on ``graph`` with bound ``params`` (:meth:`Query.bind`).
 
     Decimal and double literals come back as ``float``, integers as ``int``, IRIs and other
@@ -166,21 +218,26 @@ def run_query(graph: rdflib.Graph, query: Query, params: dict[str, Any]) -> Quer
     Raises
     ------
     QueryError
-        The query does not parse, is not a SELECT, or fails.
+        The query does not parse, uses SERVICE or FROM without ``allow_service``
+        (:func:`check_query`), is not a SELECT, or fails.
     """
+    check_query(query, allow_service=allow_service)
     init = bindings(query, params)
     text = query.text
     if query.limit and query.limit in params:
         text = with_limit(text, int(params[query.limit]))
-    try:
+    try:  # evaluation is lazy: the rows are drawn inside the try too (SERVICE answers ...)
         res = graph.query(text, initBindings=init)
-    except Exception as e:  # pyparsing / rdflib raise many types
+        if res.type != "SELECT":
+            raise QueryError(
+                f"SPARQL query {query.name!r} is a {res.type}; only SELECT is supported")
+        cols = [str(v) for v in (res.vars or [])]
+        rows = [[_py(v) for v in row] for row in res]  # type: ignore[union-attr]
+    except QueryError:
+        raise
+    except Exception as e:  # pyparsing / rdflib / a remote SERVICE raise many types
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise QueryError(f"SPARQL query {query.name!r} failed: {first}") from None
-    if res.type != "SELECT":
-        raise QueryError(f"SPARQL query {query.name!r} is a {res.type}; only SELECT is supported")
-    cols = [str(v) for v in (res.vars or [])]
-    rows = [[_py(v) for v in row] for row in res]  # type: ignore[union-attr]
     if query.limit and query.limit in params:
         rows = rows[: max(0, int(params[query.limit]))]
     return QueryResult(cols, rows)

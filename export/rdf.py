@@ -409,10 +409,19 @@ def read_rdf(path: str | Path, fmt: str | None = None) -> rdflib.Graph:
         The file cannot be read or parsed.
     """
     import rdflib
+    from rdflib.util import guess_format
 
+    p = Path(path)
+    form = (FORMATS.get(fmt, fmt) if fmt else None) or guess_format(str(p)) or "turtle"
+    try:  # open the file as given: never a URL, never another path rdflib would resolve
+        fh = p.open("rb")
+    except OSError as e:
+        raise ExportError(f"cannot read RDF from {path}: {e.strerror or e}") from None
     g = rdflib.Graph()
-    try:
-        g.parse(str(path), format=FORMATS.get(fmt, fmt) if fmt else None)
-    except Exception as e:  # rdflib raises many parser-specific exception types
-        raise ExportError(f"cannot read RDF from {path}: {e}") from None
+    with fh:
+        try:
+            g.parse(source=fh, format=form, publicID=p.resolve().as_uri())
+        except Exception as e:  # rdflib raises many parser-specific exception types
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ExportError(f"cannot read RDF from {path}: {first}") from None
     return g

@@ -32,6 +32,7 @@ ONE_WORKER_FILES = frozenset({
     "tests/export/test_sparql.py",
     "tests/export/test_sparql_engines.py",
     "tests/export/test_cli_export.py",
+    "tests/robustness/test_read_only.py",  # one real-server case (reads only, wipes nothing)
 })
 
 

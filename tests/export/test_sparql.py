@@ -308,7 +308,7 @@ def test_user_query_file(sample, tmp_path):
     assert run_q(q, r) == [{"n": 2}]
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT WHERE {")
-    with pytest.raises(QueryError, match="failed"):
+    with pytest.raises(QueryError, match="SPARQL query .bad. does not parse: "):
         run_q(sparql.load(str(bad)), r)
 
 
