@@ -30,6 +30,7 @@ the batched path.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,8 @@ ARRAY_SEP = "\x1f"
 LIST_FIELDS = {"roles", "aliases", "other_sources"}
 ARRAY_SEP_ARG = "U+001F"
 CHUNK_ROWS = 500_000
+# Property names an import header can carry as they are; any other is set after the import.
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 NodeGroups = dict[tuple[str, ...], list[dict[str, Any]]]
 LinkGroups = dict[str, list[dict[str, Any]]]
@@ -163,8 +166,8 @@ def _types(rows: Iterable[dict[str, Any]], skip: set[str]) -> dict[str, str]:
     seen: dict[str, Counter[str]] = {}
     for r in rows:
         for k, v in r.items():
-            if k in skip or v is None:
-                continue
+            if k in skip or v is None or not _PLAIN_NAME.match(k):
+                continue  # a name the header cannot spell ("x (y)", "a:b"): a fix-up
             t = _value_type(v)
             if t in ("[]", "mixed[]"):
                 continue

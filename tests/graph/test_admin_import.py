@@ -73,6 +73,10 @@ def _parse(path: Path) -> list[dict[str, Any]]:
                 v: Any = cell.split(SEP)
                 if typ.startswith("double"):
                     v = [float(x) for x in v]
+                elif typ.startswith("long"):
+                    v = [int(x) for x in v]
+                elif typ.startswith("boolean"):
+                    v = [x == "true" for x in v]
             elif typ == "double":
                 v = float(cell)
             elif typ == "long":
@@ -116,7 +120,8 @@ def test_vectorised_links_equal_the_row_path(tmp_path: Path) -> None:
 def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
     g = GraphData()
     g.add_node(Node("company:a", "company", 'A "quoted", two\nlines', source="s", as_of="2025",
-                    confidence="reported", props={"tags": ["x", ""], "n": 3, "ok": True}))
+                    confidence="reported", props={"tags": ["x", ""], "n": 3, "ok": True,
+                                                       "price (both used)": 9.8}))
     g.add_node(Node("company:b", "company", "B", source="s", as_of="2025",
                     confidence="reported", roles=["foundry"], props={"empty": []}))
     g.add_edge(Edge("company:a", "company:b", "SUPPLIES", source="s", as_of="2025",
@@ -129,7 +134,8 @@ def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
     assert nodes["company:b"]["roles"] == ["foundry"]
     assert nodes["company:a"][":LABEL"] == ["Entity", "Company"]
     fixed = {f["id"]: f["props"] for f in files.node_fixups}
-    assert fixed == {"company:a": {"tags": ["x", ""]}, "company:b": {"empty": []}}
+    assert fixed == {"company:a": {"tags": ["x", ""], "price (both used)": 9.8},
+                     "company:b": {"empty": []}}
     header = files.node_files[0].read_text().splitlines()[0]
     assert "n:long" in header and "ok:boolean" in header and "roles:string[]" in header
     rels = _rel_props(files)
