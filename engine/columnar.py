@@ -49,7 +49,14 @@ from riskgraph.engine.defaults import Params, load_defaults
 from riskgraph.errors import IngestError, UsageError, suggest
 from riskgraph.graph import curated_format as fmt
 from riskgraph.graph import schema
-from riskgraph.graph.curated_format import FRACTIONS, LINK_COLUMNS, NODE_COLUMNS
+from riskgraph.graph.curated_format import (
+    FRACTIONS,
+    LINK_COLUMNS,
+    LINK_OPTIONAL,
+    NODE_COLUMNS,
+    NODE_OPTIONAL,
+    unknown_columns,
+)
 from riskgraph.graph.figures import parse_number
 
 TYPES: tuple[str, ...] = tuple(schema.REL_TYPES)
@@ -525,6 +532,8 @@ def _header(path: Path, required: Sequence[str]) -> list[str]:
     if not first.strip() and not rest.strip():
         raise IngestError(path, "empty file")
     header = [h.strip() for h in next(csv.reader([first]))]
+    known = ((*LINK_COLUMNS, *LINK_OPTIONAL) if "from" in required
+             else (*NODE_COLUMNS, *NODE_OPTIONAL))
     for col in required:
         if col not in header:
             near = suggest(col, header, n=1)
@@ -533,6 +542,7 @@ def _header(path: Path, required: Sequence[str]) -> list[str]:
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise IngestError(path, f"column {dup!r} appears twice in the header", row=1)
+    unknown_columns(path, header, known)
     if not rest.strip():
         raise IngestError(path, "no data rows (only a header)")
     return header

@@ -35,7 +35,26 @@ LINK_COLUMNS: tuple[str, ...] = (
     "from", "to", "type", "weight", "weight_low", "weight_high", "sales_share",
     "substitutability", "source", "as_of", "confidence", "rationale",
 )
-LINK_OPTIONAL: tuple[str, ...] = ("amount", "unit")
+LINK_OPTIONAL: tuple[str, ...] = ("amount", "unit", "dependency", "input", "override")
+# ``override`` (user data only): ``yes`` lets a user row replace a shipped figure of the same
+# link (docs/curated-format.md); empty or ``no``: a repeated shipped link is an error.
+OVERRIDE_VALUES: dict[str, bool] = {"": False, "no": False, "false": False, "yes": True,
+                                    "true": True}
+
+
+def unknown_columns(path: Path, header: list[str], known: Iterable[str]) -> None:
+    """Raise :class:`IngestError` for a header column the format does not define (a typo such
+    as ``wieght_low`` would otherwise be ignored silently), naming the nearest column."""
+    allowed = list(known)
+    if len(set(header)) != len(header):  # a dict of the row would keep only the last one
+        dup = next(h for h in header if header.count(h) > 1)
+        raise IngestError(path, f"column {dup!r} appears twice in the header", row=1)
+    for col in header:
+        if col and col not in allowed:
+            near = suggest(col, allowed, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise IngestError(path, f"unknown column {col!r}{hint} (docs/curated-format.md "
+                              "lists the columns)", row=1, column=col)
 # Link figures that are fractions in [0, 1] (``0.4`` or ``40%``) ...
 FRACTIONS: tuple[str, ...] = (
     "weight", "weight_low", "weight_high", "sales_share", "substitutability",

@@ -35,8 +35,8 @@ from riskgraph.ingest.resolve import Resolver
 # Loader modules in merge order (entities first, curated links last: they reference the others).
 LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated", "financials")
 
-CACHE_FORMAT = 3
-CACHE_SCHEMA = "riskgraph.cache/3"
+CACHE_FORMAT = 4
+CACHE_SCHEMA = "riskgraph.cache/4"
 
 # (source key, the fragment that source contributed): what the Neo4j store writes per transaction
 Part = tuple[str, GraphData]
@@ -70,6 +70,7 @@ class Build:
     sources: list[SourceSummary]
     from_cache: bool = False
     parts: list[Part] = field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)  # user rows that replaced shipped figures
 
     def to_dict(self) -> dict[str, Any]:
         """The ``riskgraph.data/1`` document (``riskgraph data --format json``)::
@@ -81,6 +82,7 @@ class Build:
             "schema": "riskgraph.data/1",
             "sources": [s.to_dict() for s in self.sources],
             "graph": {"nodes": len(self.graph), "edges": self.graph.number_of_edges()},
+            "overrides": list(self.overrides),
         }
 
 
@@ -187,10 +189,13 @@ def build(data_dirs: list[Path] | None = None) -> Build:
         parts.append((result.source.key, result.graph))
 
     dirs = user_data_dirs(data_dirs)
+    overrides: list[str] = []
     if dirs:
         curated = importlib.import_module("riskgraph.ingest.curated")
+        guard = _UserGuard(graph)
         for d in dirs:
             result = curated.load_user_dir(d, resolver, known_ids=set(graph.nodes))
+            overrides += guard.check(result, graph)
             graph.merge(result.graph)
             sources.append(_summary(result.source, result.files, result.rows, result.graph))
             name = result.source.key
@@ -214,7 +219,93 @@ def build(data_dirs: list[Path] | None = None) -> Build:
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise RiskgraphError("the merged graph is invalid: " + "; ".join(problems[:5]) + more)
-    return Build(graph, sources, parts=parts)
+    for _, frag in parts:  # a replaced shipped edge leaves its loader's part too
+        for k in [k for k in frag.edges if k not in graph.edges]:
+            del frag.edges[k]
+    return Build(graph, sources, parts=parts, overrides=overrides)
+
+
+class _UserGuard:
+    """What user data may not do to the shipped facts (docs/curated-format.md, issue 10 item 4).
+
+    * redefine a built-in node (a user row with a built-in id would merge into it);
+    * take over a built-in spelling: a user node whose id, name or alias is already an id, name,
+      alias, symbol or code of a built-in node (``Ga``, ``Azure``, ``CN``, ``HBM``) would capture
+      ``shock``/``show`` lookups;
+    * repeat a shipped link (same from, type, to) unless the row says ``override=yes``: then the
+      user row replaces the shipped edges of that link and the build reports it;
+    * give the same link two different sets of figures in two ``--data-dir`` folders (an exact
+      repeat in a later folder is dropped).
+    """
+
+    def __init__(self, graph: GraphData) -> None:
+        from riskgraph.graph.lookup import name_index
+
+        self.builtin_ids = set(graph.nodes)
+        self.names = name_index(graph)
+        self.shipped: dict[tuple[str, str, str], list[str]] = {}
+        for k, e in graph.edges.items():
+            self.shipped.setdefault((e.src, e.type, e.dst), []).append(k)
+        self.user_links: dict[tuple[str, str, str], tuple[Any, str, int]] = {}
+
+    @staticmethod
+    def _where(table: Any, keys: dict[str, str]) -> tuple[str, int]:
+        for rec in table.to_dict("records"):
+            if all(str(rec[k]) == v for k, v in keys.items()):
+                return str(rec["file"]), int(rec["line"])
+        return "user data", 0
+
+    def check(self, result: Any, graph: GraphData) -> list[str]:
+        from riskgraph.graph.names import norm
+
+        notes: list[str] = []
+        nodes_t, links_t = result.tables["nodes"], result.tables["links"]
+        for n in result.graph.nodes.values():
+            if n.id not in {str(x) for x in nodes_t["id"]}:
+                continue  # a shipped curated node the loader passed along
+            f, line = self._where(nodes_t, {"id": n.id})
+            if n.id in self.builtin_ids:
+                b = graph.nodes[n.id]
+                raise IngestError(f, f"node id {n.id!r} is a built-in node ({b.name}); user data "
+                                  "may link to it but not redefine it: delete this row and use "
+                                  "the id in your links", row=line, column="id")
+            spellings = [("id", n.id.partition(":")[2]), ("name", n.name),
+                         *(("aliases", a) for a in n.aliases)]
+            for column, sp in spellings:
+                hits = sorted(self.names.get(norm(sp), set()) - {n.id})
+                if hits:
+                    which = ", ".join(f"{h} ({graph.nodes[h].name})" for h in hits[:3])
+                    raise IngestError(
+                        f, f"{sp!r} already names the built-in node {which}; a user "
+                        f"node may not take over a built-in name, alias, symbol or code: "
+                        f"choose another {'name' if column != 'id' else 'id'}",
+                        row=line, column=column)
+        for key, e in list(result.graph.edges.items()):
+            t = (e.src, e.type, e.dst)
+            f, line = self._where(links_t, {"from": e.src, "to": e.dst, "type": e.type})
+            if t in self.user_links:
+                prev, pf, pl = self.user_links[t]
+                if prev.props == e.props:
+                    del result.graph.edges[key]  # the same figures again: keep the first
+                    continue
+                raise IngestError(
+                    f, f"link {e.src} -[{e.type}]-> {e.dst} conflicts with {pf} line {pl} "
+                    "(another data folder gives other figures); keep one of them", row=line)
+            self.user_links[t] = (e, f, line)
+            shipped = [k for k in self.shipped.get(t, []) if k in graph.edges]
+            if not shipped:
+                continue
+            if not e.props.get("override"):
+                first = graph.edges[shipped[0]]
+                raise IngestError(
+                    f, f"link {e.src} -[{e.type}]-> {e.dst} repeats a shipped figure "
+                    f"({first.source}); user data may add links, not replace shipped ones: add "
+                    "override=yes to this row to replace it", row=line, column="override")
+            for k in shipped:
+                del graph.edges[k]
+            notes.append(f"{f} line {line} overrides the shipped figure of {e.src} -[{e.type}]-> "
+                         f"{e.dst} ({len(shipped)} shipped edge(s) replaced)")
+        return notes
 
 
 def _summary(src: SourceInfo, files: list[str], rows: int, frag: GraphData) -> SourceSummary:
@@ -240,17 +331,23 @@ def load_build(data_dirs: list[Path] | None = None, *, use_cache: bool = True) -
     """
     dirs = user_data_dirs(data_dirs)
     if not use_cache:
-        return build(dirs)
+        b = build(dirs)
+        _report(b)
+        return b
     fp = _fingerprint(dirs)
     folder = cache_dir()
     path = folder / f"graph-{fp}.json"
     problem = _unsafe_folder(folder)
     if problem:
         _warn(f"not using the graph cache in {folder}: {problem}")
-        return build(dirs)
+        b = build(dirs)
+        _report(b)
+        return b
     if os.path.lexists(path):
         try:
-            return _read_cache(path, fp)
+            cached = _read_cache(path, fp)
+            _report(cached)
+            return cached
         except _BadCache as e:
             _warn(f"ignoring the graph cache {path}: {e}; rebuilding it")
     b = build(dirs)
@@ -260,8 +357,16 @@ def load_build(data_dirs: list[Path] | None = None, *, use_cache: bool = True) -
         "graph": b.graph.to_dict(),
         "sources": [s.to_dict() for s in b.sources],
         "parts": [_part_to_dict(name, frag, b.graph) for name, frag in b.parts],
+        "overrides": b.overrides,
     })
+    _report(b)
     return b
+
+
+def _report(b: Build) -> None:
+    """Say on stderr, on every run, which user rows replaced shipped figures."""
+    for note in b.overrides:
+        sys.stderr.write(f"Note: {note}\n")
 
 
 def _part_to_dict(name: str, frag: GraphData, graph: GraphData) -> dict[str, Any]:
@@ -360,9 +465,10 @@ def _read_cache(path: Path, fp: str) -> Build:
             graph.edges[edge.key] = edge
         sources = [SourceSummary(**s) for s in doc["sources"]]
         parts = [_part_from_dict(d, graph) for d in doc["parts"]]
+        overrides = [str(x) for x in doc["overrides"]]
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise _BadCache(f"malformed ({type(e).__name__}: {e})") from None
-    return Build(graph, sources, from_cache=True, parts=parts)
+    return Build(graph, sources, from_cache=True, parts=parts, overrides=overrides)
 
 
 def _write_cache(path: Path, doc: dict[str, Any]) -> None:

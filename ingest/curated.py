@@ -223,17 +223,19 @@ def _load_files(
     share_rows: list[tuple[Path, int, Edge]] = []  # typed dependencies (ingest/shares.py)
     for p in link_files:
         header, lrows = read_csv_rows(p, fmt.LINK_COLUMNS)
+        fmt.unknown_columns(p, header, (*fmt.LINK_COLUMNS, *fmt.LINK_OPTIONAL))
         if not lrows:
             raise IngestError(p, "no data rows (only a header)")
         rows += len(lrows)
         for line, row in lrows:
             e = _parse_link(p, line, row, resolver, index, source.key)
             lk = (e.src, e.dst, e.type)
-            if lk in shipped_links:
+            if lk in shipped_links and not e.props.get("override"):
                 fp, fl = shipped_links[lk]
                 raise IngestError(
                     p, f"link {e.src} -[{e.type}]-> {e.dst} is already in the shipped table "
-                    f"({rel(fp)} line {fl}); change its figures for one run with --set instead",
+                    f"({rel(fp)} line {fl}); change its figures for one run with --set instead, "
+                    "or replace it with override=yes in this row",
                     row=line,
                 )
             if lk in seen_links:
@@ -349,6 +351,7 @@ def _near_ids(value: str, resolver: Resolver, index: CuratedIndex) -> list[str]:
 
 def _read_nodes(path: Path, resolver: Resolver) -> tuple[list[Node], int]:
     header, rows = read_csv_rows(path, fmt.NODE_COLUMNS)
+    fmt.unknown_columns(path, header, (*fmt.NODE_COLUMNS, *fmt.NODE_OPTIONAL))
     if not rows:
         raise IngestError(path, "no data rows (only a header)")
     out: list[Node] = []
@@ -413,6 +416,15 @@ def _parse_link(
             props[col] = val
     amount = _figure_and_unit(path, line, row, "amount", props)
     parse_dependency(path, line, row, props)
+    ov = (row.get("override") or "").strip().lower()
+    if ov not in fmt.OVERRIDE_VALUES:
+        raise IngestError(path, f"override must be yes or no (or empty), not {ov!r}", row=line,
+                          column="override")
+    if fmt.OVERRIDE_VALUES[ov]:
+        if key_suffix == "curated":
+            raise IngestError(path, "override is for user data; the shipped tables state their "
+                              "figures", row=line, column="override")
+        props["override"] = True
     if amount is not None and not props.get("unit"):
         raise IngestError(path, "amount without a unit", row=line, column="unit")
     return Edge(src, dst, rtype, source=fmt.citation(source, rel(path), line),

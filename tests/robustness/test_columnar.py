@@ -204,10 +204,11 @@ GOOD = _l("mineral:m1", "company:fab", "INPUT_TO", "0.5")
     (LINK_HEADER + GOOD.replace("test map", " "), 2, "source"),
     (LINK_HEADER + GOOD.replace(",reported,", ",estimated,"), 2, "rationale"),
     (LINK_HEADER + GOOD.replace("0.5,,,", "0.5,0.6,0.9,"), 2, "weight_low"),
-    (LINK_HEADER.replace("\n", ",note\n") + GOOD.replace("\n", ',"x\ny"\n')
-     + GOOD.replace("0.5", "7").replace("\n", ",z\n"), 4, "weight"),  # after a 2-line record
-    (LINK_HEADER.replace("\n", ",note\n") + GOOD.replace("0.5", "7").replace(
-        "\n", ',"x\ny"\n'), 2, "weight"),  # inside a 2-line record: its first line
+    (LINK_HEADER + GOOD.replace("test map", '"test\nmap"')
+     + GOOD.replace("0.5", "7"), 4, "weight"),  # after a 2-line record
+    (LINK_HEADER + GOOD.replace("0.5", "7").replace(
+        "test map", '"test\nmap"'), 2, "weight"),  # inside a 2-line record: its first line
+    (LINK_HEADER.replace("\n", ",note\n") + GOOD, 1, "note"),  # a column the format lacks
 ])
 def test_bad_links_same_error_as_the_curated_loader(tmp_path: Path, links: str, row: int,
                                                     column: str | None) -> None:
