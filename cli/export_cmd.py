@@ -5,6 +5,7 @@ Heavy libraries (rdflib, networkx, pyvis) are imported inside the commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -91,30 +92,33 @@ def export_rdf(
         _done(f"Wrote {out} ({n} triples, {fmt.value})")
 
 
+def _write_file(out: Path, data_dir: list[Path] | None, no_cache: bool,
+                write: Callable[[Any, Path], object]) -> None:
+    """Check ``out``'s folder, load the graph, ``write(graph, out)``, report the counts."""
+    from riskgraph.export.atomic import check_folder
+
+    check_folder(out, inputs=_inputs(data_dir))
+    g = _graph(data_dir, no_cache)
+    write(g, out)
+    _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
+
+
 @export_app.command("graphml")
 def export_graphml(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
     """GraphML for Gephi, yEd and networkx (lists as JSON strings)."""
     with handle_errors():
-        from riskgraph.export.atomic import check_folder
         from riskgraph.export.graphml import write_graphml
 
-        check_folder(out, inputs=_inputs(data_dir))
-        g = _graph(data_dir, no_cache)
-        write_graphml(g, out)
-        _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
+        _write_file(out, data_dir, no_cache, write_graphml)
 
 
 @export_app.command("json")
 def export_json(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
     """JSON, schema riskgraph.graph/1: every node and edge with all properties and provenance."""
     with handle_errors():
-        from riskgraph.export.atomic import check_folder
         from riskgraph.export.tabular import write_json
 
-        check_folder(out, inputs=_inputs(data_dir))
-        g = _graph(data_dir, no_cache)
-        write_json(g, out)
-        _done(f"Wrote {out} ({len(g)} nodes, {g.number_of_edges()} edges)")
+        _write_file(out, data_dir, no_cache, write_json)
 
 
 @export_app.command("csv")
