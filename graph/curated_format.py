@@ -100,8 +100,21 @@ def citation(source: str, file: str, line: int) -> str:
 
 
 def split_list(raw: str | None) -> list[str]:
-    """A ``|``-separated cell (roles, aliases) as its stripped, non-empty parts."""
-    return [p.strip() for p in (raw or "").split(LIST_SEP) if p.strip()]
+    """A ``|``-separated cell (roles, aliases) as its stripped, non-empty parts (each once)."""
+    return list(dict.fromkeys(p.strip() for p in (raw or "").split(LIST_SEP) if p.strip()))
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only blanks and invisible format characters
+    (zero-width space, joiners, bidi marks)."""
+    import unicodedata
+
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
+
+
+# Cell values that stand for "no source" rather than cite one.
+PLACEHOLDER_SOURCES = frozenset({"-", "--", "—", "?", "n/a", "na", "none", "tbd", "todo",
+                                 "unknown", "source"})
 
 
 # -- rules: each returns the reason a value breaks it, or None -------------------------------------
@@ -148,13 +161,25 @@ RANGE_WITHOUT_WEIGHT = "weight_low/weight_high without a weight"
 
 
 def source_problem(source: str) -> str | None:
-    return None if source else EMPTY_SOURCE
+    if not visible(source):
+        return EMPTY_SOURCE
+    if source.casefold() in PLACEHOLDER_SOURCES:
+        return f"source {source!r} is a placeholder; cite the document and where in it"
+    return None
 
 
 def as_of_problem(as_of: str) -> str | None:
-    if AS_OF_RE.match(as_of):
-        return None
-    return f"as_of {as_of!r} is not a year or date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    import datetime
+
+    bad = f"as_of {as_of!r} is not a year or date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if not AS_OF_RE.match(as_of):
+        return bad
+    parts = [int(x) for x in as_of.split("-")]
+    try:  # a real calendar date: no month 13, no 30 February, no year 0
+        datetime.date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))
+    except ValueError:
+        return bad
+    return None if parts[0] >= 1800 else bad
 
 
 def confidence_problem(confidence: str) -> str | None:
@@ -200,7 +225,7 @@ def check_node(path: Path, line: int, node_id: str, kind: str, name: str, roles:
     """The rules of a node row (in this order): kind, id, name, roles, layer."""
     fail(path, line, "kind", kind_problem(kind))
     fail(path, line, "id", id_problem(node_id, kind))
-    fail(path, line, "name", None if name else EMPTY_NAME)
+    fail(path, line, "name", None if visible(name) else EMPTY_NAME)
     for r in roles:
         fail(path, line, "roles", role_problem(r))
     fail(path, line, "roles", ROLES_NOT_COMPANY if roles and kind != "company" else None)
@@ -227,6 +252,9 @@ def parse_fraction(raw: str | None, *, path: Path, line: int, column: str,
     text = (raw or "").strip()
     v = parse_number(text, path=path, row=line, column=column, minimum=None)
     if v is None:
+        if text:  # "NA", "w", "-": the format has one way to say "no figure", an empty cell
+            raise IngestError(path, f"not a number: {text!r} (leave the cell empty when there "
+                              "is no figure)", row=line, column=column)
         return None
     if text.endswith("%"):
         v /= 100.0

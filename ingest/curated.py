@@ -378,11 +378,18 @@ def _figure_and_unit(path: Path, line: int, row: dict[str, str], column: str,
                      props: dict[str, PropValue]) -> float | None:
     """The optional figure ``column`` (``capacity``, ``amount``) and ``unit`` of a row, into
     ``props``; returns the figure (``None`` when the cell is empty)."""
-    v = parse_number(row.get(column, ""), path=path, row=line, column=column)
+    text = (row.get(column) or "").strip()
+    v = parse_number(text, path=path, row=line, column=column)
+    if v is None and text:  # "NA", "w", "nan": only an empty cell means "no figure"
+        raise IngestError(path, f"not a number: {text!r} (leave the cell empty when there is "
+                          "no figure)", row=line, column=column)
     if v is not None:
         props[column] = v
     unit = (row.get("unit") or "").strip()
     if unit:
+        if v is None:
+            what = "a capacity" if column == "capacity" else "an amount"
+            raise IngestError(path, f"unit without {what}", row=line, column="unit")
         props["unit"] = unit
     return v
 

@@ -121,10 +121,10 @@ def test_bad_weight(tmp_path: Path, resolver: Resolver, raw: str, reason: str) -
     assert (e.row, e.column, e.reason) == (2, "weight", reason)
 
 
-def test_nan_weight_counts_as_missing(tmp_path: Path, resolver: Resolver) -> None:
+def test_nan_weight_is_not_a_number(tmp_path: Path, resolver: Resolver) -> None:
     e = fails(write_dir(tmp_path, links=LINK_HEADER + link(w="NaN", lo="", hi="")), resolver)
     assert (e.row, e.column) == (2, "weight")
-    assert e.reason == "INPUT_TO is a supply relation and needs a weight"
+    assert e.reason == "not a number: 'NaN' (leave the cell empty when there is no figure)"
 
 
 def test_percent_weight_is_a_fraction(tmp_path: Path, resolver: Resolver) -> None:
