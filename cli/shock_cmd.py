@@ -96,7 +96,9 @@ DEBTRANK_NOTE = (
     "propagates; the IIM combines a node's requirements Leontief-style (its scarcest "
     "requirement sets the loss, only shares of one input add) and lets losses settle along every "
     "path. So DebtRank is higher where several requirements of a node are hit at once, lower "
-    "where losses arrive along paths of different lengths or around cycles (docs/model.md)."
+    "where losses arrive along paths of different lengths or around cycles (docs/model.md). "
+    "Read DebtRank as an additive upper benchmark, not an estimate: because complementary "
+    "inputs add, a node can lose more than the initial cut."
 )
 MC_NOTE = (
     "! the point estimate lies outside its 5-95% band, ~ at its edge: its weights sit at the end "
