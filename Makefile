@@ -25,7 +25,7 @@ lint: setup
 	$(BIN)/python scripts/typecheck.py
 
 unit: setup
-	$(BIN)/pytest -m "not neo4j and not browser and not notebook"
+	$(BIN)/pytest -m "not neo4j and not browser and not notebook and not slow"
 
 # Java 17, Maven, Chromium, docker compose: installed by apt when missing (scripts/ensure-tools.sh)
 tools:

@@ -56,6 +56,10 @@ def build_wheel(tmp: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
     return wheels[0], r
 
 
+# Builds a wheel and a venv (pip, setuptools): part of `make test`, not of `make unit`.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def wheel(
     tmp_path_factory: pytest.TempPathFactory,

@@ -21,6 +21,9 @@ sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
 
+# Spark starts a JVM (about 50 s of the suite): part of `make test`, not of `make unit`.
+pytestmark = pytest.mark.slow
+
 NODE_HEADER = "id,kind,name,layer,roles,aliases,source,as_of,confidence,rationale\n"
 LINK_HEADER = ("from,to,type,weight,weight_low,weight_high,sales_share,substitutability,"
                "source,as_of,confidence,rationale\n")

@@ -313,6 +313,7 @@ def test_user_query_file(sample, tmp_path):
 
 
 # --------------------------------------------------------------------------- the real graph
+@pytest.mark.slow  # rdflib runs every library query over the whole graph
 def test_real_graph_twins(real):
     g, r = real
     assert got_hhi(run("hhi-by-release", r)) == expect_hhi(g)
@@ -324,6 +325,7 @@ def test_real_graph_twins(real):
     assert got == want and got  # gallium reaches some lab in the real graph
 
 
+@pytest.mark.slow  # rdflib runs every library query over the whole graph
 def test_real_graph_cypher_twins(real):
     """The twins of cypher/*.cypher, against the same question computed on the embedded graph."""
     g, r = real

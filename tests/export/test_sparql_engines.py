@@ -207,6 +207,7 @@ def test_limit_parameter_is_written_into_the_query() -> None:
 
 # two quick ones on the shipped graph (the sample graph above runs every query; the shipped
 # graph's RDF is shared with the other real-graph tests, one worker)
+@pytest.mark.slow  # both engines over the whole graph
 @pytest.mark.parametrize("name", ["company-suppliers", "minerals-by-hhi"])
 def test_same_rows_on_the_shipped_graph(real_rdf, name: str) -> None:
     st = _REAL.setdefault("store", store_of(real_rdf))
