@@ -211,13 +211,9 @@ def _port_open(host: str, port: int, timeout: float = 0.5) -> bool:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    """True while the process runs; a zombie (our own child that exited) counts as dead."""
+    if not _exists(pid):
         return False
-    except PermissionError:
-        return True
-    # A zombie (our own child that exited) counts as dead.
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
