@@ -43,6 +43,14 @@ class Params:
     paths_per_node: int = 3
     max_path_expansions: int = 200000
     min_path_contribution: float = 1e-4
+    # [dynamic] (engine/dynamic.py, issue 13)
+    horizon: int = 12
+    refill_rate: float = 0.1
+    refill_rate_low: float = 0.05
+    refill_rate_high: float = 0.25
+    inventory_weeks: float = 4.0
+    inventory_weeks_low: float = 0.7
+    inventory_weeks_high: float = 8.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,6 +69,13 @@ _RULES: dict[str, tuple[str, float, float]] = {
     "paths_per_node": ("int", 0, 100),
     "max_path_expansions": ("int", 0, 100_000_000),
     "min_path_contribution": ("frac", 0.0, 1.0),
+    "horizon": ("int", 0, 600),
+    "refill_rate": ("frac", 0.0, 1.0),
+    "refill_rate_low": ("frac", 0.0, 1.0),
+    "refill_rate_high": ("frac", 0.0, 1.0),
+    "inventory_weeks": ("frac", 0.0, 520.0),
+    "inventory_weeks_low": ("frac", 0.0, 520.0),
+    "inventory_weeks_high": ("frac", 0.0, 520.0),
 }
 PARAM_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Params))
 TARGETED_KEYS: tuple[str, ...] = ("buffer", "weight", "substitutability")
@@ -182,4 +197,9 @@ def apply_params(params: Params, overrides: list[Override]) -> Params:
             "--set: default_weight_low <= default_weight <= default_weight_high must hold "
             f"(got {p.default_weight_low:g}, {p.default_weight:g}, {p.default_weight_high:g})"
         )
+    for key in ("refill_rate", "inventory_weeks"):  # [dynamic] ranges
+        lo, mid, hi = (getattr(p, key + sfx) for sfx in ("_low", "", "_high"))
+        if not lo <= mid <= hi:
+            raise UsageError(f"--set: {key}_low <= {key} <= {key}_high must hold "
+                             f"(got {lo:g}, {mid:g}, {hi:g})")
     return p
