@@ -88,10 +88,18 @@ def show(
 
 def _add_financials(info: dict[str, Any], node: Any) -> None:
     """Figures (one record each, with their filing) and identifiers instead of raw fin_* props."""
-    from riskgraph.graph.financials import financials_of, identifiers_of, without_financials
+    from riskgraph.graph.financials import (
+        ai_segment_of,
+        financials_of,
+        identifiers_of,
+        without_financials,
+    )
 
     info["financials"] = financials_of(node)
     info["identifiers"] = identifiers_of(node)
+    seg = ai_segment_of(node)
+    if seg is not None:
+        info["ai_segment"] = seg
     info["props"] = without_financials(info["props"])
 
 
@@ -104,6 +112,12 @@ def _financials_table(info: dict[str, Any]) -> None:
     if ids:
         c.print("identifiers: " + escape(", ".join(f"{k} {v}" for k, v in ids.items()
                                                    if k != "source")))
+    seg = info.get("ai_segment")
+    if seg and seg["status"] == "none disclosed":
+        c.print(f"AI-relevant segment: {seg['text']}: {escape(seg['note'])} "
+                f"(source: {escape(seg['source'])})")
+    elif seg and seg["status"] == "not in the data":
+        c.print(f"AI-relevant segment: {seg['text']}")
     figs = info.get("financials") or []
     if not figs:
         return

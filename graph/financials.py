@@ -33,6 +33,11 @@ FIN_FIELDS: tuple[tuple[str, str], ...] = (
 )
 FIN_PREFIX = "fin_"
 ID_FIELDS: tuple[str, ...] = ("ticker", "exchange", "sec_cik", "lei", "wikidata")
+# Set by ingest/data/financials/ai_segment_notes.csv on companies that disclose no AI segment.
+AI_SEGMENT_FIELDS: tuple[str, ...] = ("ai_segment", "ai_segment_note", "ai_segment_source")
+AI_METRICS: tuple[str, ...] = ("segment_revenue", "ai_revenue")
+NONE_DISCLOSED = "no AI-relevant segment disclosed"
+NOT_IN_DATA = "no AI-relevant segment revenue in the data (not collected or not verified yet)"
 UNIT = "million"  # every fin_value / fin_value_usd is in millions of its currency
 
 
@@ -88,18 +93,42 @@ def revenue_usd(node: Node, calendar_year: int) -> float | None:
     return float(f["value_usd"])
 
 
+def ai_segment_of(node: Node) -> dict[str, Any] | None:
+    """Whether the company's AI-relevant revenue is on file, and if not, why (said plainly).
+
+    ``status`` is ``disclosed`` (segment or AI revenue figures on file, their names in
+    ``segments``), ``none disclosed`` (the filings report no AI-relevant segment; ``note`` and
+    ``source`` cite them) or ``not in the data`` (figures on file, but no segment figure and no
+    statement).  ``None`` for a node without financials or such a statement.
+    """
+    figs = financials_of(node)
+    names = sorted({str(f["segment"]) for f in figs if f["metric"] in AI_METRICS})
+    if names:
+        return {"status": "disclosed", "text": "AI-relevant segment revenue on file",
+                "segments": names}
+    if node.props.get("ai_segment") == "none disclosed":
+        return {"status": "none disclosed", "text": NONE_DISCLOSED,
+                "note": str(node.props.get("ai_segment_note") or ""),
+                "source": str(node.props.get("ai_segment_source") or "")}
+    if figs:
+        return {"status": "not in the data", "text": NOT_IN_DATA}
+    return None
+
+
 def has_financials(g: GraphData, node_id: str) -> bool:
     n = g.nodes.get(node_id)
     return n is not None and isinstance(n.props.get("fin_metric"), list)
 
 
 def without_financials(props: dict[str, Any]) -> dict[str, Any]:
-    """``props`` without the ``fin_*`` lists and identifier keys (shown separately)."""
+    """``props`` without the ``fin_*`` lists, identifier and AI-segment keys (shown separately)."""
     return {k: v for k, v in props.items()
-            if not k.startswith(FIN_PREFIX) and k not in ID_FIELDS and k != "identifiers_source"}
+            if not k.startswith(FIN_PREFIX) and k not in ID_FIELDS and k != "identifiers_source"
+            and k not in AI_SEGMENT_FIELDS}
 
 
 __all__ = [
-    "FIN_FIELDS", "ID_FIELDS", "UNIT", "figure", "financials_of", "has_financials",
+    "AI_METRICS", "AI_SEGMENT_FIELDS", "FIN_FIELDS", "ID_FIELDS", "NONE_DISCLOSED", "NOT_IN_DATA",
+    "UNIT", "ai_segment_of", "figure", "financials_of", "has_financials",
     "identifiers_of", "revenue_usd", "without_financials",
 ]

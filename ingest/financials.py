@@ -73,6 +73,10 @@ ID_COLUMNS: tuple[str, ...] = (
     "company", "name", "roles", "country", "ticker", "exchange", "sec_cik", "lei", "wikidata",
     "source", "verified_by",
 )
+# Companies that publish accounts but no AI-relevant segment (optional file, issue 12): the
+# statement is data with its filing, so ``show`` can say so instead of leaving a silent gap.
+NOTE_COLUMNS: tuple[str, ...] = ("company", "ai_segment", "note", "source", "verified_by")
+NOTE_FILE = "ai_segment_notes"
 FLOW_COLUMNS: tuple[str, ...] = (
     "supplier", "customer", "category", "year", "basis", "value", "low", "high", "source",
     "confidence", "rationale",
@@ -194,13 +198,17 @@ def load(data_dir: Path = DATA_DIR, resolver: Resolver | None = None) -> LoadRes
     fx, fx_rows = _read_fx(paths["fx"])
     figures, fin_rows = _read_financials(paths["financials"], companies, fx)
     edges, flow_recs, flow_rows = _read_flows(paths["flows"], companies, figures)
+    note_path = folder / f"{NOTE_FILE}.csv"
+    notes, note_rows = (_read_notes(note_path, companies, figures) if note_path.exists()
+                        else ({}, 0))
 
     graph = GraphData()
     by_company: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_company[f.company].append(f)
-    for cid in sorted(set(by_company) | set(ids)):
-        graph.add_node(_company_node(cid, companies, by_company.get(cid, []), ids.get(cid)))
+    for cid in sorted(set(by_company) | set(ids) | set(notes)):
+        graph.add_node(_company_node(cid, companies, by_company.get(cid, []), ids.get(cid),
+                                     notes.get(cid)))
     for e in edges:
         for end in (e.src, e.dst):
             if end not in graph.nodes:
@@ -214,9 +222,9 @@ def load(data_dir: Path = DATA_DIR, resolver: Resolver | None = None) -> LoadRes
         "identifiers": pd.DataFrame([{"company": k, **v} for k, v in sorted(ids.items())]),
         "flows": pd.DataFrame(flow_recs),
     }
-    files = [rel(p) for p in paths.values()]
+    files = [rel(p) for p in paths.values()] + ([rel(note_path)] if note_path.exists() else [])
     return LoadResult(source=SOURCE, tables=tables, graph=graph,
-                      rows=id_rows + fx_rows + fin_rows + flow_rows, files=files)
+                      rows=id_rows + fx_rows + fin_rows + flow_rows + note_rows, files=files)
 
 
 # -- identifiers --------------------------------------------------------------------------------
@@ -512,9 +520,46 @@ def _read_flows(path: Path, companies: _Companies, figures: list[Figure]
     return edges, recs, len(rows)
 
 
+# -- companies without an AI-relevant segment ----------------------------------------------------
+def _read_notes(path: Path, companies: _Companies, figures: list[Figure]
+                ) -> tuple[dict[str, dict[str, str]], int]:
+    """``ai_segment_notes.csv``: companies whose filings disclose no AI-relevant segment.
+
+    ``ai_segment`` must be ``none`` (the only statement the file makes); a company that also has
+    ``segment_revenue`` figures in financials.csv contradicts it and is an error.
+    """
+    _, rows = read_csv_rows(path, NOTE_COLUMNS)
+    with_segments: dict[str, int] = {}
+    for f in figures:
+        if f.metric == "segment_revenue":
+            with_segments.setdefault(f.company, f.line)  # the first such line
+    out: dict[str, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        cid = companies.resolve(row["company"], path, line, "company")
+        if cid in seen:
+            raise IngestError(path, f"duplicate company {cid} (first on line {seen[cid]})",
+                              row=line, column="company")
+        seen[cid] = line
+        if row["ai_segment"].strip() != "none":
+            raise IngestError(path, f"ai_segment must be 'none' (no AI-relevant segment "
+                              f"disclosed), not {row['ai_segment'].strip()!r}", row=line,
+                              column="ai_segment")
+        if cid in with_segments:
+            raise IngestError(path, f"{cid} has segment revenue in financials.csv (line "
+                              f"{with_segments[cid]}); a company with an AI-relevant segment "
+                              "cannot also be listed as having none", row=line, column="company")
+        for col in ("note", "source", "verified_by"):
+            if not row[col].strip():
+                raise IngestError(path, f"empty {col}", row=line, column=col)
+        out[cid] = {k: row[k].strip() for k in ("note", "source", "verified_by")}
+        out[cid]["line"] = str(line)
+    return out, len(rows)
+
+
 # -- helpers ------------------------------------------------------------------------------------
 def _company_node(cid: str, companies: _Companies, figs: list[Figure],
-                  ident: dict[str, str] | None) -> Node:
+                  ident: dict[str, str] | None, note: dict[str, str] | None = None) -> Node:
     props: dict[str, PropValue] = {}
     if figs:
         figs = sorted(figs, key=lambda f: (f.period_end, f.metric, f.segment))
@@ -541,6 +586,11 @@ def _company_node(cid: str, companies: _Companies, figs: list[Figure],
         if any(ident.get(k) for k in ("ticker", "exchange", "sec_cik", "lei", "wikidata")):
             props["identifiers_source"] = (f"{ident['source']} (verified: {ident['verified_by']};"
                                            f" financials/identifiers.csv line {ident['line']})")
+    if note:
+        props["ai_segment"] = "none disclosed"
+        props["ai_segment_note"] = note["note"]
+        props["ai_segment_source"] = (f"{note['source']} (verified: {note['verified_by']}; "
+                                      f"financials/{NOTE_FILE}.csv line {note['line']})")
     as_of = max((f.period_end for f in figs), default="2025")
     defined = companies.defined.get(cid)
     roles = [r for r in (defined or {}).get("roles", "").split("|") if r]

@@ -30,3 +30,25 @@ def test_show_table_lists_the_financials() -> None:
     assert r.exit_code == 0, r.output
     assert "Financials (millions; each figure cites its filing)" in r.output
     assert "8,012 USD" in r.output and "ticker VRT" in r.output
+
+
+def test_show_says_plainly_when_no_ai_segment_is_disclosed() -> None:
+    r = CliRunner().invoke(app, ["show", "Vistra", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    seg = json.loads(r.output)["ai_segment"]
+    assert seg["status"] == "none disclosed"
+    assert seg["text"] == "no AI-relevant segment disclosed"
+    assert "Segment Information" in seg["source"]
+    t = CliRunner().invoke(app, ["show", "Vistra"])
+    assert t.exit_code == 0, t.output
+    assert "AI-relevant segment: no AI-relevant segment disclosed" in t.output
+
+
+def test_show_says_when_segment_revenue_is_not_in_the_data() -> None:
+    # Marvell reports a data-centre end market, but no annual figure is on file yet.
+    r = CliRunner().invoke(app, ["show", "Marvell", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    seg = json.loads(r.output)["ai_segment"]
+    assert seg["status"] in ("not in the data", "disclosed")
+    if seg["status"] == "not in the data":
+        assert seg["text"].startswith("no AI-relevant segment revenue in the data")

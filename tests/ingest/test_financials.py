@@ -269,3 +269,45 @@ def test_missing_exchange_rate(tmp_path: Path) -> None:
     fline = _line_of(fin, company="sk-hynix", fiscal_year="FY2023")
     assert _error(tmp) == (f"{fin}, line {fline}, column 'currency': no exchange rate for KRW "
                            "2023 in fx.csv")
+
+
+# -- companies that disclose no AI-relevant segment (ai_segment_notes.csv) ----------------------
+def test_companies_without_an_ai_segment_say_so_with_the_filing(
+        result: financials.LoadResult) -> None:
+    from riskgraph.graph.financials import NONE_DISCLOSED, ai_segment_of
+
+    for slug in ("asml", "meta", "vertiv", "constellation-energy", "vistra"):
+        seg = ai_segment_of(result.graph.nodes[f"company:{slug}"])
+        assert seg is not None and seg["status"] == "none disclosed", slug
+        assert seg["text"] == NONE_DISCLOSED
+        assert seg["note"] and "verified: http" in seg["source"], slug
+    nv = ai_segment_of(result.graph.nodes["company:nvidia"])
+    assert nv == {"status": "disclosed", "text": "AI-relevant segment revenue on file",
+                  "segments": ["Data Center"]}
+
+
+def test_ai_segment_note_errors(tmp_path: Path) -> None:
+    tmp = _copy(tmp_path)
+    p = tmp / "financials" / "ai_segment_notes.csv"
+    line = _line_of(p, company="vistra")
+    _edit(p, line, "ai_segment", "yes")
+    assert _error(tmp) == (f"{p}, line {line}, column 'ai_segment': ai_segment must be 'none' "
+                           "(no AI-relevant segment disclosed), not 'yes'")
+    _edit(p, line, "ai_segment", "none")
+    _edit(p, line, "company", "nvidia")  # NVIDIA reports Data Center: a contradiction
+    fin = tmp / "financials" / "financials.csv"
+    seg_line = _line_of(fin, company="nvidia", metric="segment_revenue")
+    assert _error(tmp) == (f"{p}, line {line}, column 'company': company:nvidia has segment "
+                           f"revenue in financials.csv (line {seg_line}); a company with an "
+                           "AI-relevant segment cannot also be listed as having none")
+    _edit(p, line, "company", "vistra")
+    _edit(p, line, "source", "")
+    assert _error(tmp) == f"{p}, line {line}, column 'source': empty source"
+
+
+def test_ai_segment_notes_file_is_optional(tmp_path: Path) -> None:
+    tmp = _copy(tmp_path)
+    (tmp / "financials" / "ai_segment_notes.csv").unlink()
+    r = financials.load(tmp, Resolver())
+    assert "ai_segment" not in r.graph.nodes["company:vistra"].props
+
