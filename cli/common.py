@@ -1,7 +1,7 @@
 """Shared CLI plumbing: the option bundles every command uses (defined once here), ``--param``
 parsing, and the mapping of library exceptions to one-line messages and exit codes.
 
-The CLI only parses and renders: result payloads (``riskgraph.shock/1``, ``riskgraph.query/1``,
+The CLI only parses and renders: result payloads (``riskgraph.shock/2``, ``riskgraph.query/1``,
 ``riskgraph.bulkshock/1`` ...) are built in the library and printed here.
 """
 

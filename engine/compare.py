@@ -1,6 +1,7 @@
 """Compare two shock results (``riskgraph compare A.json B.json``): what changed per node and layer.
 
-Both inputs are ``riskgraph.shock/1`` results (``riskgraph shock ... --format json > A.json``).
+Both inputs are ``riskgraph.shock/2`` (or ``/1``) results
+(``riskgraph shock ... --format json > A.json``).
 A node listed in one result but not the other is *not listed* there, which is not the same as
 0: it is reported as 0 only when that result lists every affected node (then the node's
 shortfall is below ``min_shortfall``), and as unknown (``None``) otherwise (raise ``--top``).
@@ -39,7 +40,8 @@ def load_result(path: Path) -> dict[str, Any]:
 
 
 def check_result(doc: Any, where: str) -> None:
-    if not isinstance(doc, dict) or doc.get("schema") != SHOCK_SCHEMA:
+    # a riskgraph.shock/1 file (saved before issue 13) has every field compared here
+    if not isinstance(doc, dict) or doc.get("schema") not in (SHOCK_SCHEMA, "riskgraph.shock/1"):
         got = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
         raise UsageError(f"{where}: not a shock result (schema {got!r}, expected "
                          f"{SHOCK_SCHEMA!r}; save one with `riskgraph shock ... --format json`)")

@@ -1,7 +1,13 @@
-"""The shock result: plain data with a versioned JSON form (``"schema": "riskgraph.shock/1"``).
+"""The shock result: plain data with a versioned JSON form (``"schema": "riskgraph.shock/2"``).
 
 The JSON Schema is ``engine/shock-schema.json`` (:func:`schema_path`); docs/model.md explains each
 field.  Views (table, CSV, HTML) only render this dict.
+
+Version 2 (issue 13) adds one top-level field, ``dynamic``: the monthly model of ``--horizon
+MONTHS`` (engine/dynamic.py; ``null`` with ``--horizon 0``, upstream shocks and DebtRank), with
+the settings and, per listed node, its monthly path, peak, cumulative loss, time-to-survive and
+time-to-recover.  Every field of version 1 keeps its name and meaning; a reader of version 1
+results only needs to accept the new version string and may ignore ``dynamic``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 
 from riskgraph.graph.text import csv_cell
 
-SCHEMA = "riskgraph.shock/1"
+SCHEMA = "riskgraph.shock/2"
 
 CSV_COLUMNS = (
     "rank", "id", "name", "kind", "layer", "shortfall", "absolute_value", "absolute_unit",

@@ -9,7 +9,8 @@ five stages, one function each:
    share with ``--country``);
 3. :func:`propagate` - solve the model (IIM or DebtRank) for the shortfalls ``q``;
 4. :func:`explain` - which nodes are listed, their top paths, binding caps, Monte Carlo bands;
-5. :func:`assemble` - the result dict (schema ``riskgraph.shock/1``).
+5. :func:`assemble` - the result dict (schema ``riskgraph.shock/2``; the ``dynamic`` block
+   comes from :mod:`riskgraph.engine.dynamic`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from riskgraph.engine import aggregate, money, montecarlo
+from riskgraph.engine import aggregate, dynamic, money, montecarlo
 from riskgraph.engine.compile import CompiledGraph, RunArrays, compile_graph, run_arrays
 from riskgraph.engine.debtrank import debtrank
 from riskgraph.engine.defaults import Override, Params, apply_params, load_defaults, parse_set
@@ -131,8 +132,10 @@ def run_shock(
     backend: str = "embedded",
     allow_zero: bool = False,
     usd: float | None = None,
+    horizon: int | None = None,
+    duration: int | None = None,
 ) -> dict[str, Any]:
-    """Run one shock and return the result dict (schema ``riskgraph.shock/1``).
+    """Run one shock and return the result dict (schema ``riskgraph.shock/2``).
 
     Parameters
     ----------
@@ -156,6 +159,10 @@ def run_shock(
     usd : float, optional
         With a ``capex:COMPANY`` target (upstream): the cut of its capex in US dollars;
         ``pct`` is then ignored (engine/money.py).
+    horizon, duration : int, optional
+        The dynamic model (engine/dynamic.py): months simulated (``None``: defaults.toml
+        [dynamic] ``horizon``; 0: the static answer only, ``dynamic`` is ``None``) and months the
+        cut lasts (``None``: the whole horizon).  Downstream IIM shocks only.
 
     Raises
     ------
@@ -169,6 +176,7 @@ def run_shock(
         node_target, pct, money_shock = money.capex_target(graph, target, usd, direction)
     check_options(pct, direction=direction, model=model, top=top, samples=samples,
                   allow_zero=allow_zero)
+    dynamic.check(horizon, duration, model=model, direction=direction)
     setup = resolve(graph, node_target or target, sets=sets, compiled=compiled, params=params)
     pert = perturb(graph, setup, pct, country=country, direction=direction)
     upstream = direction == "upstream"
@@ -177,6 +185,10 @@ def run_shock(
                    samples=samples, seed=seed)
     result = assemble(graph, setup, pert, prop, expl, target=target, pct=pct,
                       direction=direction, model=model, backend=backend)
+    # issue 13: the dynamic model (monthly paths of the listed nodes), schema riskgraph.shock/2
+    months = dynamic.months_of(setup, horizon) if dynamic.applies(model, direction) else 0
+    result["dynamic"] = (dynamic.block(setup, pert, prop, expl, horizon=months,
+                                       duration=duration) if months > 0 else None)
     if upstream:
         result["money"] = money.money_block(graph, setup.targets, pct, money_shock, top=top)
     return result
@@ -326,7 +338,8 @@ def explain(setup: Setup, pert: Perturbation, prop: Propagation, *, model: str, 
 def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagation,
              expl: Explanation, *, target: str, pct: float, direction: str, model: str,
              backend: str = "embedded") -> dict[str, Any]:
-    """The result dict, schema ``riskgraph.shock/1`` (engine/shock-schema.json)."""
+    """The result dict, schema ``riskgraph.shock/2`` (engine/shock-schema.json) without its
+    ``dynamic`` block (:func:`run_shock` adds it)."""
     cg, c, q = setup.compiled, pert.c, prop.q
     nodes_out, names = _listed_nodes(graph, cg, c, prop, expl, upstream=direction == "upstream",
                                      arrays=setup.arrays)

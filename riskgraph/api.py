@@ -83,7 +83,7 @@ def _jsonable(obj: Any) -> Any:
 
 
 class ShockResult:
-    """One shock's result (schema ``riskgraph.shock/1``) with notebook helpers.
+    """One shock's result (schema ``riskgraph.shock/2``) with notebook helpers.
 
     Attributes
     ----------

@@ -1,6 +1,6 @@
 """Plotly figures of the analyst's views: layers, affected nodes, Sankey, producers, tornado, bands.
 
-Each function takes plain result data (the dicts of ``riskgraph.shock/1``,
+Each function takes plain result data (the dicts of ``riskgraph.shock/2``,
 ``riskgraph.sensitivity/1``) and returns a ``plotly.graph_objects.Figure``.  Every label is
 HTML-escaped before it reaches plotly (plotly renders a small HTML subset in labels: ``<b>``,
 ``<a href>``; escaped, a node called ``<b>x`` shows as written).  plotly is imported here, and

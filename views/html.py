@@ -513,7 +513,7 @@ def write_shock_html(
     Parameters
     ----------
     result : dict
-        The shock result (JSON schema ``riskgraph.shock/1``): ``shock`` (targets, pct, country,
+        The shock result (JSON schema ``riskgraph.shock/2``): ``shock`` (targets, pct, country,
         direction, model), ``nodes`` (id, name, layer, shortfall, rank, absolute, paths).
         Extra fields are ignored.
     graph : GraphData or None

@@ -46,7 +46,7 @@ def test_every_format_option_has_the_short_f() -> None:
 def test_shock_and_paths_take_f_json() -> None:
     r = runner.invoke(app, ["shock", "gallium", "--pct", "50", "-f", "json"])
     assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout)["schema"] == "riskgraph.shock/1"
+    assert json.loads(r.stdout)["schema"] == "riskgraph.shock/2"
     r = runner.invoke(app, ["paths", "gallium", "OpenAI", "-f", "json"])
     assert r.exit_code == 0, r.stderr
     assert isinstance(json.loads(r.stdout), dict | list)

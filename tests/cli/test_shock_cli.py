@@ -34,7 +34,7 @@ def test_json_output_follows_the_schema() -> None:
     assert code == 0, err
     result = json.loads(out)
     jsonschema.validate(result, json.loads(Path(schema_path()).read_text()))
-    assert result["schema"] == "riskgraph.shock/1"
+    assert result["schema"] == "riskgraph.shock/2"
     ga = next(n for n in result["nodes"] if n["id"] == "mineral:gallium")
     assert ga["shortfall"] == pytest.approx(0.5)
     # a flow: tonnes per year of the newest USGS figure (MCS 2025: 760 t in 2024)

@@ -44,14 +44,14 @@ def _scripts(text: str) -> list[str]:
 
 
 def hand_result() -> dict:
-    """A shock result in the riskgraph.shock/1 shape, with hostile names and an extra field."""
+    """A shock result in the riskgraph.shock/2 shape, with hostile names and an extra field."""
     hop1 = {"src": "mineral:gallium", "dst": "input:gaas-wafers", "type": "INPUT_TO",
             "weight": 0.9, "source": EVIL_SOURCE, "confidence": "estimated",
             "contribution": 0.45}
     hop2 = {"src": "input:gaas-wafers", "dst": "company:evil", "type": "SUPPLIES",
             "weight": 0.5, "source": "x", "confidence": "reported", "contribution": 0.2}
     return {
-        "schema": "riskgraph.shock/1",
+        "schema": "riskgraph.shock/2",
         "shock": {"targets": ["mineral:gallium"], "pct": 50, "country": None,
                   "direction": "downstream", "model": "iim"},
         "nodes": [
