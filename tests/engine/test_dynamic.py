@@ -1,0 +1,243 @@
+"""The dynamic model (engine/dynamic.py, ``--horizon``): a hand-computed two-stage example, the
+static limit, recovery, time-to-survive / time-to-recover, the JSON schema, horizon 0."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+
+from riskgraph.engine import dynamic
+from riskgraph.engine.defaults import Params
+from riskgraph.engine.result import schema_path
+from riskgraph.engine.shock import explain, perturb, propagate, resolve, run_shock
+from riskgraph.errors import UsageError
+from riskgraph.graph.markets import WEEKS_PER_MONTH, Inventory, Range, inventory_props
+from riskgraph.graph.model import Edge, GraphData, Node
+
+
+def _cover(months: float) -> dict[str, object]:
+    w = months * WEEKS_PER_MONTH
+    return dict(inventory_props(Inventory(weeks=Range(w, w, w), source="fixture", as_of="2024",
+                                          confidence="estimated", rationale="test cover")))
+
+
+def two_stage() -> GraphData:
+    """Mineral M -> part P (requirement, weight 0.8) -> customer C (requirement, weight 0.5).
+
+    P holds 1 month of cover, C 0.1 month; M (the shocked node) none of its own (the default).
+    """
+    g = GraphData()
+    for nid, kind, layer, props in (
+        ("mineral:m", "mineral", "minerals", {}),
+        ("input:p", "input", "inputs", _cover(1.0)),
+        ("company:c", "company", "clouds", _cover(0.1)),
+    ):
+        g.add_node(Node(nid, kind, nid.split(":")[1].upper(), source="fixture", as_of="2024",
+                        confidence="reported", layer=layer, props=props))
+    for src, dst, w in (("mineral:m", "input:p", 0.8), ("input:p", "company:c", 0.5)):
+        g.add_edge(Edge(src, dst, "INPUT_TO", source="fixture", as_of="2024",
+                        confidence="estimated", rationale="fixture", props={"weight": w}))
+    return g
+
+
+def by_id(result: dict) -> dict[str, dict]:
+    return {d["id"]: d for d in result["dynamic"]["nodes"]}
+
+
+def test_two_stage_inventory_example_by_hand() -> None:
+    """M -50% for 4 months, horizon 10, refill rate rho = 0.25 months of cover per month.
+
+    a*(M->P) = 0.8, a*(P->C) = 0.5; cover tau_P = 1, tau_C = 0.1 (months).  u = group loss
+    (last month's supplier shortfall x a*), I = stock at the start of the month, x = max(0, u - I).
+
+    ====  =====  ================  ===================  ===================
+    t     q_M    P: u, I -> x      C: u, I -> x         stocks after (P, C)
+    ====  =====  ================  ===================  ===================
+    1     0.5    0,   1   -> 0     0,   0.1 -> 0        1 (refill, capped), 0.1
+    2     0.5    0.4, 1   -> 0     0,   0.1 -> 0        0.6, 0.1
+    3     0.5    0.4, 0.6 -> 0     0,   0.1 -> 0        0.2, 0.1
+    4     0.5    0.4, 0.2 -> 0.2   0,   0.1 -> 0        0,   0.1
+    5     0      0.4, 0   -> 0.4   0.1, 0.1 -> 0        0,   0
+    6     0      0,   0   -> 0     0.2, 0   -> 0.2      0.25 (refill), 0
+    7     0      0,   .25 -> 0     0,   0   -> 0        0.5, 0.1 (refill to tau)
+    8-10  0      0    -> 0         0    -> 0            0.75, 1.0 ...; 0.1
+    ====  =====  ================  ===================  ===================
+
+    So P: 0 0 0 .2 .4 0 0 0 0 0 (peak 0.4 in month 5, 0.6 months lost, first hit month 4:
+    time-to-survive 3, back by month 6: time-to-recover 1 month after the shock's last month 4);
+    C: 0 0 0 0 0 .2 0 0 0 0 (first hit month 6: survives 5 months; back by 7: recovers 2);
+    M: .5 .5 .5 .5 0 ... (its own cut: survives 0, back by 5, recovers 0).  The static answer
+    is M 0.5, P 0.4, C 0.2.
+    """
+    r = run_shock(two_stage(), "mineral:m", 50, horizon=10, duration=4,
+                  sets=["refill_rate=0.25"])
+    d = by_id(r)
+    assert d["mineral:m"]["path"] == pytest.approx([.5, .5, .5, .5, 0, 0, 0, 0, 0, 0])
+    assert d["input:p"]["path"] == pytest.approx([0, 0, 0, .2, .4, 0, 0, 0, 0, 0])
+    assert d["company:c"]["path"] == pytest.approx([0, 0, 0, 0, 0, .2, 0, 0, 0, 0])
+    p, c, m = d["input:p"], d["company:c"], d["mineral:m"]
+    assert (p["peak"], p["peak_month"], p["cumulative_loss"]) == pytest.approx((0.4, 5, 0.6))
+    assert (p["first_month"], p["time_to_survive"], p["back_by"], p["time_to_recover"]) == (
+        4, 3, 6, 1)
+    assert (c["peak"], c["peak_month"], c["cumulative_loss"]) == pytest.approx((0.2, 6, 0.2))
+    assert (c["first_month"], c["time_to_survive"], c["back_by"], c["time_to_recover"]) == (
+        6, 5, 7, 2)
+    assert (m["first_month"], m["time_to_survive"], m["back_by"], m["time_to_recover"]) == (
+        1, 0, 5, 0)
+    assert [d[k]["static"] for k in ("mineral:m", "input:p", "company:c")] == pytest.approx(
+        [0.5, 0.4, 0.2])
+    assert p["inventory"] == "node" and m["inventory"] == "default"
+    assert p["inventory_weeks"] == pytest.approx(WEEKS_PER_MONTH)
+    blk = r["dynamic"]
+    assert (blk["horizon"], blk["duration"], blk["permanent"], blk["refill_rate"]) == (
+        10, 4, False, 0.25)
+    assert blk["nodes_with_own_inventory"] == 2
+    # the static figures of the result are unchanged by the dynamic run
+    assert {n["id"]: n["shortfall"] for n in r["nodes"]} == pytest.approx(
+        {"mineral:m": 0.5, "input:p": 0.4, "company:c": 0.2})
+
+
+def test_two_stage_permanent_shock_reaches_the_static_answer() -> None:
+    """Permanent cut: P's stock lasts 3 months (0.4 a month from 1 month), then P = 0.4; C's 0.1
+    month covers month 5 (u = 0.5 x 0.2), then C = 0.2 from month 6: the static answer."""
+    r = run_shock(two_stage(), "mineral:m", 50, horizon=10)
+    d = by_id(r)
+    assert d["input:p"]["path"] == pytest.approx([0, 0, 0, .2, .4, .4, .4, .4, .4, .4])
+    assert d["company:c"]["path"] == pytest.approx([0, 0, 0, 0, 0, .2, .2, .2, .2, .2])
+    for k in ("input:p", "company:c"):
+        assert d[k]["end"] == pytest.approx(d[k]["static"], abs=1e-12)
+        assert d[k]["back_by"] is None and d[k]["time_to_recover"] is None  # shock never ends
+    assert r["dynamic"]["permanent"] is True and r["dynamic"]["duration"] == 10
+
+
+def test_small_graph_long_horizon_equals_static(gallium_graph: GraphData) -> None:
+    """The fixture of docs/model.md, default covers (4 weeks), permanent cut, 240 months."""
+    r = run_shock(gallium_graph, "gallium", 50, horizon=240, top=100)
+    q = {n["id"]: n["shortfall"] for n in r["nodes"]}
+    for d in r["dynamic"]["nodes"]:
+        assert d["end"] == pytest.approx(q[d["id"]], abs=1e-9), d["id"]
+        assert np.all(np.diff(d["path"]) >= -1e-15)  # a permanent cut: never better next month
+        assert d["peak"] <= q[d["id"]] + 1e-12
+
+
+def _static_and_path(graph: GraphData, target: str, pct: float, *, horizon: int,
+                     cover: float | None) -> tuple[np.ndarray, np.ndarray]:
+    setup = resolve(graph, target)
+    pert = perturb(graph, setup, pct)
+    prop = propagate(setup, pert.c, model="iim", upstream=False)
+    cg = setup.compiled
+    weeks, _ = dynamic.cover_weeks(setup)
+    months = np.full(cg.n, cover) if cover is not None else weeks / WEEKS_PER_MONTH
+    sim = dynamic.simulate(cg.groups, prop.arc_values, pert.c, horizon=horizon,
+                           duration=horizon, cover_months=months, refill=0.1,
+                           exogenous=cg.exogenous)
+    return prop.q, sim.q
+
+
+@pytest.mark.parametrize("target", ["gallium", "germanium", "TSMC"])
+def test_shipped_graph_static_limit(real_graph: GraphData, target: str) -> None:
+    """Without inventories the monthly model reaches the static answer once the shock has
+    crossed the graph (one month per hop); with them it never exceeds it (stocks only delay)."""
+    static, path = _static_and_path(real_graph, target, 50, horizon=120, cover=0.0)
+    assert np.max(np.abs(path[-1] - static)) < 1e-9
+    static, path = _static_and_path(real_graph, target, 50, horizon=120, cover=None)
+    assert np.all(path <= static + 1e-12)
+    assert np.all(np.diff(path, axis=0) >= -1e-15)
+
+
+def test_shipped_graph_long_horizon_with_inventories(real_graph: GraphData) -> None:
+    """With 8 weeks of cover everywhere (the high end of the default's range), after 600 months
+    every node hit by 5% or more is at its static figure (to 1e-9): a stock drawn by 0.05 a
+    month lasts 37 months, the chain is a few stages deep."""
+    static, path = _static_and_path(real_graph, "gallium", 50, horizon=600,
+                                    cover=8 / WEEKS_PER_MONTH)
+    big = static >= 0.05
+    assert big.sum() > 10
+    assert np.max(np.abs(path[-1][big] - static[big])) < 1e-9
+
+
+def test_recovery_after_a_finite_shock(gallium_graph: GraphData) -> None:
+    """A 3-month cut: every listed node is back to no shortfall within the horizon; the
+    cumulative loss is below the permanent cut's."""
+    r = run_shock(gallium_graph, "gallium", 50, horizon=36, duration=3, top=100)
+    perm = by_id(run_shock(gallium_graph, "gallium", 50, horizon=36, top=100))
+    for d in r["dynamic"]["nodes"]:
+        assert d["end"] == 0.0
+        assert d["time_to_recover"] is not None and d["time_to_recover"] >= 0
+        if d["first_month"] is not None:
+            assert d["back_by"] is not None and d["back_by"] > 3
+        assert d["cumulative_loss"] <= perm[d["id"]]["cumulative_loss"] + 1e-12
+    ga = by_id(r)["mineral:gallium"]
+    assert ga["path"][:4] == pytest.approx([0.5, 0.5, 0.5, 0.0])
+    assert (ga["back_by"], ga["time_to_recover"], ga["time_to_survive"]) == (4, 0, 0)
+
+
+def test_node_summary_edge_cases() -> None:
+    never = dynamic.node_summary(np.zeros(6), duration=3, min_shortfall=1e-6)
+    assert (never["first_month"], never["time_to_survive"], never["peak_month"]) == (None, 6, None)
+    assert (never["back_by"], never["time_to_recover"]) == (None, 0)
+    still = dynamic.node_summary(np.array([0, .1, .1, .1]), duration=2, min_shortfall=1e-6)
+    assert (still["back_by"], still["time_to_recover"]) == (None, None)  # not back by month 4
+    perm = dynamic.node_summary(np.array([0, .1, .1, .1]), duration=4, min_shortfall=1e-6)
+    assert (perm["back_by"], perm["time_to_recover"], perm["time_to_survive"]) == (None, None, 1)
+
+
+def test_json_validates_against_the_schema(gallium_graph: GraphData) -> None:
+    schema = json.loads(schema_path().read_text())
+    for kw in ({"horizon": 6}, {"horizon": 0}, {"horizon": 24, "duration": 2}, {}):
+        r = run_shock(gallium_graph, "gallium", 50, **kw)
+        jsonschema.validate(json.loads(json.dumps(r)), schema)
+        assert r["schema"] == "riskgraph.shock/2"
+    bad = run_shock(gallium_graph, "gallium", 50, horizon=3)
+    bad["dynamic"]["nodes"][0]["path"][0] = 1.5
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_horizon_zero_is_the_static_result(gallium_graph: GraphData) -> None:
+    static = run_shock(gallium_graph, "gallium", 50, horizon=0)
+    assert static["dynamic"] is None
+    dyn = run_shock(gallium_graph, "gallium", 50)  # default horizon: defaults.toml [dynamic]
+    assert dyn["dynamic"]["horizon"] == Params().horizon == 12
+    assert {k: v for k, v in dyn.items() if k != "dynamic"} == {
+        k: v for k, v in static.items() if k != "dynamic"}
+    assert run_shock(gallium_graph, "gallium", 50, sets=["horizon=3"])["dynamic"]["horizon"] == 3
+    assert run_shock(gallium_graph, "gallium", 50, sets=["horizon=0"])["dynamic"] is None
+
+
+def test_dynamic_only_for_downstream_iim(gallium_graph: GraphData) -> None:
+    up = run_shock(gallium_graph, "Microsoft", 50, direction="upstream")
+    assert up["dynamic"] is None
+    assert run_shock(gallium_graph, "gallium", 50, model="debtrank")["dynamic"] is None
+    with pytest.raises(UsageError) as ei:
+        run_shock(gallium_graph, "Microsoft", 50, direction="upstream", horizon=12)
+    assert str(ei.value) == ("--horizon and --duration apply to downstream shocks with the iim "
+                             "model, not upstream iim; use --horizon 0 or leave them out")
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"horizon": -1}, "--horizon must be between 0 and 600 months, got -1"),
+    ({"horizon": 601}, "--horizon must be between 0 and 600 months, got 601"),
+    ({"duration": 0}, "--duration must be at least 1 month, got 0"),
+    ({"horizon": 0, "duration": 3},
+     "--duration needs a dynamic run: --horizon MONTHS (not 0)"),
+])
+def test_bad_horizon_and_duration(gallium_graph: GraphData, kw: dict, message: str) -> None:
+    with pytest.raises(UsageError) as ei:
+        run_shock(gallium_graph, "gallium", 50, **kw)
+    assert str(ei.value) == message
+
+
+def test_explain_listing_is_the_dynamic_listing(gallium_graph: GraphData) -> None:
+    """The dynamic block lists exactly the result's nodes, in the same order."""
+    r = run_shock(gallium_graph, "gallium", 50, top=3)
+    assert [d["id"] for d in r["dynamic"]["nodes"]] == [n["id"] for n in r["nodes"]]
+    setup = resolve(gallium_graph, "gallium", params=Params())
+    pert = perturb(gallium_graph, setup, 50)
+    prop = propagate(setup, pert.c, model="iim", upstream=False)
+    expl = explain(setup, pert, prop, model="iim", upstream=False, top=3)
+    blk = dynamic.block(setup, pert, prop, expl, horizon=5)
+    assert len(blk["nodes"]) == 3 and blk["horizon"] == 5
