@@ -143,6 +143,51 @@ def _rows_to_list(result: dict[str, Any], top: int) -> tuple[list[dict[str, Any]
     return sorted(shown, key=lambda n: n["rank"]), extra
 
 
+def _dynamic_of(result: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """Node id -> its entry of the ``dynamic`` block (``None``: no dynamic run)."""
+    blk = result.get("dynamic")
+    if not blk:
+        return None
+    return {d["id"]: d for d in blk["nodes"]}
+
+
+def _dynamic_columns(blk: dict[str, Any]) -> tuple[str, ...]:
+    return (f"peak <={blk['horizon']} mo", "hit from", "back by")
+
+
+def _dynamic_cells(d: dict[str, Any] | None, blk: dict[str, Any]) -> list[str]:
+    """Peak within the horizon, the first month with a shortfall, the month it is back."""
+    if d is None:
+        return ["", "", ""]
+    h = blk["horizon"]
+    first = f"mo {d['first_month']}" if d["first_month"] is not None else f"> {h}"
+    if blk["permanent"]:
+        back = "-"
+    elif d["back_by"] is not None:
+        back = f"mo {d['back_by']}"
+    else:
+        back = "-" if d["first_month"] is None else f"> {h}"
+    return ["0%" if d["peak"] == 0 else _pct(d["peak"]), first, back]
+
+
+def dynamic_note(blk: dict[str, Any]) -> str:
+    """What the dynamic columns mean, with the run's settings."""
+    cut = ("lasting the whole horizon" if blk["permanent"]
+           else f"lasting {blk['duration']} month{'s' if blk['duration'] != 1 else ''}")
+    own = blk["nodes_with_own_inventory"]
+    return (
+        f"dynamic (--horizon {blk['horizon']}, cut {cut}): monthly model, one month per supply "
+        f"hop; inventories: {own} node{'s' if own != 1 else ''} with their own cover, "
+        f"{blk['default_inventory_weeks']:g} weeks elsewhere; stocks refill at "
+        f"{blk['refill_rate']:g} of a month's flow once suppliers are whole. 'shortfall' is the "
+        f"static long-run answer; peak <={blk['horizon']} mo = the largest monthly shortfall "
+        "within the horizon; hit from = the first month with a shortfall (month 1 = the cut's "
+        f"first month; > {blk['horizon']}: stocks last beyond the horizon); back by = the month "
+        "it is gone again after the cut ends ('-' while the cut lasts). Monthly paths: "
+        "--format json (dynamic.nodes), --html; static only: --horizon 0."
+    )
+
+
 def render_table(result: dict[str, Any], *, top: int | None = None,
                  roles: dict[str, list[str]] | None = None) -> None:
     """Rich table: rank, layer, node, shortfall %, absolute figure, main path; layer summary.
@@ -171,6 +216,10 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
     if mc:
         t.add_column("median", justify="right", no_wrap=True, min_width=6)
         t.add_column("p5-p95", justify="right", no_wrap=True, min_width=13)
+    dyn = _dynamic_of(result)
+    if dyn is not None:
+        for col in _dynamic_columns(result["dynamic"]):
+            t.add_column(col, justify="right", no_wrap=True)
     t.add_column("absolute (per period)", justify="right", no_wrap=True, min_width=26)
     t.add_column("main path (full: --format json)", no_wrap=True,
                  overflow="ellipsis", max_width=40)
@@ -184,10 +233,13 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
         if mc:
             m = n["monte_carlo"]
             row += [_pct(m["median"]), f"{_pct(m['p5'])}-{_pct(m['p95'])}"]
+        if dyn is not None:
+            row += _dynamic_cells(dyn.get(n["id"]), result["dynamic"])
         row += [_absolute(n["absolute"]), _one_line_path(main_path_text(n, names))]
         t.add_row(*row)
     # markup=False: node names are user text; '[bold]' in a name must print as written.
-    out = console(width=max(console().width, 140), soft_wrap=False)  # escapes control chars
+    out = console(width=max(console().width, 140 if dyn is None else 170),
+                  soft_wrap=False)  # escapes control chars
     out.print(t)
     hidden = result["affected"] - len(rows)
     listed = f"{len(rows)} of {result['affected']} affected nodes listed"
@@ -198,6 +250,8 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
     out.print(listed + ".")
     if any(n["absolute"] for n in rows):
         out.print(ABSOLUTE_NOTE)
+    if dyn is not None:
+        out.print(dynamic_note(result["dynamic"]))
     if roles is not None and any(_layer_label(n, roles) == OWNER_LABEL for n in rows):
         out.print(f"{OWNER_LABEL}: own AI accelerators in the clouds layer but rent none out "
                   "(entity role 'compute', or an Epoch AI aggregate of owners); not clouds.")
@@ -270,6 +324,13 @@ def shock(
     usd: Annotated[float | None, typer.Option(
         "--usd", help="With a capex:COMPANY target and --direction upstream: the cut of the "
                       "company's capex in US dollars, e.g. 10e9 (instead of --pct).")] = None,
+    horizon: Annotated[int | None, typer.Option(
+        "--horizon", help="Months of the dynamic model (inventories, one month per hop, "
+                          "recovery); 0 = the static answer only. Default: engine/defaults.toml "
+                          "[dynamic] horizon (12).", metavar="MONTHS")] = None,
+    duration: Annotated[int | None, typer.Option(
+        "--duration", help="Months the cut lasts in the dynamic model (default: the whole "
+                           "horizon); after it, recovery.", metavar="MONTHS")] = None,
 ) -> None:
     """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much.
 
@@ -289,6 +350,9 @@ def shock(
             parse_set(s)  # syntax errors before the graph loads
         if seed is not None and samples == 0:
             raise UsageError("--seed needs --samples N")
+        from riskgraph.engine.dynamic import check as check_dynamic
+
+        check_dynamic(horizon, duration, model=model.value, direction=direction.value)
         if html is not None:  # before the run: not into a data folder, not through a link
             from riskgraph.export.atomic import check_folder
             from riskgraph.ingest.build import input_folders
@@ -301,7 +365,7 @@ def shock(
             return run_shock(
                 graph, target, pct or 0.0, country=country, direction=direction.value,
                 model=model.value, top=n, sets=set_ or [], samples=samples, seed=seed,
-                backend=backend.value, usd=usd,
+                backend=backend.value, usd=usd, horizon=horizon, duration=duration,
             )
 
         if top < 1:
