@@ -33,7 +33,8 @@ from riskgraph.ingest.entities import registry_node
 from riskgraph.ingest.resolve import Resolver
 
 # Loader modules in merge order (entities first, curated links last: they reference the others).
-LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated", "financials")
+LOADERS: tuple[str, ...] = ("article", "usgs", "cset", "epoch", "curated", "financials",
+                            "trade")
 
 CACHE_FORMAT = 4
 CACHE_SCHEMA = "riskgraph.cache/4"
@@ -214,6 +215,11 @@ def build(data_dirs: list[Path] | None = None) -> Build:
                         f"edge {e.key} (source: {e.source}) points to {end!r}, "
                         "which no loader or registry defines"
                     ) from None
+
+    # Mineral markets and inventory cover annotate the merged graph's nodes in place (issue 13):
+    # they name nodes and INPUT_TO arcs of every loader, so they come last.
+    markets = importlib.import_module("riskgraph.ingest.markets")
+    markets.apply(graph, DATA_DIR)
 
     problems = graph.problems()
     if problems:
