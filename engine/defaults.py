@@ -8,7 +8,11 @@ Syntax of an override (``riskgraph shock ... --set KEY=VALUE``, repeatable):
 * ``weight[FROM>TO]=0.4``: the dependency weight of the supply edge(s) from supplier ``FROM`` to
   customer ``TO`` (ids or names; an edge written against the flow, like ``OWNS``, may be named in
   either order);
-* ``substitutability[FROM>TO]=0.2``: likewise for one edge's substitutability.
+* ``substitutability[FROM>TO]=0.2``: likewise for one edge's substitutability;
+* ``theta=0.3``: the weight of priority in the mixed allocation of a scarce mineral (section
+  ``[market]``; the rule itself is ``--allocation``, supply response ``--no-supply-response``);
+* ``spare_capacity[gallium]=0.2``, ``restart_months[gallium]=18`` ...: one mineral's market
+  parameter (:data:`SUPPLY_KEYS`; the value on file comes from the markets data).
 
 Every mistake is a :class:`~riskgraph.errors.UsageError` (exit 2) with a one-line message.
 """
@@ -51,9 +55,18 @@ class Params:
     inventory_weeks: float = 4.0
     inventory_weeks_low: float = 0.7
     inventory_weeks_high: float = 8.0
+    # [market] (engine/market.py, issue 13): shortage allocation and supply response
+    allocation: str = "mixed"
+    theta: float = 0.5
+    theta_low: float = 0.2
+    theta_high: float = 0.8
+    supply_response: bool = True
+    substitution_months: float = 12.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The numeric parameters (the JSON schema's ``model.parameters``); the allocation rule
+        and the supply-response switch are reported in the result's ``market`` block."""
+        return {k: v for k, v in asdict(self).items() if k not in CHOICES}
 
 
 # key -> (kind, low, high); kind "frac" (float in [low, high]), "int" or "pos" (float > 0)
@@ -76,9 +89,31 @@ _RULES: dict[str, tuple[str, float, float]] = {
     "inventory_weeks": ("frac", 0.0, 520.0),
     "inventory_weeks_low": ("frac", 0.0, 520.0),
     "inventory_weeks_high": ("frac", 0.0, 520.0),
+    "theta": ("frac", 0.0, 1.0),
+    "theta_low": ("frac", 0.0, 1.0),
+    "theta_high": ("frac", 0.0, 1.0),
+    "substitution_months": ("num", 0.0, 600.0),
+    # one mineral's market parameters (KEY[MINERAL]=V; graph/markets.py SUPPLY_PARAMS)
+    "spare_capacity": ("num", 0.0, 10.0),
+    "restart_months": ("num", 0.0, 600.0),
+    "secondary_supply": ("num", 0.0, 10.0),
+    "secondary_months": ("num", 0.0, 600.0),
+    "stocks_months": ("num", 0.0, 600.0),
+    "demand_elasticity": ("num", -10.0, 10.0),
+    "supply_elasticity": ("num", -10.0, 10.0),
+    "reroute_share": ("frac", 0.0, 1.0),
+}
+# Parameters that are a choice, not a number: set by their own CLI option, never by --set.
+CHOICES: dict[str, tuple[tuple[Any, ...], str]] = {
+    "allocation": (("proportional", "priority", "mixed"), "--allocation"),
+    "supply_response": ((True, False), "--supply-response/--no-supply-response"),
 }
 PARAM_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Params))
-TARGETED_KEYS: tuple[str, ...] = ("buffer", "weight", "substitutability")
+SUPPLY_KEYS: tuple[str, ...] = (
+    "spare_capacity", "restart_months", "secondary_supply", "secondary_months",
+    "stocks_months", "demand_elasticity", "supply_elasticity", "reroute_share",
+)
+TARGETED_KEYS: tuple[str, ...] = ("buffer", "weight", "substitutability", *SUPPLY_KEYS)
 
 
 def load_defaults(path: Path = DEFAULTS_FILE) -> Params:
@@ -94,6 +129,12 @@ def load_defaults(path: Path = DEFAULTS_FILE) -> Params:
         raise UsageError(f"{path}: unknown keys {sorted(unknown)}")
     p = Params(**flat)
     for k in PARAM_KEYS:
+        if k in CHOICES:
+            allowed = CHOICES[k][0]
+            if getattr(p, k) not in allowed or type(getattr(p, k)) is not type(allowed[0]):
+                raise UsageError(f"{path}: {k} must be one of "
+                                 f"{', '.join(str(a).lower() for a in allowed)}")
+            continue
         _check(k, str(getattr(p, k)), getattr(p, k), origin=str(path))
     return p
 
@@ -151,6 +192,11 @@ def parse_set(text: str) -> Override:
             if not sep or not a.strip() or not b.strip():
                 raise UsageError(f"--set {text}: expected {key}[FROM>TO]=VALUE")
             target = f"{a.strip()}>{b.strip()}"
+    elif key in SUPPLY_KEYS:
+        raise UsageError(f"--set {text}: {key} is a mineral's market parameter; "
+                         f"name the mineral: {key}[MINERAL]=VALUE")
+    elif key in CHOICES:
+        raise UsageError(f"--set {text}: {key} is not set with --set; use {CHOICES[key][1]}")
     elif key not in PARAM_KEYS:
         if key == "weight":
             raise UsageError(f"--set {text}: expected weight[FROM>TO]=VALUE")
@@ -161,7 +207,8 @@ def parse_set(text: str) -> Override:
         value = float(raw)
     except ValueError:
         raise UsageError(f"--set {text}: {raw!r} is not a number") from None
-    rule_key = key if target is None else "buffer" if key == "buffer" else "default_weight"
+    rule_key = (key if target is None or key in SUPPLY_KEYS
+                else "buffer" if key == "buffer" else "default_weight")
     _check(rule_key, raw, value, origin=f"--set {text}")
     if _RULES[rule_key][0] == "int":
         value = float(int(value))
@@ -180,6 +227,9 @@ def _check(key: str, raw: str, value: float, *, origin: str) -> None:
     elif kind == "pos":
         if not lo < value <= hi:
             raise UsageError(f"{origin}: {key} must be > {lo:g} and <= {hi:g}")
+    elif kind == "num":
+        if not lo <= value <= hi:
+            raise UsageError(f"{origin}: {key} must be between {lo:g} and {hi:g}")
     elif not lo <= value <= hi:
         raise UsageError(f"{origin}: {key} must be in [{lo:g}, {hi:g}]")
 
@@ -197,7 +247,7 @@ def apply_params(params: Params, overrides: list[Override]) -> Params:
             "--set: default_weight_low <= default_weight <= default_weight_high must hold "
             f"(got {p.default_weight_low:g}, {p.default_weight:g}, {p.default_weight_high:g})"
         )
-    for key in ("refill_rate", "inventory_weeks"):  # [dynamic] ranges
+    for key in ("refill_rate", "inventory_weeks", "theta"):  # [dynamic], [market] ranges
         lo, mid, hi = (getattr(p, key + sfx) for sfx in ("_low", "", "_high"))
         if not lo <= mid <= hi:
             raise UsageError(f"--set: {key}_low <= {key} <= {key}_high must hold "
