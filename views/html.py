@@ -534,8 +534,85 @@ def write_shock_html(
         The file cannot be written.
     """
     sub = shock_subgraph(result, graph, top=top, per_layer=per_layer)
-    _write_page(path, sub, _legend_shock(), layer_filter=False)
+    drawn = {str(n.get("id")) for n in sub["nodes"]}
+    _write_page(path, sub, _legend_shock(), layer_filter=False,
+                after_html=dynamic_charts_html(result, only=drawn))
     return len(sub["nodes"])
+
+
+# ------------------------------------------------------------------------------ dynamic paths
+CHART_W, CHART_H, CHART_PAD = 240, 70, 4
+MAX_CHARTS = 24
+
+
+def path_svg(path: list[float], *, static: float | None = None, label: str = "") -> str:
+    """A small inline SVG of a monthly shortfall path (y from 0 to the larger of the peak and
+    the static answer; the static answer dashed).  ``label`` becomes the SVG's escaped title.
+
+    >>> svg = path_svg([0.0, 0.5, 0.5], static=0.5, label="<Ga>")
+    >>> svg.startswith("<svg") and "&lt;Ga&gt;" in svg and "<Ga>" not in svg
+    True
+    """
+    vals = [max(0.0, min(1.0, float(v))) for v in path if isinstance(v, int | float)]
+    top = max([*vals, float(static or 0.0), 1e-9])
+    w, h, pad = CHART_W, CHART_H, CHART_PAD
+    n = max(len(vals) - 1, 1)
+
+    def xy(k: int, v: float) -> str:
+        return f"{pad + (w - 2 * pad) * k / n:.1f},{h - pad - (h - 2 * pad) * v / top:.1f}"
+
+    pts = " ".join(xy(k, v) for k, v in enumerate(vals))
+    ref = ""
+    if static is not None:
+        y = h - pad - (h - 2 * pad) * float(static) / top
+        ref = (f'<line x1="{pad}" y1="{y:.1f}" x2="{w - pad}" y2="{y:.1f}" stroke="#888" '
+               'stroke-dasharray="4 3" stroke-width="1"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+            f'viewBox="0 0 {w} {h}" role="img"><title>{html.escape(label)}</title>'
+            f'<rect x="0" y="0" width="{w}" height="{h}" fill="#fafafa" stroke="#ddd"/>{ref}'
+            f'<polyline points="{pts}" fill="none" stroke="#bd0026" stroke-width="2"/></svg>')
+
+
+def dynamic_charts_html(result: dict[str, Any], *, only: set[str] | None = None,
+                        limit: int = MAX_CHARTS) -> str:
+    """The monthly paths of the ``dynamic`` block (schema ``riskgraph.shock/2``) as a row of
+    small charts, one per listed node (those in ``only`` when given, at most ``limit``); ``""``
+    without a dynamic run.  Every text is escaped."""
+    blk = result.get("dynamic")
+    if not isinstance(blk, dict) or not blk.get("nodes"):
+        return ""
+    names = {str(n.get("id")): str(n.get("name", n.get("id"))) for n in result.get("nodes", [])}
+    h = int(blk.get("horizon", 0))
+    cut = ("the cut lasts the whole horizon" if blk.get("permanent")
+           else f"the cut lasts {int(blk.get('duration', 0))} months, then recovery")
+    cells = []
+    for d in blk["nodes"]:
+        nid = str(d.get("id"))
+        if only is not None and nid not in only:
+            continue
+        if len(cells) >= limit:
+            break
+        name = names.get(nid, nid)
+        first = d.get("first_month")
+        back = d.get("back_by")
+        facts = [f"peak {_pct(d.get('peak'))}"
+                 + (f" in month {d['peak_month']}" if d.get("peak_month") else ""),
+                 f"static {_pct(d.get('static'))}",
+                 f"hit from month {first}" if first else f"no shortfall within {h} months",
+                 f"{_num(d.get('cumulative_loss'))} months of output lost"]
+        if back:
+            facts.append(f"back by month {back}")
+        text = "; ".join(facts)
+        svg = path_svg(list(d.get("path") or []), static=d.get("static"),
+                       label=f"{name}: {text}")
+        cells.append(f'<figure class="rg-dyn">{svg}<figcaption><b>{html.escape(name)}</b><br>'
+                     f"{html.escape(text)}</figcaption></figure>")
+    if not cells:
+        return ""
+    head = (f"Monthly shortfall over {h} months ({cut}; one month per supply hop, inventories "
+            "first; dashed: the static answer)")
+    return (f'<section id="rg-dynamic"><h2>{html.escape(head)}</h2>'
+            f'<div class="rg-dyn-row">{"".join(cells)}</div></section>')
 
 
 # ------------------------------------------------------------------------------ whole graph
@@ -704,6 +781,10 @@ header h1 { font-size: 18px; margin: 0 0 4px 0; }
 #rg-details { width: 320px; padding: 8px; overflow: auto; white-space: pre-wrap;
               font-size: 12px; }
 .legend { font-size: 12px; }
+#rg-dynamic { padding: 8px 14px; border-top: 1px solid #ddd; }
+#rg-dynamic h2 { font-size: 14px; margin: 0 0 6px 0; }
+.rg-dyn-row { display: flex; flex-wrap: wrap; gap: 10px; }
+.rg-dyn { margin: 0; width: 240px; font-size: 11px; }
 .legend .bar { width: 260px; height: 12px; border: 1px solid #888; margin-top: 4px; }
 .legend .ticks { width: 260px; display: flex; justify-content: space-between; }
 .legend label { margin-right: 8px; white-space: nowrap; }
@@ -929,7 +1010,8 @@ _JS = """
 
 
 def _write_page(
-    path: str | Path, data: dict[str, Any], legend_html: str, *, layer_filter: bool
+    path: str | Path, data: dict[str, Any], legend_html: str, *, layer_filter: bool,
+    after_html: str = "",
 ) -> None:
     js, vis_version = _vis_assets()
     payload = {"nodes": data["nodes"], "edges": data["edges"], "columns": data["columns"],
@@ -947,6 +1029,7 @@ def _write_page(
         f"<header><h1>{title}</h1>{legend_html}{note}</header>\n"
         "<div id=\"main\"><div id=\"rg-network\"></div>"
         "<div id=\"rg-details\">Click a node for its details.</div></div>\n"
+        f"{after_html}"
         f"<footer>{len(data['nodes'])} nodes, {len(data['edges'])} links; drawn: "
         "<span id=\"rg-drawn\">0</span>. Made with riskgraph.</footer>\n"
         f"<script type=\"application/json\" id=\"rg-data\">{script_json(payload)}</script>\n"

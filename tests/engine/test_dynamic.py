@@ -241,3 +241,23 @@ def test_explain_listing_is_the_dynamic_listing(gallium_graph: GraphData) -> Non
     expl = explain(setup, pert, prop, model="iim", upstream=False, top=3)
     blk = dynamic.block(setup, pert, prop, expl, horizon=5)
     assert len(blk["nodes"]) == 3 and blk["horizon"] == 5
+
+
+def test_html_view_draws_the_monthly_paths(gallium_graph: GraphData, tmp_path) -> None:
+    """views/html.py: one small inline SVG per drawn node with a dynamic path; names escaped;
+    no section without a dynamic run."""
+    from riskgraph.views.html import dynamic_charts_html, write_shock_html
+
+    g = gallium_graph
+    g.nodes["company:meta"].name = "Meta <script>alert(1)</script>"
+    r = run_shock(g, "gallium", 50, horizon=12, duration=3)
+    write_shock_html(r, g, tmp_path / "d.html")
+    page = (tmp_path / "d.html").read_text()
+    assert page.count('<figure class="rg-dyn">') == len(r["dynamic"]["nodes"])
+    assert "Monthly shortfall over 12 months (the cut lasts 3 months" in page
+    assert "<script>alert(1)</script>" not in page and "Meta &lt;script&gt;" in page
+    assert "back by month 4" in page  # gallium itself
+    static = run_shock(g, "gallium", 50, horizon=0)
+    assert dynamic_charts_html(static) == ""
+    write_shock_html(static, g, tmp_path / "s.html")
+    assert 'id="rg-dynamic"' not in (tmp_path / "s.html").read_text()
