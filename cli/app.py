@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "exposure_cmd",  # riskgraph exposure COMPANY (issue 12)
     "sensitivity_cmd",  # riskgraph sensitivity (which assumptions matter)
     "report_cmd",  # riskgraph report (HTML/PDF client note), riskgraph compare
+    "backtest_cmd",  # riskgraph backtest NAME | --list (issue 13)
 )
 
 

@@ -286,7 +286,10 @@ def find_event(name: str, events: dict[str, Event]) -> Event:
     if key in events:
         return events[key]
     near = suggest(key, list(events), n=3)
-    near += [n for n in events if key.casefold() in n.casefold() and n not in near]
+    for n in events:  # 'galium' -> gallium-germanium-2023: a close part of the name
+        if n not in near and (key.casefold() in n.casefold()
+                              or suggest(key, n.split("-"), n=1)):
+            near.append(n)
     raise UnknownNodeError(key, near, what="event")
 
 
