@@ -585,7 +585,7 @@ def dynamic_charts_html(result: dict[str, Any], *, only: set[str] | None = None,
     h = int(blk.get("horizon", 0))
     cut = ("the cut lasts the whole horizon" if blk.get("permanent")
            else f"the cut lasts {int(blk.get('duration', 0))} months, then recovery")
-    cells = []
+    cells: list[str] = []
     for d in blk["nodes"]:
         nid = str(d.get("id"))
         if only is not None and nid not in only:
