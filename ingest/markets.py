@@ -173,7 +173,7 @@ class _Context:
         if mid in self.graph.nodes and self.graph.nodes[mid].kind == "mineral":
             return mid
         slugs = [m.removeprefix("mineral:") for m in self.minerals]
-        near = suggest(mid.removeprefix("mineral:"), slugs)
+        near = suggest(mid.removeprefix("mineral:"), slugs, n=1)
         hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
         raise IngestError(path, f"unknown mineral {v!r}{hint}", row=line, column="mineral")
 
@@ -184,7 +184,7 @@ class _Context:
         if v in fed:
             return v
         if v not in self.graph.nodes:
-            near = suggest(v, list(self.graph.nodes))
+            near = suggest(v, list(self.graph.nodes), n=1)
             hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
             raise IngestError(path, f"unknown node {v!r}{hint}", row=line, column=column)
         feeds = ", ".join(fed) if fed else "none"
@@ -374,7 +374,7 @@ def _read_inventories(path: Path, ctx: _Context) -> tuple[dict[str, Inventory], 
                 raise IngestError(path, f"unknown kind {kind!r}{hint}", row=line, column="scope")
         elif ":" in scope:
             if scope not in ctx.graph.nodes:
-                near = suggest(scope, list(ctx.graph.nodes))
+                near = suggest(scope, list(ctx.graph.nodes), n=1)
                 hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
                 raise IngestError(path, f"unknown node {scope!r}{hint}", row=line, column="scope")
         elif scope not in ctx.layers:
