@@ -21,10 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from riskgraph.engine import aggregate, dynamic, money, montecarlo
+from riskgraph.engine import aggregate, dynamic, market, money, montecarlo
 from riskgraph.engine.compile import CompiledGraph, RunArrays, compile_graph, run_arrays
 from riskgraph.engine.debtrank import debtrank
-from riskgraph.engine.defaults import Override, Params, apply_params, load_defaults, parse_set
+from riskgraph.engine.defaults import (
+    SUPPLY_KEYS,
+    Override,
+    Params,
+    apply_params,
+    load_defaults,
+    parse_set,
+)
 from riskgraph.engine.paths import Path, path_to_dict, top_paths
 from riskgraph.engine.result import SCHEMA
 from riskgraph.errors import UsageError
@@ -80,6 +87,7 @@ class Setup:
     arrays: RunArrays
     params: Params
     overrides: list[Override]
+    market: market.MarketContext | None = None  # issue 13: minerals with market data
 
 
 @dataclass
@@ -101,6 +109,11 @@ class Propagation:
     c_eff: np.ndarray  # c* plus what exogenous arcs pass on
     group_u: np.ndarray | None = None  # IIM: uncapped loss per input group (G q + k)
     scaled_groups: int = 0  # share groups whose weights were scaled to sum 1
+    # issue 13, the market pass: what the mineral arcs carried, and the path explanation's
+    # arc values and start shocks (a mineral arc's transmission = its constant / source)
+    market_info: dict[str, Any] | None = None
+    path_values: np.ndarray | None = None
+    path_c: np.ndarray | None = None
 
 
 @dataclass
@@ -134,6 +147,9 @@ def run_shock(
     usd: float | None = None,
     horizon: int | None = None,
     duration: int | None = None,
+    allocation: str | None = None,
+    supply_response: bool | None = None,
+    exports_to: str | None = None,
 ) -> dict[str, Any]:
     """Run one shock and return the result dict (schema ``riskgraph.shock/2``).
 
@@ -163,6 +179,13 @@ def run_shock(
         The dynamic model (engine/dynamic.py): months simulated (``None``: defaults.toml
         [dynamic] ``horizon``; 0: the static answer only, ``dynamic`` is ``None``) and months the
         cut lasts (``None``: the whole horizon).  Downstream IIM shocks only.
+    allocation, supply_response : optional
+        Shortage economics of minerals with market data (engine/market.py; ``None``:
+        defaults.toml [market]).  ``allocation="proportional", supply_response=False`` gives
+        the v0.1 figures.  Downstream IIM shocks only (elsewhere the mineral arcs pass q on).
+    exports_to : str, optional
+        With ``country`` and a mineral target: cut the country's exports to this destination
+        by ``pct`` instead of its production (world supply is not cut).
 
     Raises
     ------
@@ -180,6 +203,16 @@ def run_shock(
     setup = resolve(graph, node_target or target, sets=sets, compiled=compiled, params=params)
     pert = perturb(graph, setup, pct, country=country, direction=direction)
     upstream = direction == "upstream"
+    if exports_to is not None:  # issue 13: an export control cuts trade, not production
+        if upstream or model != "iim":
+            raise UsageError("--exports-to works with the downstream iim model only")
+        pert.c[:] = 0.0  # world supply is not cut
+    if not upstream and model == "iim":
+        setup.market = market.build(graph, setup, allocation=allocation, theta=None,
+                                    supply_response=supply_response, exports_to=exports_to,
+                                    country=country, pct=pct)
+        if not setup.market.active and setup.market.exports is None:
+            setup.market = None  # no mineral with market data: exactly the v0.1 model
     prop = propagate(setup, pert.c, model=model, upstream=upstream)
     expl = explain(setup, pert, prop, model=model, upstream=upstream, top=top,
                    samples=samples, seed=seed)
@@ -187,11 +220,34 @@ def run_shock(
                       direction=direction, model=model, backend=backend)
     # issue 13: the dynamic model (monthly paths of the listed nodes), schema riskgraph.shock/2
     months = dynamic.months_of(setup, horizon) if dynamic.applies(model, direction) else 0
+    mk_fn, mk_arcs = _monthly_market(setup)
     result["dynamic"] = (dynamic.block(setup, pert, prop, expl, horizon=months,
-                                       duration=duration) if months > 0 else None)
+                                       duration=duration, market=mk_fn, market_arcs=mk_arcs)
+                         if months > 0 else None)
     if upstream:
         result["money"] = money.money_block(graph, setup.targets, pct, money_shock, top=top)
     return result
+
+
+def _monthly_market(setup: Setup) -> tuple[Any, np.ndarray | None]:
+    """For the dynamic model: ``(q, month) -> k`` (mineral-arc constants of that month, stocks
+    drawn month by month) and the mineral-arc mask; ``(None, None)`` without a market."""
+    ctx = setup.market
+    if ctx is None:
+        return None, None
+    used = np.zeros(len(ctx.minerals))
+    last = {"month": 0}
+
+    def fn(q: np.ndarray, month: int) -> np.ndarray:
+        nonlocal used
+        if month <= last["month"]:  # a new run of the months: stocks are full again
+            used = np.zeros(len(ctx.minerals))
+        last["month"] = month
+        k, info = market.arc_constants(ctx, q, month=month, stocks_used=used)
+        used = used + info["stock_release"]
+        return k
+
+    return fn, ctx.mineral_arcs
 
 
 # -- 1. resolve ------------------------------------------------------------------------------
@@ -270,8 +326,30 @@ def propagate(setup: Setup, c: np.ndarray, *, model: str, upstream: bool,
             const = groups.matrix(np.where(exo, arc_vals, np.nan)) @ c
         q, it, u = aggregate.solve(groups, np.where(exo, np.nan, arc_vals), c, const=const,
                                    max_iter=setup.params.max_iter, tol=setup.params.tol)
-        return Propagation(arc_values=arc_vals, q=q, iterations=it, matrix=None, c_eff=c,
-                           group_u=u, scaled_groups=scaled)
+        ctx = setup.market if not upstream else None
+        if ctx is None:
+            return Propagation(arc_values=arc_vals, q=q, iterations=it, matrix=None, c_eff=c,
+                               group_u=u, scaled_groups=scaled)
+        # issue 13, second pass: the minerals' q (first pass) -> supply response, allocation
+        # -> the mineral arcs carry constants a* d_u; the rest solves as before
+        k, info = market.arc_constants(ctx, q, arc_values=arc_vals)
+        mconst = market.group_constants(ctx, k)
+        const2 = mconst if const is None else const + mconst
+        skip = exo | ctx.mineral_arcs
+        q2, it2, u2 = aggregate.solve(groups, np.where(skip, np.nan, arc_vals), c,
+                                      const=const2, max_iter=setup.params.max_iter,
+                                      tol=setup.params.tol)
+        source = q.copy()
+        if ctx.exports is not None and "exports_to" in info:
+            source[cg.index[ctx.exports.mineral_id]] = info["exports_to"]["shortfall"]
+        path_c = c.copy()
+        if ctx.exports is not None:
+            path_c = np.maximum(path_c, np.where(np.arange(cg.n) == cg.index[
+                ctx.exports.mineral_id], source, 0.0))
+        return Propagation(arc_values=arc_vals, q=q2, iterations=it + it2, matrix=None,
+                           c_eff=c, group_u=u2, scaled_groups=scaled, market_info=info,
+                           path_values=market.effective_values(ctx, k, source, arc_vals),
+                           path_c=path_c)
     q, iterations, M, c_eff = _propagate(cg, arc_vals, c, setup.params, model, upstream)
     return Propagation(arc_values=arc_vals, q=q, iterations=iterations, matrix=M, c_eff=c_eff,
                        scaled_groups=scaled)
@@ -310,10 +388,12 @@ def explain(setup: Setup, pert: Perturbation, prop: Propagation, *, model: str, 
     order = affected[np.lexsort((np.array([cg.ids[i] for i in affected], dtype=object)
                                  .astype(str), -q[affected]))] if affected.size else affected
     listed = order[:top]
+    pv = prop.arc_values if prop.path_values is None else prop.path_values
+    pc = c if prop.path_c is None else prop.path_c
     paths = top_paths(
-        cg, prop.arc_values, c, set(int(i) for i in listed), k=p.paths_per_node,
+        cg, pv, pc, set(int(i) for i in listed), k=p.paths_per_node,
         upstream=upstream, max_expansions=p.max_path_expansions,
-        min_contribution=p.min_path_contribution * float(c.max() if c.size else 0.0),
+        min_contribution=p.min_path_contribution * float(pc.max() if pc.size else 0.0),
     )
     if model == "iim" and prop.group_u is not None:
         groups = cg.up_groups if upstream else cg.groups
@@ -374,6 +454,8 @@ def assemble(graph: GraphData, setup: Setup, pert: Perturbation, prop: Propagati
             "as_of_newest": as_ofs[-1] if as_ofs else None,
         },
         "monte_carlo": expl.monte_carlo_block,
+        "market": (market.block(setup.market, prop.market_info, graph)
+                   if setup.market is not None and prop.market_info is not None else None),
         "affected": int(expl.affected.size),
         "nodes": nodes_out,
         "names": names,
@@ -423,6 +505,13 @@ def _override(setup: Setup, o: Any) -> dict[str, Any]:
     """An override with ``reaches``: which arcs or nodes it changes (a model-wide default
     reaches only those without their own value)."""
     d = o.to_dict()
+    if o.key in SUPPLY_KEYS:  # a mineral's market parameter (engine/market.py)
+        n = sum(1 for nid in ([setup.resolve(o.target)] if o.target not in (None, "*")
+                              else setup.compiled.ids)
+                if setup.compiled.graph.nodes[nid].kind == "mineral")
+        d["reaches"] = {"count": n, "of": n, "what": "minerals",
+                        "text": f"{n} mineral{'s' if n != 1 else ''}' market parameter"}
+        return d
     reach = setup.compiled.override_reach(o.key, o.target, setup.resolve)
     if reach is not None:
         d["reaches"] = reach
