@@ -76,6 +76,7 @@ def show(
         node_id = find_node(g, name)
         info = describe_node(g, node_id)
         _add_financials(info, g.nodes[node_id])  # issue 12: figures and identifiers
+        _add_market(info, g.nodes[node_id])  # issue 13: end uses, supply response, inventory
         if fmt is OutputFormat.json:
             print_json(info)
             return
@@ -101,6 +102,82 @@ def _add_financials(info: dict[str, Any], node: Any) -> None:
     if seg is not None:
         info["ai_segment"] = seg
     info["props"] = without_financials(info["props"])
+
+
+def _add_market(info: dict[str, Any], node: Any) -> None:
+    """The mineral's market and the node's inventory cover as records, not raw mkt_* props."""
+    from dataclasses import asdict
+
+    from riskgraph.graph.markets import inventory_of, market_of, without_markets
+
+    m = market_of(node)
+    if m is not None:
+        info["market"] = asdict(m)
+    inv = inventory_of(node)
+    if inv is not None:
+        info["inventory"] = {**asdict(inv), "months": asdict(inv.months)}
+    info["props"] = without_markets(info["props"])
+
+
+def _rng(r: dict[str, float], pct: bool = True) -> str:
+    """``value (low-high)``; fractions as percent (``40% (30-50%)``)."""
+    def f(x: float) -> str:
+        return f"{100 * x:.3g}" if pct else f"{x:g}"
+
+    v, lo, hi = f(r["value"]), f(r["low"]), f(r["high"])
+    unit = "%" if pct else ""
+    return f"{v}{unit}" if lo == v == hi else f"{v}{unit} ({lo} to {hi}{unit})"
+
+
+def _market_table(info: dict[str, Any]) -> None:
+    """End uses, supply parameters and cost shares of a mineral; inventory cover of any node."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    c = console(markup=True)  # user text is escaped
+    m = info.get("market")
+    sources: list[str] = []
+
+    def ref(src: str) -> str:
+        if src not in sources:
+            sources.append(src)
+        return f"M{sources.index(src) + 1}"
+
+    if m:
+        t = Table(title="Market: world end uses (priority 1 = highest value per unit of mineral)")
+        for col in ("use", "share", "rank", "substitutable in 12 months", "graph nodes",
+                    "conf.", "src"):
+            t.add_column(col, overflow="fold")
+        for u in m["uses"]:
+            nodes = ", ".join(n.split(":", 1)[-1] for n in u["nodes"]) or "(outside the graph)"
+            t.add_row(escape(u["name"]), _rng(u["share"]), str(u["priority"]),
+                      _rng(u["substitution"]), escape(nodes), u["confidence"][:3],
+                      ref(u["source"]))
+        c.print(t)
+        if m["supply"]:
+            t = Table(title="Supply response")
+            for col in ("parameter", "value (low to high)", "unit", "conf.", "src"):
+                t.add_column(col, overflow="fold")
+            for p in m["supply"].values():
+                t.add_row(p["name"], _rng(p["value"], pct=False), escape(p["unit"]),
+                          p["confidence"][:3], ref(p["source"]))
+            c.print(t)
+        if m["cost_shares"]:
+            t = Table(title="Cost share of the mineral in the products it feeds")
+            for col in ("product", "cost share", "conf.", "src"):
+                t.add_column(col, overflow="fold")
+            for cs in m["cost_shares"]:
+                t.add_row(escape(cs["node"]), _rng(cs["share"]), cs["confidence"][:3],
+                          ref(cs["source"]))
+            c.print(t)
+    inv = info.get("inventory")
+    if inv:
+        c.print(f"Inventory cover: {_rng(inv['weeks'], pct=False)} weeks of input "
+                f"(scope {escape(inv['scope'])}, {inv['confidence']}) [{ref(inv['source'])}]")
+    if sources:
+        c.print("Market sources (every field: --format json):")
+        for i, src in enumerate(sources, start=1):
+            c.print(escape(f"[M{i}] {src}"))
 
 
 def _financials_table(info: dict[str, Any]) -> None:
@@ -170,6 +247,7 @@ def _show_table(info: dict[str, Any]) -> None:
         if unknown:
             c.print("HHI unknown: no world total and rows without a figure (W, NA): the shares "
                     "of an unknown total are unknown.")
+    _market_table(info)
     _relations(c, info)
 
 
