@@ -107,7 +107,8 @@ class Path:
 def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
              duration: int, cover_months: np.ndarray, refill: float,
              exogenous: np.ndarray | None = None, market: Any = None,
-             market_arcs: np.ndarray | None = None, tol: float = 1e-10) -> Path:
+             market_arcs: np.ndarray | None = None, lifted_arcs: np.ndarray | None = None,
+             tol: float = 1e-10) -> Path:
     r"""Run the monthly model (module docstring) for ``horizon`` months.
 
     Parameters
@@ -122,6 +123,8 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
     market : callable ``(q, month) -> k`` giving per arc the mineral-arc constant of that month
         (engine/market.py), or ``None``: the mineral arcs are ordinary arcs.
     market_arcs : per arc, True where the constant replaces ``a* q`` (with ``market``).
+    lifted_arcs : arc indices whose constants stop with the cut (an export control, which
+        cuts trade and leaves the mineral's own shortfall at 0): 0 after month ``duration``.
     """
     n, m = groups.n, values.size
     exo = np.zeros(m, dtype=bool) if exogenous is None else exogenous
@@ -150,7 +153,10 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
         out[t - 1] = q
         low[t - 1] = -groups.node_max(-stock) if groups.ng else 0.0
         if market is not None and mk.any():
-            k_prev = np.asarray(market(q, t), dtype=float)
+            # month t's deliveries of the minerals, into their customers' month t + 1
+            k_prev = np.array(market(q, t), dtype=float)
+            if lifted_arcs is not None and t > duration:
+                k_prev[lifted_arcs] = 0.0
         q_prev, c_prev = q, ct
     return Path(q=out, stock=low, horizon=horizon, duration=duration)
 
@@ -234,9 +240,13 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
     dur = horizon if duration is None else int(duration)
     weeks, own = cover_weeks(setup)
     months = weeks / WEEKS_PER_MONTH
+    ctx = getattr(setup, "market", None)
+    exports = getattr(ctx, "exports", None)
     sim = simulate(cg.groups, prop.arc_values, pert.c, horizon=horizon, duration=dur,
                    cover_months=months, refill=p.refill_rate, exogenous=cg.exogenous,
-                   market=market, market_arcs=market_arcs, tol=p.tol)
+                   market=market, market_arcs=market_arcs,
+                   lifted_arcs=None if exports is None else np.asarray(exports.arcs),
+                   tol=p.tol)
     nodes = []
     for i in expl.listed:
         s = node_summary(sim.q[:, i], duration=dur, min_shortfall=p.min_shortfall)

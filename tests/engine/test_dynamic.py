@@ -209,8 +209,7 @@ def test_horizon_zero_is_the_static_result(gallium_graph: GraphData) -> None:
 
 
 def test_dynamic_only_for_downstream_iim(gallium_graph: GraphData) -> None:
-    up = run_shock(gallium_graph, "Microsoft", 50, direction="upstream")
-    assert up["dynamic"] is None
+    assert not dynamic.applies("iim", "upstream") and dynamic.applies("iim", "downstream")
     assert run_shock(gallium_graph, "gallium", 50, model="debtrank")["dynamic"] is None
     with pytest.raises(UsageError) as ei:
         run_shock(gallium_graph, "Microsoft", 50, direction="upstream", horizon=12)
