@@ -412,7 +412,8 @@ def arc_constants(ctx: MarketContext, q: np.ndarray, month: int | float | None =
     release = np.zeros(len(ctx.minerals))
     info: dict[str, Any] = {"minerals": {}, "net": {}, "stock_release": release,
                             "month": month}
-    sub_ramp = ramp(1.0, ctx.substitution_months, month)
+    # substitution is a response too: off with the supply response (then v0.1 exactly)
+    sub_ramp = ramp(1.0, ctx.substitution_months, month) if ctx.supply_response else 0.0
     ex = ctx.exports
     for j, mc in enumerate(ctx.minerals):
         if ex is not None and ex.mineral == j:
