@@ -70,6 +70,7 @@ def bulk_import(
     settings: Any,
     node_chunks: Iterator[Any] | None = None,
     link_chunks: Iterator[Any] | None = None,
+    sources: Any | None = None,
     *,
     folder: Path | None = None,
     wipe: bool = False,
@@ -77,6 +78,9 @@ def bulk_import(
     timeout: float = 3600.0,
 ) -> BulkImportReport:
     """Import rows into the local server's (empty) database; see the module docstring.
+
+    ``sources`` is the :class:`~riskgraph.graph.provenance.SourceTable` the chunks fill as they
+    are drawn (:func:`graph_chunks` gives all three); its records become ``Source`` nodes.
 
     Raises
     ------
@@ -112,7 +116,7 @@ def bulk_import(
                 files = admin_import.write_folder_files(Path(folder), work)
             else:
                 files = admin_import.write_files(work, node_chunks or iter(()),
-                                                 link_chunks or iter(()))
+                                                 link_chunks or iter(()), sources)
         except ValueError as e:
             raise UsageError(f"--bulk cannot write this graph ({e}); load it without --bulk "
                              "(batched MERGE)") from None
@@ -155,10 +159,14 @@ def bulk_import(
     return rep
 
 
-def graph_chunks(graph: Any) -> tuple[Iterator[Any], Iterator[Any]]:
+def graph_chunks(graph: Any) -> tuple[Iterator[Any], Iterator[Any], Any]:
+    """Node chunks, link chunks and the source table they fill (``bulk_import``'s arguments)."""
     from riskgraph.graph.neo4j import admin_import
+    from riskgraph.graph.provenance import SourceTable
 
-    return admin_import.graph_rows(graph)
+    table = SourceTable()
+    nodes, links = admin_import.graph_rows(graph, sources=table)
+    return nodes, links, table
 
 
 __all__ = ["BulkImportReport", "bulk_import", "graph_chunks"]

@@ -16,5 +16,9 @@ CALL (c) {
 }
 RETURN s.id AS supplier, s.name AS supplier_name, type(r) AS relationship,
        r.weight AS share, r.sales_share AS sales_share, r.confidence AS confidence,
-       r.source AS source
+       COLLECT { MATCH (src:Source {id: r.source_id})
+                 RETURN coalesce(src.head, src.citation)
+                        + coalesce(' line ' + toString(r.source_line),
+                                   ' lines ' + r.source_lines, '')
+                        + coalesce(src.tail, '') }[0] AS source
 ORDER BY share DESC, supplier, relationship

@@ -7,6 +7,12 @@
 // Returns: type, start, end, key, weight, source, as_of, confidence, rationale
 MATCH (a:Entity {id: $from})-[r]-(b:Entity {id: $to})
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, r.key AS key,
-       r.weight AS weight, r.source AS source, r.as_of AS as_of, r.confidence AS confidence,
+       r.weight AS weight,
+       COLLECT { MATCH (src:Source {id: r.source_id})
+                 RETURN coalesce(src.head, src.citation)
+                        + coalesce(' line ' + toString(r.source_line),
+                                   ' lines ' + r.source_lines, '')
+                        + coalesce(src.tail, '') }[0] AS source,
+       r.as_of AS as_of, r.confidence AS confidence,
        r.rationale AS rationale
 ORDER BY key

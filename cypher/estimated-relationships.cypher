@@ -9,6 +9,11 @@
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE r.confidence = 'estimated' AND ($type = 'ALL' OR type(r) = $type)
 RETURN type(r) AS type, a.id AS start, b.id AS end, r.weight AS weight,
-       r.rationale AS rationale, r.source AS source
+       r.rationale AS rationale,
+       COLLECT { MATCH (src:Source {id: r.source_id})
+                 RETURN coalesce(src.head, src.citation)
+                        + coalesce(' line ' + toString(r.source_line),
+                                   ' lines ' + r.source_lines, '')
+                        + coalesce(src.tail, '') }[0] AS source
 ORDER BY type, start, end
 SKIP $skip LIMIT $limit

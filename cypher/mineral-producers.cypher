@@ -7,5 +7,10 @@
 MATCH (c:Country)-[r:PRODUCES]->(m:Mineral {id: $mineral})
 WHERE r.default = true
 RETURN c.id AS country, c.name AS country_name, r.weight AS share, r.year AS year,
-       r.production_type AS production_type, r.release AS release, r.source AS source
+       r.production_type AS production_type, r.release AS release,
+       COLLECT { MATCH (src:Source {id: r.source_id})
+                 RETURN coalesce(src.head, src.citation)
+                        + coalesce(' line ' + toString(r.source_line),
+                                   ' lines ' + r.source_lines, '')
+                        + coalesce(src.tail, '') }[0] AS source
 ORDER BY share DESC, country

@@ -7,5 +7,10 @@
 MATCH (p:Entity)-[r:PROVIDES]->(i:Input)
 WHERE r.weight >= $share AND coalesce(r.newest, true)
 RETURN i.id AS input, i.name AS input_name, p.id AS provider, p.name AS provider_name,
-       p.kind AS provider_kind, r.weight AS share, r.as_of AS as_of, r.source AS source
+       p.kind AS provider_kind, r.weight AS share, r.as_of AS as_of,
+       COLLECT { MATCH (src:Source {id: r.source_id})
+                 RETURN coalesce(src.head, src.citation)
+                        + coalesce(' line ' + toString(r.source_line),
+                                   ' lines ' + r.source_lines, '')
+                        + coalesce(src.tail, '') }[0] AS source
 ORDER BY share DESC, input, provider

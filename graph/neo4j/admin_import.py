@@ -36,7 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from riskgraph.graph import provenance
 from riskgraph.graph.neo4j import queries
+from riskgraph.graph.provenance import SourceTable
 
 if TYPE_CHECKING:
     import neo4j
@@ -44,8 +46,8 @@ if TYPE_CHECKING:
     from riskgraph.graph.model import GraphData
 
 ARRAY_SEP = "\x1f"
-# The node's fixed list fields (rows.node_row): stored as [] when empty, as MERGE stores them.
-LIST_FIELDS = {"roles", "aliases", "other_sources"}
+# The node's fixed list fields (rows.node_row): not stored when empty (nor by the MERGE path).
+LIST_FIELDS = {"roles", "aliases", "other_source_refs"}
 ARRAY_SEP_ARG = "U+001F"
 CHUNK_ROWS = 500_000
 # Property names an import header can carry as they are; any other is set after the import.
@@ -64,6 +66,7 @@ class ImportFiles:
     relationship_files: list[Path] = field(default_factory=list)
     nodes: int = 0
     relationships: int = 0
+    sources: int = 0
     bytes: int = 0
     # values a CSV cell cannot carry (an empty list, a list holding ""), set after the import
     node_fixups: list[dict[str, Any]] = field(default_factory=list)
@@ -84,16 +87,18 @@ class ImportFiles:
 
 
 # -- the rows ----------------------------------------------------------------------------------
-def graph_rows(graph: GraphData, chunk_rows: int = CHUNK_ROWS
+def graph_rows(graph: GraphData, chunk_rows: int = CHUNK_ROWS,
+               sources: SourceTable | None = None
                ) -> tuple[Iterator[NodeGroups], Iterator[LinkGroups]]:
-    """The store's node and relationship rows of ``graph``, in chunks."""
+    """The store's node and relationship rows of ``graph``, in chunks; the source records they
+    cite are added to ``sources`` as the rows are drawn."""
     from riskgraph.graph.neo4j import rows
 
     def nodes() -> Iterator[NodeGroups]:
         groups: NodeGroups = {}
         for n, node in enumerate(graph.nodes.values(), 1):
             groups.setdefault(rows.node_labels(node), []).append(
-                {"id": node.id, "props": rows.node_row(node)})
+                {"id": node.id, "props": rows.node_row(node, sources)})
             if n % chunk_rows == 0:
                 yield groups
                 groups = {}
@@ -104,7 +109,7 @@ def graph_rows(graph: GraphData, chunk_rows: int = CHUNK_ROWS
         groups: LinkGroups = {}
         for n, e in enumerate(graph.iter_edges(), 1):
             groups.setdefault(rows.edge_rel_type(e), []).append(
-                {"src": e.src, "dst": e.dst, "key": e.key, "props": rows.edge_row(e)})
+                {"src": e.src, "dst": e.dst, "key": e.key, "props": rows.edge_row(e, sources)})
             if n % chunk_rows == 0:
                 yield groups
                 groups = {}
@@ -114,9 +119,11 @@ def graph_rows(graph: GraphData, chunk_rows: int = CHUNK_ROWS
     return nodes(), links()
 
 
-def folder_rows(folder: Path, chunk_rows: int = CHUNK_ROWS, key_suffix: str | None = None
+def folder_rows(folder: Path, chunk_rows: int = CHUNK_ROWS, key_suffix: str | None = None,
+                sources: SourceTable | None = None
                 ) -> tuple[Iterator[NodeGroups], Iterator[LinkGroups]]:
-    """The rows the batched bulk path sends for a folder of curated CSVs, in chunks."""
+    """The rows the batched bulk path sends for a folder of curated CSVs, in chunks (their
+    source records added to ``sources``)."""
     from riskgraph.graph.neo4j import bulk
 
     node_files, link_files = bulk.folder_files(Path(folder))
@@ -125,12 +132,12 @@ def folder_rows(folder: Path, chunk_rows: int = CHUNK_ROWS, key_suffix: str | No
     def nodes() -> Iterator[NodeGroups]:
         for p in node_files:
             for line, df in bulk.read_chunks(p, bulk.NODE_COLUMNS, chunk_rows):
-                yield bulk.node_rows(df, p, line)
+                yield bulk.node_rows(df, p, line, sources)
 
     def links() -> Iterator[LinkGroups]:
         for p in link_files:
             for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, chunk_rows):
-                yield bulk.link_rows(df, p, suffix, line)
+                yield bulk.link_rows(df, p, suffix, line, sources)
 
     return nodes(), links()
 
@@ -246,8 +253,14 @@ def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
 
 
 def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
-                link_chunks: Iterable[LinkGroups]) -> ImportFiles:
-    """Write the import CSVs of all chunks into ``folder`` (created; one file per chunk)."""
+                link_chunks: Iterable[LinkGroups], sources: SourceTable | None = None
+                ) -> ImportFiles:
+    """Write the import CSVs of all chunks into ``folder`` (created; one file per chunk).
+
+    ``sources``: the source records the chunks cite (filled while they are drawn, as
+    :func:`graph_rows` and :func:`folder_rows` do), written last as ``sources.csv``
+    (:func:`write_sources_file`).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = ImportFiles(folder)
@@ -300,8 +313,32 @@ def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
         path = folder / f"relationships-{k:04d}.csv"
         out.relationships += _write(path, header, link_lines())
         out.relationship_files.append(path)
+    if sources is not None:
+        write_sources_file(out, sources)
     out.bytes = sum(p.stat().st_size for p in [*out.node_files, *out.relationship_files])
     return out
+
+
+def write_sources_file(out: ImportFiles, sources: SourceTable) -> None:
+    """The ``Source`` records as one more nodes file (label ``Source``; never ``Entity``)."""
+    rows = sources.rows()
+    if not rows:
+        return
+    types = _types((r["props"] for r in rows), {"id"})
+    cols = sorted(types)
+    header = ["id:ID", ":LABEL"] + [f"{c}:{types[c]}" for c in cols]
+    label = _Q(queries.SOURCE)
+
+    def lines() -> Iterator[list[Any]]:
+        for r in rows:
+            p = r["props"]
+            yield [_Q(r["id"]), label, *(_cell(p.get(c), types[c], f"source {r['id']}")
+                                         for c in cols)]
+
+    path = out.folder / "sources.csv"
+    _write(path, header, lines())
+    out.node_files.append(path)
+    out.sources = len(rows)
 
 
 # -- a folder of curated CSVs, vectorised -----------------------------------------------------
@@ -333,11 +370,49 @@ def _figure(df: Any, path: Path, first_line: int, column: str) -> Any:
     return v
 
 
-def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line: int) -> tuple[
-        int, dict[str, list[dict[str, Any]]]]:
-    """One links chunk as an import file, vectorised: the props of :func:`bulk.link_rows`.
+def _source_columns(docs: Any, path: Path, first_line: int, sources: SourceTable | None
+                    ) -> tuple[Any, Any, Any]:
+    """``source_id``, ``source_line`` (int, -1: none) and ``source_lines`` ("" none) columns of
+    a chunk whose ``source`` cells are ``docs``: split once per distinct cell (the rows' line is
+    what the citation cuts out, as :func:`bulk.cited_refs` checks), row by row otherwise."""
+    import numpy as np
+    import pandas as pd
 
-    Returns the rows written and the fix-ups (relationships whose ``prop_keys`` is empty).
+    from riskgraph.graph import curated_format as fmt
+    from riskgraph.graph.neo4j import bulk
+
+    n = len(docs)
+    codes, uniq = pd.factorize(pd.Series(docs, dtype=object))
+    idx = np.arange(n)
+    first = np.full(len(uniq), n, dtype=np.int64)
+    np.minimum.at(first, codes, idx)
+    last = np.full(len(uniq), -1, dtype=np.int64)
+    np.maximum.at(last, codes, idx)
+    recs = []
+    for u, doc in enumerate(uniq.tolist()):
+        line = first_line + int(first[u])
+        rec, ref = provenance.split(fmt.citation(str(doc), str(path), line))
+        if ref.line != line:  # an odd cell: reference row by row
+            refs = bulk.cited_refs(list(docs), path, first_line, sources)
+            return (np.array([r[0] for r in refs], dtype=object),
+                    np.array([-1 if r[1] is None else r[1] for r in refs], dtype=np.int64),
+                    np.array([r[2] or "" for r in refs], dtype=object))
+        recs.append(rec)
+    if sources is not None:
+        for u, rec in enumerate(recs):
+            sources.add_ref(rec, provenance.Ref(rec.id))
+            sources.span(rec.id, [first_line + int(first[u]), first_line + int(last[u])])
+    ids = np.array([r.id for r in recs], dtype=object)[codes]
+    return ids, first_line + idx, np.full(n, "", dtype=object)
+
+
+def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line: int,
+                     sources: SourceTable | None = None) -> tuple[
+        int, dict[str, list[dict[str, Any]]]]:
+    """One links chunk as an import file, vectorised: the props of :func:`bulk.link_rows`
+    (source records added to ``sources``).
+
+    Returns the rows written and the fix-ups (none since slim provenance: kept for callers).
     """
     import numpy as np
 
@@ -352,27 +427,25 @@ def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line
             k = int(np.flatnonzero(typ == t)[0])
             fmt.fail(path, first_line + k, "type", fmt.type_problem(t))
     key = strip["from"] + "|" + typ + "|" + strip["to"] + "|" + key_suffix
-    lines = (first_line + np.arange(n)).astype(str).astype(object)
-    source = strip["source"] + f" (riskgraph curated, {path} line " + lines + ")"
+    sid, sline, slines = _source_columns(strip["source"], path, first_line, sources)
     figs = {c: _figure(df, path, first_line, c) for c in bulk_fractions()}
     present = {c: ~np.isnan(v) for c, v in figs.items()}
     names = sorted(figs)
-    code = np.zeros(n, dtype=np.int64)
-    for i, c in enumerate(names):
-        code |= present[c].astype(np.int64) << i
-    table = np.array([ARRAY_SEP.join(c for i, c in enumerate(names) if k >> i & 1)
-                      for k in range(1 << len(names))], dtype=object)
-    pk = table[code]
-    cols = ["as_of", "confidence", *names, "key", "prop_keys", "rationale", "source"]
+    cols = ["as_of", "confidence", *names, "key", "rationale", "source_id", "source_line"]
     header = [":START_ID", ":END_ID", ":TYPE"] + [
-        f"{c}:double" if c in figs else (f"{c}:string[]" if c == "prop_keys" else f"{c}:string")
+        f"{c}:double" if c in figs else ("source_line:long" if c == "source_line"
+                                          else f"{c}:string")
         for c in cols]
     parts = [_q(strip["from"]), _q(strip["to"]), _q(typ), _q(strip["as_of"]),
              _q(strip["confidence"])]
     for c in names:
         cell = figs[c].astype(str).astype(object)
         parts.append(np.where(present[c], cell, ""))
-    parts += [_q(key), np.where(pk == "", "", _q(pk)), _q(strip["rationale"]), _q(source)]
+    parts += [_q(key), _q(strip["rationale"]), _q(sid),
+              np.where(sline >= 0, sline.astype(str).astype(object), "")]
+    if (slines != "").any():
+        header.append("source_lines:string")
+        parts.append(np.where(slines != "", _q(slines), ""))
     row = parts[0]
     for x in parts[1:]:
         row = row + "," + x
@@ -380,11 +453,7 @@ def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line
         fh.write(",".join(header) + "\n")
         fh.write("\n".join(row.tolist()))
         fh.write("\n")
-    empty = np.flatnonzero(pk == "")
-    fix: dict[str, list[dict[str, Any]]] = {}
-    for k in empty.tolist():
-        fix.setdefault(str(typ[k]), []).append({"key": str(key[k]), "props": {"prop_keys": []}})
-    return n, fix
+    return n, {}
 
 
 def bulk_fractions() -> tuple[str, ...]:
@@ -396,7 +465,8 @@ def bulk_fractions() -> tuple[str, ...]:
 def write_folder_files(folder: Path, out_dir: Path, chunk_rows: int = CHUNK_ROWS,
                        key_suffix: str | None = None) -> ImportFiles:
     """The import files of a folder of curated CSVs: nodes by the row path, links vectorised
-    (the row path for a links file with ``amount`` or ``unit`` columns)."""
+    (the row path for a links file with ``amount`` or ``unit`` columns), then the source
+    records they cite (``sources.csv``)."""
     from riskgraph.graph.neo4j import bulk
 
     folder = Path(folder)
@@ -406,27 +476,29 @@ def write_folder_files(folder: Path, out_dir: Path, chunk_rows: int = CHUNK_ROWS
     def nodes() -> Iterator[NodeGroups]:
         for p in node_files:
             for line, df in bulk.read_chunks(p, bulk.NODE_COLUMNS, chunk_rows):
-                yield bulk.node_rows(df, p, line)
+                yield bulk.node_rows(df, p, line, sources)
 
+    sources = SourceTable()
     plain = [p for p in link_files if not {"amount", "unit"} & set(_header(p))]
     other = [p for p in link_files if p not in plain]
 
     def links() -> Iterator[LinkGroups]:
         for p in other:
             for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, chunk_rows):
-                yield bulk.link_rows(df, p, suffix, line)
+                yield bulk.link_rows(df, p, suffix, line, sources)
 
     out = write_files(out_dir, nodes(), links())
     k = len(out.relationship_files)
     for p in plain:
         for line, df in bulk.read_chunks(p, bulk.LINK_COLUMNS, chunk_rows):
             path = Path(out_dir) / f"relationships-v{k:04d}.csv"
-            n, fix = write_link_chunk(path, df, p, suffix, line)
+            n, fix = write_link_chunk(path, df, p, suffix, line, sources)
             out.relationships += n
             out.relationship_files.append(path)
             for t, rows in fix.items():
                 out.relationship_fixups.setdefault(t, []).extend(rows)
             k += 1
+    write_sources_file(out, sources)
     out.bytes = sum(p.stat().st_size for p in [*out.node_files, *out.relationship_files])
     return out
 
@@ -449,17 +521,13 @@ def database_is_empty(driver: neo4j.Driver, database: str) -> tuple[int, int]:
 
 def after_import(driver: neo4j.Driver, database: str, files: ImportFiles | None = None
                  ) -> None:
-    """Constraints and indexes (waited for), then what the CSV could not carry: empty lists
-    of the fixed list fields (one pass, in transactions of 10,000 nodes) and the few list
-    values with an empty string, so the database equals what the MERGE path writes."""
+    """Constraints and indexes (waited for), then what the CSV could not carry (the few values
+    of another type than their column, list values with an empty string), so the database
+    equals what the MERGE path writes.  Empty lists are not stored by either path (slim
+    layout, :mod:`~riskgraph.graph.neo4j.rows`), so no pass over every node is needed."""
     from riskgraph.graph.neo4j import store
 
     store.ensure_schema(driver, database)  # IF NOT EXISTS, then db.awaitIndexes
-    sets = ", ".join(f"n.{f} = coalesce(n.{f}, [])" for f in sorted(LIST_FIELDS))
-    nulls = " OR ".join(f"n.{f} IS NULL" for f in sorted(LIST_FIELDS))
-    with driver.session(database=database) as session:
-        session.run(f"MATCH (n:{queries.ENTITY}) WHERE {nulls} "
-                    f"CALL (n) {{ SET {sets} }} IN TRANSACTIONS OF 10000 ROWS").consume()
     if files is None:
         return
     for k in range(0, len(files.node_fixups), 1000):

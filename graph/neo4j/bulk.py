@@ -10,12 +10,13 @@ writes each chunk with the SAME Cypher as the store (the ``MERGE`` statements of
 :func:`~riskgraph.graph.neo4j.rows.node_row` / :func:`~riskgraph.graph.neo4j.rows.edge_row`
 give for the graph that :func:`riskgraph.ingest.curated.load_user_dir` builds from that folder:
 
-* a node keeps ``id kind name layer roles aliases source as_of confidence rationale
-  other_sources prop_keys`` (plus ``capacity`` and ``unit`` when given); ``source`` is
-  ``"<source> (riskgraph curated, <file> line <n>)"``, as the curated loader writes it;
-* a relationship keeps ``key source as_of confidence rationale prop_keys`` and the figures
-  (``weight weight_low weight_high sales_share substitutability amount unit``) that are not
-  empty; ``key`` is ``"<from>|<type>|<to>|<source key>"`` (source key ``user:<folder slug>``);
+* a node keeps ``id kind name layer as_of confidence rationale`` (``roles``, ``aliases``,
+  ``capacity`` and ``unit`` when given) and the reference to its source: the curated loader's
+  citation ``"<source> (riskgraph curated, <file> line <n>)"`` as ``source_id`` (a ``Source``
+  node per cell text and file, written once) and ``source_line`` (:mod:`..provenance`);
+* a relationship keeps ``key as_of confidence rationale``, its source reference and the
+  figures (``weight weight_low weight_high sales_share substitutability amount unit``) that are
+  not empty; ``key`` is ``"<from>|<type>|<to>|<source key>"`` (source key ``user:<folder slug>``);
 * labels and relationship types come only from the schema's whitelist (never from the file).
 
 Differences from the curated loader, on purpose (it is the scale path, like
@@ -45,11 +46,12 @@ import pandas as pd
 
 from riskgraph.errors import IngestError
 from riskgraph.graph import curated_format as fmt
-from riskgraph.graph import schema
+from riskgraph.graph import provenance, schema
 from riskgraph.graph.curated_format import FRACTIONS, LINK_COLUMNS, NODE_COLUMNS
 from riskgraph.graph.figures import parse_number
 from riskgraph.graph.neo4j import store
 from riskgraph.graph.neo4j.connection import DEFAULT_DATABASE
+from riskgraph.graph.provenance import SourceRecord, SourceTable
 
 if TYPE_CHECKING:
     import neo4j
@@ -94,17 +96,54 @@ def read_chunks(path: Path, columns: tuple[str, ...], chunk_rows: int = CHUNK_RO
             line += len(df)
 
 
-def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
+def cited_refs(docs: list[str], path: Path, first_line: int,
+               sources: SourceTable | None = None) -> list[tuple[str, int | None, str | None]]:
+    """``(source id, line, lines)`` per row of a chunk whose ``source`` cells are ``docs``: the
+    references :func:`riskgraph.graph.provenance.split` gives for the curated loader's citation
+    ``"<doc> (riskgraph curated, <file> line <n>)"`` (split once per distinct cell, not per
+    row); the records are added to ``sources``."""
+    cite = _cited(path)
+    seen: dict[str, tuple[SourceRecord, int] | None] = {}
+    out: list[tuple[str, int | None, str | None]] = []
+    for i, doc in enumerate(docs):
+        line = first_line + i
+        got = seen.get(doc, False)
+        if got is False:
+            rec, ref = provenance.split(fmt.citation(doc, cite, line))
+            # the same record for every line of this cell when the line is what was cut out
+            got = seen[doc] = (rec, line) if ref.line == line else None
+        if got is not None:
+            rec = got[0]
+            ref = provenance.Ref(rec.id, line=line)
+        else:
+            rec, ref = provenance.split(fmt.citation(doc, cite, line))
+        if sources is not None:
+            sources.add_ref(rec, ref)
+        out.append((ref.source_id, ref.line, ref.lines))
+    return out
+
+
+def _put_ref(props: dict[str, Any], ref: tuple[str, int | None, str | None]) -> None:
+    props["source_id"] = ref[0]
+    if ref[1] is not None:
+        props["source_line"] = ref[1]
+    elif ref[2] is not None:
+        props["source_lines"] = ref[2]
+
+
+def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2,
+              sources: SourceTable | None = None) -> NodeGroups:
     """Rows for the store's node ``MERGE``, grouped by label set, from a chunk of a nodes file.
 
     Each row is ``{"id": ..., "props": ...}`` with ``props`` laid out as
-    :func:`riskgraph.graph.neo4j.rows.node_row` lays out the curated loader's node.
+    :func:`riskgraph.graph.neo4j.rows.node_row` lays out the curated loader's node; the source
+    records cited are added to ``sources``.
     """
     groups: NodeGroups = defaultdict(list)
-    cite = _cited(path)
     cols = {c: df[c].tolist() for c in NODE_COLUMNS}
     cap = (_numbers(df["capacity"].tolist(), path, first_line, "capacity", False)
            if "capacity" in df.columns else None)
+    refs = cited_refs([x.strip() for x in cols["source"]], path, first_line, sources)
     unit = df["unit"].tolist() if "unit" in df.columns else None
     for i in range(len(df)):
         line = first_line + i
@@ -122,34 +161,33 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2) -> NodeGroups:
             "kind": kind,
             "name": cols["name"][i].strip(),
             "layer": layer,
-            "roles": roles,
-            "aliases": fmt.split_list(cols["aliases"][i]),
-            "source": fmt.citation(cols["source"][i].strip(), cite, line),
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
             "rationale": cols["rationale"][i].strip(),
-            "other_sources": [],
         }
-        keys: list[str] = []
+        if roles:
+            props["roles"] = roles
+        aliases = fmt.split_list(cols["aliases"][i])
+        if aliases:
+            props["aliases"] = aliases
+        _put_ref(props, refs[i])
         if cap is not None and cap[i] is not None:
             props["capacity"] = cap[i]
-            keys.append("capacity")
         if unit is not None and unit[i].strip():
             props["unit"] = unit[i].strip()
-            keys.append("unit")
-        props["prop_keys"] = sorted(keys)
         groups[tuple(sorted(labels))].append({"id": node_id, "props": props})
     return dict(groups)
 
 
-def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2) -> LinkGroups:
+def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2,
+              sources: SourceTable | None = None) -> LinkGroups:
     """Rows for the store's relationship ``MERGE``, grouped by type, from a chunk of a links file.
 
     Each row is ``{"src", "dst", "key", "props"}`` with ``props`` laid out as
-    :func:`riskgraph.graph.neo4j.rows.edge_row` lays out the curated loader's edge.
+    :func:`riskgraph.graph.neo4j.rows.edge_row` lays out the curated loader's edge; the source
+    records cited are added to ``sources``.
     """
     groups: LinkGroups = defaultdict(list)
-    cite = _cited(path)
     cols = {c: df[c].tolist() for c in ("from", "to", "type", "source", "as_of", "confidence",
                                          "rationale")}
     figures = {c: _numbers(df[c].tolist(), path, first_line, c, True) for c in FRACTIONS}
@@ -157,6 +195,7 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
         figures["amount"] = _numbers(df["amount"].tolist(), path, first_line, "amount", False)
     unit = df["unit"].tolist() if "unit" in df.columns else None
     order = [c for c in fmt.LINK_FIGURES if c in figures]
+    refs = cited_refs([x.strip() for x in cols["source"]], path, first_line, sources)
     for i in range(len(df)):
         line = first_line + i
         rtype = cols["type"][i].strip()
@@ -166,21 +205,17 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
         key = fmt.edge_key(src, rtype, dst, key_suffix)
         props: dict[str, Any] = {
             "key": key,
-            "source": fmt.citation(cols["source"][i].strip(), cite, line),
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
             "rationale": cols["rationale"][i].strip(),
         }
-        keys: list[str] = []
+        _put_ref(props, refs[i])
         for c in order:
             v = figures[c][i]
             if v is not None:
                 props[c] = v
-                keys.append(c)
         if unit is not None and unit[i].strip():
             props["unit"] = unit[i].strip()
-            keys.append("unit")
-        props["prop_keys"] = sorted(keys)
         groups[rtype].append({"src": src, "dst": dst, "key": key, "props": props})
     return dict(groups)
 
@@ -206,18 +241,27 @@ def _cited(path: Path) -> str:
 
 # -- writing -----------------------------------------------------------------------------------
 def write_nodes(driver: neo4j.Driver, groups: NodeGroups, *, database: str,
-                batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None) -> int:
-    """Write node rows in ONE transaction, ``batch_size`` rows per statement; return the count."""
+                batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None,
+                sources: SourceTable | None = None) -> int:
+    """Write node rows in ONE transaction, ``batch_size`` rows per statement; return the count.
+
+    ``sources``: the records the rows cite, written first (their stored line range widened).
+    """
     on_batch = (lambda rows: progress("nodes", rows)) if progress else None
     with driver.session(database=database) as session, session.begin_transaction() as tx:
+        if sources:
+            store.merge_source_rows(tx, sources.rows(), widen=True)
         n = store.merge_node_rows(tx, groups, batch_size, on_batch)
         tx.commit()
     return n
 
 
 def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
-                batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None) -> int:
+                batch_size: int = store.DEFAULT_BATCH, progress: Progress | None = None,
+                sources: SourceTable | None = None) -> int:
     """Write relationship rows in ONE transaction; both ends must already be in the database.
+
+    ``sources``: the records the rows cite, written first (their stored line range widened).
 
     Raises
     ------
@@ -226,6 +270,8 @@ def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
     """
     on_batch = (lambda rows: progress("links", rows)) if progress else None
     with driver.session(database=database) as session, session.begin_transaction() as tx:
+        if sources:
+            store.merge_source_rows(tx, sources.rows(), widen=True)
         n = store.merge_edge_rows(tx, groups, batch_size, on_batch, what="links")
         tx.commit()
     return n
@@ -305,10 +351,12 @@ def write_folder(
         for p in node_files:
             for line, df in read_chunks(p, NODE_COLUMNS, chunk_rows):
                 c0 = time.perf_counter()
-                groups = node_rows(df, p, line)
+                cited = SourceTable()
+                groups = node_rows(df, p, line, cited)
                 rep.convert_seconds += time.perf_counter() - c0
                 rep.nodes += write_nodes(driver, groups, database=database,
-                                         batch_size=batch_size, progress=progress)
+                                         batch_size=batch_size, progress=progress,
+                                         sources=cited)
                 rep.transactions += 1
         rep.node_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -319,10 +367,11 @@ def write_folder(
                 if df.empty:
                     break
             c0 = time.perf_counter()
-            lgroups = link_rows(df, p, suffix, line)
+            lcited = SourceTable()
+            lgroups = link_rows(df, p, suffix, line, lcited)
             rep.convert_seconds += time.perf_counter() - c0
             rep.links += write_links(driver, lgroups, database=database, batch_size=batch_size,
-                                     progress=progress)
+                                     progress=progress, sources=lcited)
             rep.transactions += 1
         if max_links is not None and rep.links >= max_links:
             break

@@ -34,6 +34,8 @@ from riskgraph.graph.neo4j import queries
 if TYPE_CHECKING:
     import neo4j
 
+    from riskgraph.graph.provenance import SourceTable
+
 LinkGroups = dict[str, list[dict[str, Any]]]
 DEFAULT_BATCH = 5000  # rows per CREATE statement (benchmarks/bench_neo4j_scale.py)
 
@@ -96,16 +98,21 @@ def _check(n: int, want: int, rtype: str) -> None:
 
 
 def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
-                batch_size: int = DEFAULT_BATCH, assume_new: bool = False) -> WriteCounts:
+                batch_size: int = DEFAULT_BATCH, assume_new: bool = False,
+                sources: SourceTable | None = None) -> WriteCounts:
     """Write a chunk in ONE transaction: CREATE the new keys, MERGE the others.
 
     ``assume_new`` skips the lookup (the caller knows the database has none of the keys, e.g.
-    it was empty; the uniqueness constraints still refuse a duplicate).
+    it was empty; the uniqueness constraints still refuse a duplicate).  ``sources``: the
+    source records the rows cite (:func:`riskgraph.graph.neo4j.bulk.link_rows` fills one),
+    written first in the same transaction.
     """
     from riskgraph.graph.neo4j import store
 
     out = WriteCounts()
     with driver.session(database=database) as session, session.begin_transaction() as tx:
+        if sources:
+            store.merge_source_rows(tx, sources.rows(), widen=True)
         new, old = (groups, {}) if assume_new else split_new(tx, groups)
         for rtype, rows in new.items():
             stmt = create_edges(rtype)
@@ -122,13 +129,20 @@ def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
 
 
 def write_links_in_transactions(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
-                                per_tx: int = 10_000) -> int:
+                                per_tx: int = 10_000, sources: SourceTable | None = None) -> int:
     """CREATE every row (keys known to be new) in server-side transactions of ``per_tx`` rows.
 
     One auto-commit statement per type; a failure part-way leaves whole ``per_tx`` batches
-    (re-run with :func:`write_links`, which MERGEs what is already there).
+    (re-run with :func:`write_links`, which MERGEs what is already there).  ``sources`` are
+    written first, in a transaction of their own.
     """
+    from riskgraph.graph.neo4j import store
+
     n = 0
+    if sources:
+        with driver.session(database=database) as session, session.begin_transaction() as tx:
+            store.merge_source_rows(tx, sources.rows(), widen=True)
+            tx.commit()
     with driver.session(database=database) as session:
         for rtype, rows in groups.items():
             summary = session.run(create_edges_in_transactions(rtype), rows=rows,

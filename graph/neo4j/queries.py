@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from riskgraph.graph import schema
 
 ENTITY = "Entity"  # every stored node has it; unique ``id``: the MERGE key
+SOURCE = "Source"  # one node per source record (slim provenance); unique ``id``
 
 PING = "RETURN 1"
 AWAIT_INDEXES = "CALL db.awaitIndexes(120)"
@@ -24,9 +25,14 @@ PRUNE_EDGES = (
     "AND NOT r.key IN $keys DELETE r RETURN count(r) AS c"
 )
 PRUNE_NODES = f"MATCH (n:{ENTITY}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(n) AS c"
+PRUNE_SOURCES = (
+    f"MATCH (s:{SOURCE}) WHERE NOT s:{ENTITY} AND NOT s.id IN $ids DETACH DELETE s "
+    "RETURN count(s) AS c"
+)
 # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_*.
 WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 
+READ_SOURCES = f"MATCH (s:{SOURCE}) WHERE NOT s:{ENTITY} RETURN properties(s) AS p"
 READ_NODES = f"MATCH (n:{ENTITY}) RETURN properties(n) AS p ORDER BY n.id"
 READ_EDGES = (
     f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) WHERE r.key IS NOT NULL "
@@ -35,7 +41,9 @@ READ_EDGES = (
 
 COUNT_LABELS = "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c"
 COUNT_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
-COUNT_NODES = "MATCH (n) RETURN count(n) AS c"
+COUNT_NODES = "MATCH (n) RETURN count(n) AS c"  # every node, Source records included
+COUNT_ENTITIES = f"MATCH (n:{ENTITY}) RETURN count(n) AS c"
+COUNT_SOURCES = f"MATCH (s:{SOURCE}) RETURN count(s) AS c"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS c"
 
 
@@ -66,6 +74,7 @@ def schema_statements() -> list[str]:
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
         f"CREATE INDEX entity_name IF NOT EXISTS FOR (n:{ENTITY}) ON (n.name)",
         f"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:{ENTITY}) ON (n.kind)",
+        f"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:{SOURCE}) REQUIRE s.id IS UNIQUE",
     ]
     for kind, label in schema.NODE_KINDS.items():
         out.append(f"CREATE INDEX {kind}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)")
@@ -104,3 +113,20 @@ def merge_edges(rel_type: str) -> str:
         f"MATCH (b:{ENTITY} {{id: row.dst}}) "
         f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r = row.props RETURN count(r) AS c"
     )
+
+
+# Source records: ``{"id", "props"}`` rows (:meth:`riskgraph.graph.provenance.SourceTable.rows`).
+# The store writes a whole graph's records with their final line range (replace); the bulk paths
+# write a chunk's records and widen the range already stored.
+MERGE_SOURCES = (
+    f"UNWIND $rows AS row MERGE (s:{SOURCE} {{id: row.id}}) SET s = row.props "
+    "RETURN count(s) AS c"
+)
+MERGE_SOURCES_WIDEN = (
+    f"UNWIND $rows AS row MERGE (s:{SOURCE} {{id: row.id}}) "
+    "WITH s, row, s.first_line AS f, s.last_line AS l SET s = row.props "
+    "SET s.first_line = CASE WHEN f IS NULL OR f > row.props.first_line "
+    "THEN row.props.first_line ELSE f END, "
+    "s.last_line = CASE WHEN l IS NULL OR l < row.props.last_line "
+    "THEN row.props.last_line ELSE l END RETURN count(s) AS c"
+)

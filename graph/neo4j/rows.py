@@ -1,12 +1,17 @@
 """Row flattening: a :class:`Node` or :class:`Edge` as the flat property map Neo4j stores, and back.
 
-Properties are flat.  A node keeps ``id kind name layer roles aliases source as_of confidence
-rationale other_sources``; an edge keeps ``key source as_of confidence rationale``.  The
-``props`` are stored under their own names, unprefixed, so analysts write ``r.weight``, and
-``prop_keys`` (a list) names them, so the store rebuilds ``props`` exactly (a prop whose value
-is ``None`` is listed in ``prop_keys`` but not stored: Neo4j has no null properties).  A prop
-named like one of the fixed fields, a nested dict, or a list holding ``None`` raises
-``ValueError`` before anything is written.
+Properties are flat.  A node keeps ``id kind name layer roles aliases as_of confidence
+rationale`` and its source reference; an edge keeps ``key as_of confidence rationale`` and its
+source reference.  Slim provenance (:mod:`riskgraph.graph.provenance`): the citation is not
+stored on the row but as ``source_id`` (the id of a ``Source`` node holding the citation, file
+and licence, written once per store) plus ``source_line`` (an integer) or ``source_lines`` (text,
+``9-17``); a node's further sources are ``other_source_refs`` (``"<id>"`` or ``"<id> line 5"``).
+Empty ``roles``/``aliases``/further sources are not stored (read back as empty lists).  The
+``props`` are stored under their own names, unprefixed, so analysts write ``r.weight``; every
+stored property that is not a fixed field is a prop, and ``prop_keys`` (a list) is stored only
+when a prop's value is ``None`` (listed there but not stored: Neo4j has no null properties), so
+the store rebuilds ``props`` exactly.  A prop named like one of the fixed fields, a nested dict,
+or a list holding ``None`` raises ``ValueError`` before anything is written.
 """
 
 from __future__ import annotations
@@ -14,9 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from riskgraph.graph import provenance
 from riskgraph.graph.model import Edge, Node
 from riskgraph.graph.neo4j import queries
+from riskgraph.graph.provenance import SourceRecord, SourceTable
 
+# The fixed fields each node / relationship stores (besides its props).  ``source`` and
+# ``other_sources`` are the layout before slim provenance: still read, never written.
 NODE_FIELDS: tuple[str, ...] = (
     "id",
     "kind",
@@ -24,14 +33,21 @@ NODE_FIELDS: tuple[str, ...] = (
     "layer",
     "roles",
     "aliases",
-    "source",
+    "source_id",
+    "source_line",
+    "source_lines",
+    "other_source_refs",
     "as_of",
     "confidence",
     "rationale",
-    "other_sources",
     "prop_keys",
+    "source",
+    "other_sources",
 )
-EDGE_FIELDS: tuple[str, ...] = ("key", "source", "as_of", "confidence", "rationale", "prop_keys")
+EDGE_FIELDS: tuple[str, ...] = ("key", "source_id", "source_line", "source_lines", "as_of",
+                                "confidence", "rationale", "prop_keys", "source")
+_NODE_SET = frozenset(NODE_FIELDS)
+_EDGE_SET = frozenset(EDGE_FIELDS)
 
 
 def _check_value(what: str, key: str, v: Any) -> None:
@@ -49,6 +65,7 @@ def _flat_props(
     reserved = set(reserved)
     out = dict(fixed)
     keys = []
+    absent = False
     for k, v in props.items():
         if k in reserved:
             raise ValueError(f"{what}: prop {k!r} clashes with a stored field of the same name")
@@ -56,38 +73,88 @@ def _flat_props(
         keys.append(k)
         if v is not None:
             out[k] = list(v) if isinstance(v, tuple) else v
-    out["prop_keys"] = sorted(keys)
+        else:
+            absent = True
+    if absent:  # only then: otherwise the props are exactly the stored non-fixed properties
+        out["prop_keys"] = sorted(keys)
     return out
 
 
-def node_row(n: Node) -> dict[str, Any]:
-    """The property map stored for ``n`` (fixed fields, props, ``prop_keys``)."""
-    fixed = {
+def _put_ref(out: dict[str, Any], source: str, sources: SourceTable | None) -> None:
+    rec, ref = provenance.split(source)
+    if sources is not None:
+        sources.add_ref(rec, ref)
+    out["source_id"] = ref.source_id
+    if ref.line is not None:
+        out["source_line"] = ref.line
+    elif ref.lines is not None:
+        out["source_lines"] = ref.lines
+
+
+def _get_source(p: Mapping[str, Any], sources: Mapping[str, SourceRecord]) -> str:
+    if p.get("source") is not None:  # the layout before slim provenance
+        return str(p["source"])
+    sid = p.get("source_id")
+    if sid is None:
+        return ""
+    ref = provenance.Ref(str(sid), line=p.get("source_line"), lines=p.get("source_lines"))
+    return provenance.join(_record(sources, str(sid)), ref)
+
+
+def _record(sources: Mapping[str, SourceRecord], sid: str) -> SourceRecord:
+    rec = sources.get(sid)
+    if rec is None:
+        raise ValueError(f"source record {sid!r} is not in the database")
+    return rec
+
+
+def node_row(n: Node, sources: SourceTable | None = None) -> dict[str, Any]:
+    """The property map stored for ``n`` (fixed fields, props, ``prop_keys`` when needed).
+
+    The citation is stored as a reference (``source_id`` and ``source_line`` or
+    ``source_lines``) to its :class:`~riskgraph.graph.provenance.SourceRecord`, which is
+    added to ``sources``; empty lists are not stored (read back as empty).
+    """
+    fixed: dict[str, Any] = {
         "id": n.id,
         "kind": n.kind,
         "name": n.name,
         "layer": n.layer,
-        "roles": list(n.roles),
-        "aliases": list(n.aliases),
-        "source": n.source,
         "as_of": n.as_of,
         "confidence": n.confidence,
         "rationale": n.rationale,
-        "other_sources": list(n.other_sources),
     }
+    if n.roles:
+        fixed["roles"] = list(n.roles)
+    if n.aliases:
+        fixed["aliases"] = list(n.aliases)
+    _put_ref(fixed, n.source, sources)
+    if n.other_sources:
+        refs = []
+        for o in n.other_sources:
+            rec, ref = provenance.split(o)
+            if sources is not None:
+                sources.add_ref(rec, ref)
+            refs.append(ref.token())
+        fixed["other_source_refs"] = refs
     return _flat_props(f"node {n.id}", fixed, n.props, NODE_FIELDS)
 
 
-def edge_row(e: Edge) -> dict[str, Any]:
-    """The property map stored for ``e`` (fixed fields, props, ``prop_keys``)."""
-    fixed = {
+def edge_row(e: Edge, sources: SourceTable | None = None) -> dict[str, Any]:
+    """The property map stored for ``e`` (fixed fields, props, ``prop_keys`` when needed)."""
+    fixed: dict[str, Any] = {
         "key": e.key,
-        "source": e.source,
         "as_of": e.as_of,
         "confidence": e.confidence,
         "rationale": e.rationale,
     }
+    _put_ref(fixed, e.source, sources)
     return _flat_props(f"edge {e.key}", fixed, e.props, EDGE_FIELDS)
+
+
+def source_rows(sources: SourceTable) -> list[dict[str, Any]]:
+    """Rows for :func:`queries.merge_sources`: ``{"id", "props"}`` per source record."""
+    return sources.rows()
 
 
 def node_labels(n: Node) -> tuple[str, ...]:
@@ -100,27 +167,53 @@ def edge_rel_type(e: Edge) -> str:
     return queries.check_rel_type(e.type, f"edge {e.key}")
 
 
-def node_from_props(p: Mapping[str, Any]) -> Node:
-    """Rebuild a :class:`Node` from its stored property map."""
-    keys = p.get("prop_keys") or []
+def _prop_names(p: Mapping[str, Any], fixed: frozenset[str]) -> list[str]:
+    keys = p.get("prop_keys")
+    if keys is not None:
+        return list(keys)
+    return sorted(k for k in p if k not in fixed)
+
+
+def node_from_props(p: Mapping[str, Any], sources: Mapping[str, SourceRecord] | None = None
+                    ) -> Node:
+    """Rebuild a :class:`Node` from its stored property map and the source records."""
+    srcs = sources or {}
+    others = p.get("other_sources")
+    if others is None:
+        others = [provenance.join(_record(srcs, (r := provenance.Ref.from_token(t)).source_id),
+                                  r) for t in p.get("other_source_refs") or []]
     return Node.from_dict(
         {
-            **{k: p.get(k) for k in NODE_FIELDS if k != "prop_keys"},
-            "props": {k: _plain(p.get(k)) for k in keys},
+            "id": p.get("id"),
+            "kind": p.get("kind"),
+            "name": p.get("name"),
+            "layer": p.get("layer") or "",
+            "roles": p.get("roles") or [],
+            "aliases": p.get("aliases") or [],
+            "source": _get_source(p, srcs),
+            "as_of": p.get("as_of"),
+            "confidence": p.get("confidence"),
+            "rationale": p.get("rationale"),
+            "other_sources": list(others),
+            "props": {k: _plain(p.get(k)) for k in _prop_names(p, _NODE_SET)},
         }
     )
 
 
-def edge_from_props(src: str, dst: str, rel_type: str, p: Mapping[str, Any]) -> Edge:
-    """Rebuild an :class:`Edge` from its endpoints, type and stored property map."""
-    keys = p.get("prop_keys") or []
+def edge_from_props(src: str, dst: str, rel_type: str, p: Mapping[str, Any],
+                    sources: Mapping[str, SourceRecord] | None = None) -> Edge:
+    """Rebuild an :class:`Edge` from its endpoints, type, stored property map and sources."""
     return Edge.from_dict(
         {
-            **{k: p.get(k) for k in EDGE_FIELDS if k != "prop_keys"},
+            "key": p.get("key"),
+            "as_of": p.get("as_of"),
+            "confidence": p.get("confidence"),
+            "rationale": p.get("rationale"),
+            "source": _get_source(p, sources or {}),
             "src": src,
             "dst": dst,
             "type": rel_type,
-            "props": {k: _plain(p.get(k)) for k in keys},
+            "props": {k: _plain(p.get(k)) for k in _prop_names(p, _EDGE_SET)},
         }
     )
 

@@ -63,6 +63,7 @@ from riskgraph.graph.neo4j.rows import (
     node_labels,
     node_row,
 )
+from riskgraph.graph.provenance import SourceRecord, SourceTable
 
 if TYPE_CHECKING:
     import neo4j
@@ -153,21 +154,42 @@ class WriteReport:
 Progress = Callable[[str, int], None]  # (unit name, rows just written)
 
 
+def graph_sources(graph: GraphData) -> SourceTable:
+    """Every source record ``graph`` cites, with the line range over the whole graph."""
+    table = SourceTable()
+    for n in graph.nodes.values():
+        table.add(n.source)
+        for o in n.other_sources:
+            table.add(o)
+    for e in graph.edges.values():
+        table.add(e.source)
+    return table
+
+
 def plan_rows(
-    graph: GraphData, unit: Unit
+    graph: GraphData, unit: Unit, cited: SourceTable | None = None
 ) -> tuple[dict[tuple[str, ...], list[dict]], dict[str, list[dict]]]:
-    """Rows of a unit grouped by label set (nodes) and relationship type (edges)."""
+    """Rows of a unit grouped by label set (nodes) and relationship type (edges); the source
+    records they cite are added to ``cited``."""
     nodes: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for nid in unit.node_ids:
         n = graph.nodes[nid]
-        nodes[node_labels(n)].append({"id": n.id, "props": node_row(n)})
+        nodes[node_labels(n)].append({"id": n.id, "props": node_row(n, cited)})
     edges: dict[str, list[dict]] = defaultdict(list)
     for k in unit.edge_keys:
         e = graph.edges[k]
         edges[edge_rel_type(e)].append(
-            {"src": e.src, "dst": e.dst, "key": e.key, "props": edge_row(e)}
+            {"src": e.src, "dst": e.dst, "key": e.key, "props": edge_row(e, cited)}
         )
     return dict(nodes), dict(edges)
+
+
+def merge_source_rows(tx: neo4j.Transaction, rows: list[dict], *, widen: bool = False,
+                      batch_size: int = DEFAULT_BATCH) -> int:
+    """Write ``Source`` records (:meth:`SourceTable.rows`) in ``tx``: replace them (``widen``
+    False: the rows hold the final line range) or widen the stored line range (bulk chunks)."""
+    query = queries.MERGE_SOURCES_WIDEN if widen else queries.MERGE_SOURCES
+    return _merge_batches(tx, query, rows, batch_size, None)
 
 
 def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
@@ -247,11 +269,19 @@ def write_unit(
     database: str,
     batch_size: int = DEFAULT_BATCH,
     progress: Progress | None = None,
+    sources: SourceTable | None = None,
 ) -> UnitReport:
-    """Write one unit in one explicit transaction (committed only when every batch succeeded)."""
+    """Write one unit in one explicit transaction (committed only when every batch succeeded).
+
+    The unit's ``Source`` records go first, with their line range over the whole graph
+    (``sources``: :func:`graph_sources` of ``graph``, computed when not given).
+    """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    node_groups, edge_groups = plan_rows(graph, unit)
+    cited = SourceTable()
+    node_groups, edge_groups = plan_rows(graph, unit, cited)
+    table = sources if sources is not None else graph_sources(graph)
+    source_rows = [table.row(sid) for sid in sorted(cited.records)]
 
     def on_batch(rows: int) -> None:
         if progress:
@@ -259,19 +289,24 @@ def write_unit(
 
     t0 = time.perf_counter()
     with driver.session(database=database) as session, session.begin_transaction() as tx:
+        merge_source_rows(tx, source_rows, batch_size=batch_size)
         merge_node_rows(tx, node_groups, batch_size, on_batch)
         merge_edge_rows(tx, edge_groups, batch_size, on_batch, prefix=f"unit {unit.name}: ")
         tx.commit()
     return UnitReport(unit.name, len(unit.node_ids), len(unit.edge_keys), time.perf_counter() - t0)
 
 
-def prune(driver: neo4j.Driver, graph: GraphData, *, database: str) -> tuple[int, int]:
-    """Delete ``Entity`` nodes and keyed relationships that ``graph`` lacks; return the counts."""
+def prune(driver: neo4j.Driver, graph: GraphData, *, database: str,
+          sources: SourceTable | None = None) -> tuple[int, int]:
+    """Delete ``Entity`` nodes, keyed relationships and ``Source`` records that ``graph``
+    lacks; return the counts of nodes and relationships deleted."""
+    table = sources if sources is not None else graph_sources(graph)
     with driver.session(database=database) as session, session.begin_transaction() as tx:
         rec = tx.run(queries.PRUNE_EDGES, keys=list(graph.edges)).single()
         edges = rec["c"] if rec else 0
         rec = tx.run(queries.PRUNE_NODES, ids=list(graph.nodes)).single()
         nodes = rec["c"] if rec else 0
+        tx.run(queries.PRUNE_SOURCES, ids=sorted(table.records)).consume()
         tx.commit()
     return nodes, edges
 
@@ -335,14 +370,17 @@ def write_graph(
     if units is None:
         units = [Unit("graph", list(graph.nodes), list(graph.edges))]
     t0 = time.perf_counter()
+    sources = graph_sources(graph)
     if wipe_first:
         wipe(driver, database=database)
     ensure_schema(driver, database)
     reports = [
-        write_unit(driver, graph, u, database=database, batch_size=batch_size, progress=progress)
+        write_unit(driver, graph, u, database=database, batch_size=batch_size, progress=progress,
+                   sources=sources)
         for u in units
     ]
-    pn, pe = prune(driver, graph, database=database) if prune_stale else (0, 0)
+    pn, pe = (prune(driver, graph, database=database, sources=sources) if prune_stale
+              else (0, 0))
     return WriteReport(
         reports, len(graph), graph.number_of_edges(), time.perf_counter() - t0, pn, pe
     )
@@ -386,19 +424,27 @@ def read_graph(
             drv.close()
 
 
+def read_sources(driver: neo4j.Driver, database: str) -> dict[str, SourceRecord]:
+    """The ``Source`` records of ``database`` by id."""
+    records, _, _ = driver.execute_query(queries.READ_SOURCES, database_=database)
+    return {str(r["p"]["id"]): SourceRecord.from_props(r["p"]) for r in records}
+
+
 def _read(driver: neo4j.Driver, database: str) -> GraphData:
     g = GraphData()
+    sources = read_sources(driver, database)
     records, _, _ = driver.execute_query(queries.READ_NODES, database_=database)
     for r in records:
-        g.add_node(node_from_props(r["p"]))
+        g.add_node(node_from_props(r["p"], sources))
     records, _, _ = driver.execute_query(queries.READ_EDGES, database_=database)
     for r in records:
-        g.add_edge(edge_from_props(r["src"], r["dst"], r["type"], r["p"]))
+        g.add_edge(edge_from_props(r["src"], r["dst"], r["type"], r["p"], sources))
     return g
 
 
 def counts(driver: neo4j.Driver, *, database: str = DEFAULT_DATABASE) -> dict[str, int]:
-    """Nodes per label, relationships per type, and the ``nodes`` and ``relationships`` totals."""
+    """Nodes per label, relationships per type, the ``nodes`` (``Entity``), ``sources`` and
+    ``relationships`` totals."""
     out: dict[str, int] = {}
     recs, _, _ = driver.execute_query(queries.COUNT_LABELS, database_=database)
     for r in recs:
@@ -406,8 +452,10 @@ def counts(driver: neo4j.Driver, *, database: str = DEFAULT_DATABASE) -> dict[st
     recs, _, _ = driver.execute_query(queries.COUNT_TYPES, database_=database)
     for r in recs:
         out[f"type:{r['t']}"] = r["c"]
-    recs, _, _ = driver.execute_query(queries.COUNT_NODES, database_=database)
-    out["nodes"] = recs[0]["c"]
+    recs, _, _ = driver.execute_query(queries.COUNT_ENTITIES, database_=database)
+    out["nodes"] = recs[0]["c"]  # graph nodes (Entity); Source records: "sources"
+    recs, _, _ = driver.execute_query(queries.COUNT_SOURCES, database_=database)
+    out["sources"] = recs[0]["c"]
     recs, _, _ = driver.execute_query(queries.COUNT_RELATIONSHIPS, database_=database)
     out["relationships"] = recs[0]["c"]
     return out

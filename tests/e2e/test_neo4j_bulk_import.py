@@ -25,6 +25,7 @@ import pytest
 from riskgraph.graph.model import GraphData
 from riskgraph.graph.neo4j import bulk, store
 from riskgraph.graph.neo4j.connection import Neo4jSettings, connect
+from riskgraph.graph.provenance import SourceTable
 
 pytestmark = pytest.mark.neo4j
 
@@ -101,9 +102,16 @@ def test_bulk_import_of_the_shipped_graph_reads_back_exactly(
         names = set(recs[0]["n"])
         assert "entity_id" in names and "rel_produces_key" in names
         recs, _, _ = driver.execute_query(
-            "MATCH (n:Entity) WHERE n.roles IS NULL OR n.aliases IS NULL RETURN count(n) AS c",
-            database_="neo4j")
-        assert recs[0]["c"] == 0  # empty lists stored as [] as MERGE stores them
+            "MATCH (n:Entity) WHERE n.roles IS NULL RETURN count(n) AS c", database_="neo4j")
+        # empty lists are not stored, by either path (slim layout)
+        assert recs[0]["c"] == sum(1 for n in real_graph.nodes.values() if not n.roles)
+        # slim provenance: each distinct source record once, no citation on a relationship
+        sources = store.graph_sources(real_graph)
+        assert store.read_sources(driver, "neo4j") == sources.records
+        recs, _, _ = driver.execute_query(
+            "MATCH ()-[r]->() WHERE r.source IS NOT NULL OR r.source_id IS NULL "
+            "RETURN count(r) AS c", database_="neo4j")
+        assert recs[0]["c"] == 0
     finally:
         driver.close()
 
@@ -136,12 +144,14 @@ def test_bulk_map_folder_holds_the_batched_rows(second: Second, tmp_path: Path, 
             timeout=900)
     assert r.returncode == 0, r.stderr
     want_nodes: dict[str, dict] = {}
+    table = SourceTable()
     for line, df in bulk.read_chunks(data / "nodes.csv", bulk.NODE_COLUMNS):
-        for rows in bulk.node_rows(df, data / "nodes.csv", line).values():
+        for rows in bulk.node_rows(df, data / "nodes.csv", line, table).values():
             want_nodes.update({x["id"]: x["props"] for x in rows})
     want_links: dict[str, dict] = {}
     for line, df in bulk.read_chunks(data / "links.csv", bulk.LINK_COLUMNS):
-        for rows in bulk.link_rows(df, data / "links.csv", bulk.source_key(data), line).values():
+        for rows in bulk.link_rows(df, data / "links.csv", bulk.source_key(data), line,
+                                   table).values():
             want_links.update({x["key"]: x["props"] for x in rows})
     driver = connect(second.settings)
     try:
@@ -151,7 +161,13 @@ def test_bulk_map_folder_holds_the_batched_rows(second: Second, tmp_path: Path, 
         recs, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN properties(r) AS p",
                                           database_="neo4j")
         got_links = {r["p"]["key"]: r["p"] for r in recs}
+        recs, _, _ = driver.execute_query("MATCH (s:Source) RETURN properties(s) AS p",
+                                          database_="neo4j")
+        got_sources = {r["p"]["id"]: r["p"] for r in recs}
     finally:
         driver.close()
     assert got_nodes == want_nodes
     assert got_links == want_links
+    # one Source per file and cell text (the generator cites one), with its line range
+    assert got_sources == {r["id"]: r["props"] for r in table.rows()}
+    assert len(got_sources) == 2

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from riskgraph.graph import provenance
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.graph.neo4j import admin_import, bulk
+from riskgraph.graph.provenance import SourceTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -126,9 +128,14 @@ def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
                     confidence="reported", roles=["foundry"], props={"empty": []}))
     g.add_edge(Edge("company:a", "company:b", "SUPPLIES", source="s", as_of="2025",
                     confidence="estimated", rationale="why", props={"weight": 0.25}, key="k1"))
-    files = admin_import.write_files(tmp_path, *admin_import.graph_rows(g))
+    table = SourceTable()
+    files = admin_import.write_files(tmp_path, *admin_import.graph_rows(g, sources=table),
+                                     sources=table)
     nodes = {r["id"]: r for p in files.node_files for r in _parse(p)}
-    assert set(nodes) == {"company:a", "company:b"}
+    sid = provenance.split("s")[0].id
+    assert set(nodes) == {"company:a", "company:b", sid}  # one Source record for all three
+    assert nodes[sid][":LABEL"] == ["Source"] and nodes[sid]["citation"] == "s"
+    assert files.sources == 1 and nodes["company:a"]["source_id"] == sid
     assert nodes["company:a"]["name"] == 'A "quoted", two\nlines'
     assert nodes["company:a"]["rationale"] == ""  # an empty string, not absent
     assert nodes["company:b"]["roles"] == ["foundry"]
@@ -139,6 +146,7 @@ def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
     header = files.node_files[0].read_text().splitlines()[0]
     assert "n:long" in header and "ok:boolean" in header and "roles:string[]" in header
     rels = _rel_props(files)
-    assert rels["k1"]["weight"] == 0.25 and rels["k1"]["prop_keys"] == ["weight"]
+    assert rels["k1"]["weight"] == 0.25 and "prop_keys" not in rels["k1"]
+    assert rels["k1"]["source_id"] == sid and "source" not in rels["k1"]
     args = files.arguments("neo4j")
     assert args[-1] == "neo4j" and "--overwrite-destination=true" in args

@@ -110,15 +110,15 @@ def test_hand_made_folder_with_percentages_capacity_and_amounts(tmp_path: Path) 
     labels, acme = nn["company:acme-fab"]
     assert labels == ("ChipDesigner", "Company", "Foundry")
     assert acme["layer"] == "chips" and acme["name"] == "Acme Fab"
-    assert acme["capacity"] == 12.5 and acme["prop_keys"] == ["capacity", "unit"]
-    assert acme["source"].endswith("nodes.csv line 2)")
+    assert acme["capacity"] == 12.5 and "prop_keys" not in acme  # derivable: not stored
+    assert acme["source_line"] == 2 and len(acme["source_id"]) == 16 and "source" not in acme
     assert nn["company:beta-lab"][1]["layer"] == "labs"
     _, sup = ee["company:acme-fab|SUPPLIES|company:beta-lab|user:my-map"]
     assert sup["props"]["weight"] == pytest.approx(0.4)
     assert sup["props"]["amount"] == 3.0 and sup["props"]["unit"] == "kwpm"
     _, inv = ee["company:beta-lab|INVESTS_IN|company:acme-fab|user:my-map"]
-    assert inv["props"]["prop_keys"] == [] and "weight" not in inv["props"]
-    assert inv["props"]["source"].endswith("links.csv line 4)")
+    assert "prop_keys" not in inv["props"] and "weight" not in inv["props"]
+    assert inv["props"]["source_line"] == 4
 
 
 def test_line_numbers_run_across_chunks(tmp_path: Path) -> None:

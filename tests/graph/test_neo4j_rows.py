@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from riskgraph.graph import provenance
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.graph.neo4j import queries, rows, store
 from riskgraph.graph.neo4j.connection import Neo4jSettings, map_error
+from riskgraph.graph.provenance import SourceTable
 
 
 def node(nid: str, kind: str, **kw) -> Node:  # type: ignore[no-untyped-def]
@@ -21,10 +23,33 @@ def test_node_row_round_trips_with_none_and_lists() -> None:
         aliases=["台積電"],
         props={"country": "TW", "gone": None, "xs": [1, 2], "flag": True},
     )
-    row = rows.node_row(n)
+    table = SourceTable()
+    row = rows.node_row(n, table)
     assert "gone" not in row and row["prop_keys"] == ["country", "flag", "gone", "xs"]
     assert row["roles"] == ["foundry"] and row["country"] == "TW"
-    assert rows.node_from_props(row).to_dict() == n.to_dict()
+    assert "source" not in row and row["source_id"] in table.records
+    assert rows.node_from_props(row, table.records).to_dict() == n.to_dict()
+
+
+def test_slim_rows_store_each_citation_once_and_read_back_exactly() -> None:
+    cite = "USGS MCS 2024 data release, usgs/mcs2024_world/mcs2024-galli_world.csv line {}"
+    table = SourceTable()
+    n = node("mineral:x", "mineral", other_sources=[cite.format(7), "plain note"])
+    n.source = cite.format(3)
+    row = rows.node_row(n, table)
+    assert row["source_line"] == 3 and "roles" not in row and "aliases" not in row
+    assert row["other_source_refs"] == [f"{row['source_id']} line 7",
+                                        provenance.split("plain note")[0].id]
+    assert "prop_keys" not in row  # no None prop: the props are the non-fixed properties
+    assert len(table) == 2
+    rec = table.records[row["source_id"]]
+    assert rec.file == "usgs/mcs2024_world/mcs2024-galli_world.csv"
+    assert rec.licence == "U.S. public domain"
+    assert table.row(rec.id)["props"]["first_line"] == 3
+    assert table.row(rec.id)["props"]["last_line"] == 7
+    assert rows.node_from_props(row, table.records).to_dict() == n.to_dict()
+    with pytest.raises(ValueError, match="is not in the database"):
+        rows.node_from_props(row, {})
 
 
 def test_edge_row_round_trips() -> None:
@@ -38,9 +63,20 @@ def test_edge_row_round_trips() -> None:
         rationale="why",
         props={"weight": 0.5, "unit": None},
     )
-    row = rows.edge_row(e)
+    table = SourceTable()
+    row = rows.edge_row(e, table)
     assert row["key"] == "a:x|SUPPLIES|b:y" and row["weight"] == 0.5 and "unit" not in row
-    assert rows.edge_from_props("a:x", "b:y", "SUPPLIES", row).to_dict() == e.to_dict()
+    got = rows.edge_from_props("a:x", "b:y", "SUPPLIES", row, table.records)
+    assert got.to_dict() == e.to_dict()
+
+
+def test_rows_of_the_layout_before_slim_provenance_still_read() -> None:
+    old = {"id": "mineral:x", "kind": "mineral", "name": "x", "layer": "minerals",
+           "roles": [], "aliases": [], "source": "src", "as_of": "2024",
+           "confidence": "reported", "rationale": "", "other_sources": ["o"],
+           "prop_keys": ["w"], "w": 1}
+    n = rows.node_from_props(old)
+    assert (n.source, n.other_sources, n.props) == ("src", ["o"], {"w": 1})
 
 
 @pytest.mark.parametrize(
