@@ -37,6 +37,7 @@ from riskgraph.engine.result import SCHEMA
 from riskgraph.errors import UsageError
 from riskgraph.graph import schema
 from riskgraph.graph.lookup import find_node, name_index
+from riskgraph.graph.markets import WEEKS_PER_MONTH
 from riskgraph.graph.model import GraphData
 
 MODELS = ("iim", "debtrank")
@@ -124,7 +125,7 @@ class Explanation:
     listed: np.ndarray  # the first ``top`` of them, by shortfall then id
     paths: dict[int, list[Path]]
     capped: np.ndarray  # bool per node: the cap q <= 1 binds
-    monte_carlo: dict[str, np.ndarray]  # empty without samples
+    monte_carlo: dict[str, Any]  # empty without samples
     monte_carlo_block: dict[str, Any] | None
 
 
@@ -147,6 +148,7 @@ def run_shock(
     usd: float | None = None,
     horizon: int | None = None,
     duration: int | None = None,
+    money_year: int | None = None,
     allocation: str | None = None,
     supply_response: bool | None = None,
     exports_to: str | None = None,
@@ -179,6 +181,9 @@ def run_shock(
         The dynamic model (engine/dynamic.py): months simulated (``None``: defaults.toml
         [dynamic] ``horizon``; 0: the static answer only, ``dynamic`` is ``None``) and months the
         cut lasts (``None``: the whole horizon).  Downstream IIM shocks only.
+    money_year : int, optional
+        Upstream runs: the calendar year of the money model's flows and revenue (``None``: the
+        latest year with complete data; engine/money.py ``resolve_year``).
     allocation, supply_response : optional
         Shortage economics of minerals with market data (engine/market.py; ``None``:
         defaults.toml [market]).  ``allocation="proportional", supply_response=False`` gives
@@ -196,7 +201,10 @@ def run_shock(
     """
     money_shock = node_target = None  # issue 12: capex:COMPANY --usd N, and the money block
     if usd is not None or target.strip().casefold().startswith(money.CAPEX_PREFIX):
-        node_target, pct, money_shock = money.capex_target(graph, target, usd, direction)
+        node_target, pct, money_shock = money.capex_target(graph, target, usd, direction,
+                                                           money_year)
+    if money_year is not None and direction != "upstream":
+        raise UsageError("--year (the money model's year) needs --direction upstream")
     check_options(pct, direction=direction, model=model, top=top, samples=samples,
                   allow_zero=allow_zero)
     dynamic.check(horizon, duration, model=model, direction=direction)
@@ -214,19 +222,33 @@ def run_shock(
         if not setup.market.active and setup.market.exports is None:
             setup.market = None  # no mineral with market data: exactly the v0.1 model
     prop = propagate(setup, pert.c, model=model, upstream=upstream)
+    months = dynamic.months_of(setup, horizon) if dynamic.applies(model, direction) else 0
     expl = explain(setup, pert, prop, model=model, upstream=upstream, top=top,
-                   samples=samples, seed=seed)
+                   samples=samples, seed=seed, horizon=months, duration=duration)
     result = assemble(graph, setup, pert, prop, expl, target=target, pct=pct,
                       direction=direction, model=model, backend=backend)
     # issue 13: the dynamic model (monthly paths of the listed nodes), schema riskgraph.shock/2
-    months = dynamic.months_of(setup, horizon) if dynamic.applies(model, direction) else 0
     mk_fn, mk_arcs = _monthly_market(setup)
     result["dynamic"] = (dynamic.block(setup, pert, prop, expl, horizon=months,
                                        duration=duration, market=mk_fn, market_arcs=mk_arcs)
                          if months > 0 else None)
     if upstream:
-        result["money"] = money.money_block(graph, setup.targets, pct, money_shock, top=top)
+        result["money"] = money.money_block(graph, setup.targets, pct, money_shock, top=top,
+                                            year=money_year)
     return result
+
+
+def _dynamic_peak(setup: Setup, c: np.ndarray, prop: Propagation, horizon: int,
+                  duration: int | None) -> np.ndarray:
+    """Per node, the peak of the dynamic model's monthly path (one Monte Carlo sample)."""
+    weeks, _ = dynamic.cover_weeks(setup)
+    mk_fn, mk_arcs = _monthly_market(setup)
+    sim = dynamic.simulate(setup.compiled.groups, prop.arc_values, c, horizon=horizon,
+                           duration=horizon if duration is None else int(duration),
+                           cover_months=weeks / WEEKS_PER_MONTH, refill=setup.params.refill_rate,
+                           exogenous=setup.compiled.exogenous, market=mk_fn,
+                           market_arcs=mk_arcs, tol=setup.params.tol)
+    return np.asarray(sim.q.max(axis=0))
 
 
 def _monthly_market(setup: Setup) -> tuple[Any, np.ndarray | None]:
@@ -381,8 +403,11 @@ def _with_exogenous(cg: CompiledGraph, arc_vals: np.ndarray, c: np.ndarray, upst
 
 # -- 4. explain ------------------------------------------------------------------------------
 def explain(setup: Setup, pert: Perturbation, prop: Propagation, *, model: str, upstream: bool,
-            top: int, samples: int = 0, seed: int | None = None) -> Explanation:
-    """List the ``top`` nodes; their top paths, whether the cap binds, Monte Carlo bands."""
+            top: int, samples: int = 0, seed: int | None = None, horizon: int = 0,
+            duration: int | None = None) -> Explanation:
+    """List the ``top`` nodes; their top paths, whether the cap binds, Monte Carlo bands
+    (weights and, issue 13, the structural assumptions: engine/montecarlo.py; ``horizon`` > 0
+    also gives bands of the dynamic peak)."""
     cg, p, c, q = setup.compiled, setup.params, pert.c, prop.q
     affected = np.flatnonzero(q > p.min_shortfall)
     order = affected[np.lexsort((np.array([cg.ids[i] for i in affected], dtype=object)
@@ -400,16 +425,28 @@ def explain(setup: Setup, pert: Perturbation, prop: Propagation, *, model: str, 
         capped = groups.node_max(prop.group_u) > 1.0 + 1e-12
     else:
         capped = np.zeros(cg.n, bool)
-    mc: dict[str, np.ndarray] = {}
+    mc: dict[str, Any] = {}
     mc_block = None
     if samples > 0:
         def solve(w: np.ndarray) -> np.ndarray:
             return propagate(setup, c, model=model, upstream=upstream, weights=w).q
 
+        hit = None if setup.market is None else {
+            mc_.id for mc_ in setup.market.minerals if q[mc_.index] > p.min_shortfall}
+        draws = montecarlo.structural_draws(p, setup.market, dynamic=horizon > 0,
+                                            fixed=[o.key for o in setup.overrides], only=hit)
+
+        def solve_structural(w: np.ndarray, values: dict[str, float]) -> Any:
+            s2 = montecarlo.apply_draws(setup, values)
+            pr = propagate(s2, c, model=model, upstream=upstream, weights=w)
+            return pr.q if horizon <= 0 else (pr.q, _dynamic_peak(s2, c, pr, horizon, duration))
+
         s = 0 if seed is None else int(seed)
-        mc = montecarlo.run(cg, setup.arrays, p, solve, listed, samples, s)
+        mc = montecarlo.run(cg, setup.arrays, p, solve, listed, samples, s, structural=draws,
+                            solve_structural=solve_structural if draws else None)
         mc_block = {"samples": samples, "seed": s, "distribution": montecarlo.DISTRIBUTION,
-                    "sampled_arcs": int(mc["sampled_arcs"])}
+                    "sampled_arcs": int(mc["sampled_arcs"]),
+                    "structural": [dr.to_dict() for dr in mc["drawn"]]}
     return Explanation(affected=affected, listed=listed, paths=paths, capped=capped,
                        monte_carlo=mc, monte_carlo_block=mc_block)
 
@@ -495,7 +532,9 @@ def _listed_nodes(graph: GraphData, cg: CompiledGraph, c: np.ndarray, prop: Prop
             "limited_by": _limited_by(cg, int(i), float(c[i]), prop, binding, upstream),
             "monte_carlo": None if not mc else {
                 "median": float(mc["median"][pos]), "p5": float(mc["p5"][pos]),
-                "p95": float(mc["p95"][pos])},
+                "p95": float(mc["p95"][pos]),
+                **({"peak": {k: float(mc["peak"][k][pos]) for k in ("median", "p5", "p95")}}
+                   if "peak" in mc else {})},
             "paths": node_paths,
         })
     return nodes_out, names
