@@ -108,13 +108,18 @@ def monthly_path(result: dict[str, Any], node_id: str) -> list[float] | None:
 def price_signal(result: dict[str, Any], mineral_id: str) -> dict[str, float] | None:
     """``{"central", "low", "high"}`` price ratio P1/P0 for ``mineral_id``, if the result has it.
 
-    Reads ``market.price_pressure`` (or ``market.price``): a dict by mineral id, or a list of
-    dicts with ``mineral``; ratio keys ``ratio``/``central`` with ``low``/``high`` (a percent
-    change ``pct`` is turned into a ratio).
+    Reads ``market.minerals[].price`` (engine/market.py: ``ratio``, ``ratio_low``,
+    ``ratio_high``), else ``market.price_pressure``/``market.price`` (a dict by mineral id, or a
+    list of dicts with ``mineral``); a percent change ``pct`` is turned into a ratio.
     """
     market = result.get("market")
     if not isinstance(market, dict):
         return None
+    for m in market.get("minerals") or []:  # engine/market.py block: minerals[].price
+        if isinstance(m, dict) and m.get("id") == mineral_id and isinstance(m.get("price"), dict):
+            got = _ratio_triplet(m["price"])
+            if got is not None:
+                return got
     for key in ("price_pressure", "price", "prices"):
         block = market.get(key)
         entry = None
@@ -235,9 +240,11 @@ def compare_price(graph: GraphData, o: Observation, result: dict[str, Any]) -> d
         out["why"] = (f"the shock engine gives no price signal for {mid} in this run "
                       "(issue 13 item 6: market.price_pressure)")
         return out
+    horizon = (result.get("market") or {}).get("horizon")
     out.update(model=sig["central"], model_low=sig["low"], model_high=sig["high"],
-               model_basis="indicative price ratio from the net shortfall and the "
-                           "elasticities (central, low-high)",
+               model_basis="indicative price ratio from the net shortfall after supply "
+                           "response and the elasticities (central, low-high)"
+                           + (f"; {horizon}" if isinstance(horizon, str) else ""),
                verdict=verdict(sig["central"], o.low, o.high))
     return out
 
