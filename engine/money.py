@@ -35,6 +35,7 @@ Layers point down: this module reads only :class:`~riskgraph.graph.model.GraphDa
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,8 @@ from riskgraph.graph.financials import figure, revenue_usd
 from riskgraph.graph.model import GraphData
 
 REL = "SELLS_TO"
-DEFAULT_YEAR = 2024
+FLOWS_FILE = "ingest/data/financials/flows.csv"
+FIN_FILE = "ingest/data/financials/financials.csv"
 CAPEX_CATEGORIES = frozenset({"accelerators", "networking", "memory", "foundry", "packaging",
                               "equipment", "power_cooling", "buildings"})
 MODEL = "demand-side inoperability IIM in USD (Santos & Haimes 2004) on SELLS_TO flows"
@@ -75,6 +77,7 @@ class Flow:
     source: str
     confidence: str
     rationale: str
+    in_force: float = 1.0  # fraction of the year a contract (start/end) is in force
 
 
 @dataclass
@@ -90,17 +93,32 @@ class Network:
     capex: np.ndarray  # USD m, NaN when not on file
     capex_source: list[str]
     flows: list[Flow] = field(default_factory=list)
+    not_in_force: list[dict[str, Any]] = field(default_factory=list)  # contracts of other years
 
     @property
     def n(self) -> int:
         return len(self.ids)
 
 
-def build_network(graph: GraphData, year: int = DEFAULT_YEAR) -> Network:
-    """Collect the ``SELLS_TO`` flows of ``year`` and their companies' revenue and capex."""
-    edges = [e for e in graph.edges.values()
-             if e.type == REL and int(_num(e.props.get("year"))) == year]
-    ids = sorted({x for e in edges for x in (e.src, e.dst)})
+def build_network(graph: GraphData, year: int | None = None) -> Network:
+    """Collect the ``SELLS_TO`` flows in force in ``year`` and their companies' revenue and capex.
+
+    ``year`` ``None``: the latest year with complete data (:func:`resolve_year`).  A flow with
+    ``start``/``end`` (a contract such as a power purchase agreement) counts in every year of its
+    term, for the fraction of the year it is in force; one without counts in its ``year`` only.
+    """
+    year = resolve_year(graph, year).year
+    edges: list[tuple[Any, float]] = []
+    not_in_force: list[dict[str, Any]] = []
+    for e in graph.edges.values():
+        if e.type != REL:
+            continue
+        frac = in_force(e.props, year)
+        if frac > 0:
+            edges.append((e, frac))
+        elif e.props.get("start"):
+            not_in_force.append(_not_in_force(graph, e, year))
+    ids = sorted({x for e, _ in edges for x in (e.src, e.dst)})
     index = {nid: i for i, nid in enumerate(ids)}
     rev = np.full(len(ids), np.nan)
     cap = np.full(len(ids), np.nan)
@@ -121,14 +139,119 @@ def build_network(graph: GraphData, year: int = DEFAULT_YEAR) -> Network:
             cap[i] = float(c["value_usd"])
             csrc[i] = f"{c['source']} ({c['fiscal_year']})"
     flows = []
-    for e in edges:
+    for e, frac in edges:
         p = e.props
         amt = _num(p.get("amount"))
-        flows.append(Flow(index[e.src], index[e.dst], amt, _num(p.get("amount_low"), amt),
-                          _num(p.get("amount_high"), amt), str(p.get("category", "")), e.key,
-                          e.source, e.confidence, e.rationale))
+        flows.append(Flow(index[e.src], index[e.dst], amt * frac,
+                          _num(p.get("amount_low"), amt) * frac,
+                          _num(p.get("amount_high"), amt) * frac, str(p.get("category", "")),
+                          e.key, e.source, e.confidence, e.rationale, frac))
     flows.sort(key=lambda f: f.key)
-    return Network(year, ids, index, names, rev, rsrc, cap, csrc, flows)
+    not_in_force.sort(key=lambda r: r["flow_key"])
+    return Network(year, ids, index, names, rev, rsrc, cap, csrc, flows, not_in_force)
+
+
+# -- which year: flows in force, revenue on file ------------------------------------------------
+def _when(v: object, *, end: bool) -> _dt.date | None:
+    """A flow's ``start``/``end``: ``YYYY`` (1 January / 31 December) or ``YYYY-MM-DD``."""
+    s = str(v or "").strip()
+    if not s:
+        return None
+    if len(s) == 4 and s.isdigit():
+        return _dt.date(int(s), 12, 31) if end else _dt.date(int(s), 1, 1)
+    return _dt.date.fromisoformat(s)
+
+
+def in_force(props: dict[str, Any], year: int) -> float:
+    """The fraction of calendar ``year`` in which a flow is in force (0..1).
+
+    Without ``start``: 1 in the flow's own ``year``, else 0 (an annual figure).  With ``start``
+    (and optionally ``end``; none: open-ended): the days of ``year`` inside the term over the
+    days of the year, so a contract starting on 1 July counts for half of its first year.
+    """
+    start = _when(props.get("start"), end=False)
+    if start is None:
+        return 1.0 if int(_num(props.get("year"))) == year else 0.0
+    stop = _when(props.get("end"), end=True) or _dt.date.max
+    first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    days = (min(stop, last) - max(start, first)).days + 1
+    return max(0.0, days / ((last - first).days + 1))
+
+
+def _not_in_force(graph: GraphData, e: Any, year: int) -> dict[str, Any]:
+    p = e.props
+    start, stop = str(p.get("start") or ""), str(p.get("end") or "")
+    starts = _when(start, end=False)
+    why = (f"not yet in force in {year} (starts {start})" if starts and starts.year > year
+           else f"no longer in force in {year} (ended {stop})")
+    return {"flow_key": e.key, "supplier": e.src, "supplier_name": graph.nodes[e.src].name,
+            "customer": e.dst, "customer_name": graph.nodes[e.dst].name,
+            "category": p.get("category"), "amount_usd_m": _num(p.get("amount")),
+            "start": start, "end": stop or None, "reason": why, "source": e.source}
+
+
+@dataclass
+class YearChoice:
+    """The money model's calendar year and why (``basis``), with the years it could use."""
+
+    year: int
+    basis: str
+    available: list[int]  # flows in force and revenue on file for at least one seller
+    complete: list[int]  # ... and for every seller
+    sellers_without_revenue: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "basis": self.basis, "years_available": self.available,
+                "years_complete": self.complete,
+                "sellers_without_revenue": self.sellers_without_revenue}
+
+
+def years(graph: GraphData) -> dict[int, tuple[int, list[str], list[str]]]:
+    """Per candidate year: (flows in force, sellers, sellers without revenue on file)."""
+    flows = [e for e in graph.edges.values() if e.type == REL]
+    cand = {int(_num(e.props.get("year"))) for e in flows}
+    for n in graph.nodes.values():
+        cy = n.props.get("fin_calendar_year")
+        if isinstance(cy, list):
+            cand.update(int(y) for y in cy if isinstance(y, int | float))
+    out: dict[int, tuple[int, list[str], list[str]]] = {}
+    for y in sorted(cand):
+        live = [e for e in flows if in_force(e.props, y) > 0]
+        sellers = sorted({e.src for e in live})
+        missing = [s for s in sellers if not revenue_usd(graph.nodes[s], y)]
+        out[y] = (len(live), sellers, missing)
+    return out
+
+
+def resolve_year(graph: GraphData, year: int | None = None) -> YearChoice:
+    """``year`` checked (flows in force, revenue on file), or the latest year with complete data.
+
+    Raises :class:`UsageError` naming the years available.
+    """
+    table = years(graph)
+    available = [y for y, (n, sellers, miss) in table.items() if n and len(miss) < len(sellers)]
+    complete = [y for y in available if not table[y][2]]
+    listed = ", ".join(str(y) for y in available) or "none"
+    if year is None:
+        if not complete:
+            raise UsageError(f"no year has AI spend flows in {FLOWS_FILE} with every selling "
+                             f"company's revenue in {FIN_FILE}; years available: {listed}")
+        y = complete[-1]
+        return YearChoice(y, f"latest year with complete data (flows in force and every "
+                          f"selling company's revenue on file): {y}; set another with --year",
+                          available, complete, [])
+    n, sellers, miss = table.get(year, (0, [], []))
+    if not n:
+        raise UsageError(f"no AI spend flows in force in {year} in {FLOWS_FILE}; years "
+                         f"available: {listed}")
+    if len(miss) == len(sellers):
+        raise UsageError(f"no {year} revenue in {FIN_FILE} for any company selling in that "
+                         f"year's flows ({', '.join(sellers)}); years available: {listed}")
+    basis = f"--year {year}"
+    if miss:
+        basis += (f" (incomplete: no {year} revenue for {', '.join(miss)}, whose losses are "
+                  "counted but not passed on)")
+    return YearChoice(year, basis, available, complete, miss)
 
 
 def _num(v: object, default: float = 0.0) -> float:
@@ -186,9 +309,15 @@ class MoneyShock:
     capex_usd_m: float | None = None
 
 
-def run_money(graph: GraphData, shock: MoneyShock, *, year: int = DEFAULT_YEAR,
+def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
               top: int = 25, paths_per_node: int = 3) -> dict[str, Any]:
-    """The ``money`` block of a shock result (see engine/shock-schema.json, ``money``)."""
+    """The ``money`` block of a shock result (see engine/shock-schema.json, ``money``).
+
+    ``year``: the calendar year of the flows and revenue (``None``: the latest year with
+    complete data, :func:`resolve_year`).
+    """
+    choice = resolve_year(graph, year)
+    year = choice.year
     net = build_network(graph, year)
     c = np.zeros(net.n)
     d = np.zeros(net.n)
@@ -253,6 +382,7 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int = DEFAULT_YEAR,
         "model": MODEL,
         "equation": EQUATION,
         "year": year,
+        "year_choice": choice.to_dict(),
         "units": UNITS,
         "targets_in_network": in_net,
         "targets_without_flows": [t for t in shock.targets if t not in net.index],
@@ -266,6 +396,9 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int = DEFAULT_YEAR,
         "companies_affected": len(order),
         "total_revenue_at_risk_usd_m": float(loss.sum()),
         "flows": len(net.flows),
+        "flows_part_year": [{"flow_key": f.key, "in_force": f.in_force} for f in net.flows
+                            if f.in_force < 1],
+        "not_in_force": net.not_in_force,
         "companies": companies,
         "names": {**{t: graph.nodes[t].name for t in shock.targets if t in graph.nodes},
                   **dict(zip(net.ids, net.names, strict=True))},
@@ -274,6 +407,9 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int = DEFAULT_YEAR,
             "with its rationale; low/high run every flow at its low/high end.",
             "A company without filed revenue (a private lab) passes on only its own cut.",
             "Leontief assumption: a company's purchases fall in proportion to its revenue.",
+            f"Year {year}: {choice.basis}.",
+            *([f"{len(net.not_in_force)} contract flow(s) not in force in {year} are not "
+               "propagated (not_in_force)."] if net.not_in_force else []),
         ],
     }
 
@@ -319,12 +455,16 @@ def _top_paths(net: Network, c: np.ndarray, capex_cut: dict[int, float], amounts
     return found
 
 
-def exposure(graph: GraphData, company: str, *, year: int = DEFAULT_YEAR) -> dict[str, Any]:
+def exposure(graph: GraphData, company: str, *, year: int | None = None) -> dict[str, Any]:
     """What share of ``company``'s revenue comes from AI spending, through which customers.
 
     Only the flows of ``flows.csv`` count (AI infrastructure, cloud compute, electricity for
     AI data centres); the result names each customer, the amount with its range, and sources.
+    ``year`` as in :func:`run_money`; flows not in force in it (other years, contracts that
+    start later) are listed with ``counted`` false and not added up.
     """
+    choice = resolve_year(graph, year)
+    year = choice.year
     node = graph.nodes[company]
     x = revenue_usd(node, year)
     rev_fig = figure(node, "revenue", year)
@@ -334,23 +474,31 @@ def exposure(graph: GraphData, company: str, *, year: int = DEFAULT_YEAR) -> dic
             continue
         p = e.props
         y = int(_num(p.get("year")))
+        frac = in_force(p, year)
         rows.append({
             "customer": e.dst, "customer_name": graph.nodes[e.dst].name, "year": y,
+            "start": p.get("start") or None, "end": p.get("end") or None,
+            "in_force": frac, "counted": frac > 0,
             "category": p.get("category"), "amount_usd_m": p.get("amount"),
             "amount_low_usd_m": p.get("amount_low"), "amount_high_usd_m": p.get("amount_high"),
-            "share_of_revenue": _num(p.get("amount")) / x if x and y == year else None,
+            "counted_usd_m": _num(p.get("amount")) * frac,
+            "share_of_revenue": _num(p.get("amount")) * frac / x if x and frac > 0 else None,
             "basis": p.get("basis"), "basis_figure": p.get("basis_figure"),
             "confidence": e.confidence, "rationale": e.rationale, "source": e.source,
             "key": e.key,
+            "not_in_force": (None if frac > 0 or not p.get("start")
+                             else _not_in_force(graph, e, year)["reason"]),
         })
-    now = [r for r in rows if r["year"] == year]
-    total = sum(_num(r["amount_usd_m"]) for r in now)
-    low = sum(_num(r["amount_low_usd_m"]) for r in now)
-    high = sum(_num(r["amount_high_usd_m"]) for r in now)
-    rows.sort(key=lambda r: (r["year"] != year, -_num(r["amount_usd_m"])))
+    now = [r for r in rows if r["counted"]]
+    total = sum(_num(r["amount_usd_m"]) * r["in_force"] for r in now)
+    low = sum(_num(r["amount_low_usd_m"]) * r["in_force"] for r in now)
+    high = sum(_num(r["amount_high_usd_m"]) * r["in_force"] for r in now)
+    rows.sort(key=lambda r: (not r["counted"], -_num(r["amount_usd_m"])))
+    excluded = [r for r in rows if r["not_in_force"]]
     return {
         "schema": "riskgraph.exposure/1",
         "company": company, "name": node.name, "year": year,
+        "year_choice": choice.to_dict(),
         "revenue_usd_m": x,
         "revenue_source": None if rev_fig is None else
         f"{rev_fig['source']} ({rev_fig['fiscal_year']}; verified: {rev_fig['verified_by']})",
@@ -358,11 +506,16 @@ def exposure(graph: GraphData, company: str, *, year: int = DEFAULT_YEAR) -> dic
         "share_of_revenue": total / x if x else None,
         "share_low": low / x if x else None,
         "share_high": min(1.0, high / x) if x else None,
-        "units": {"usd_m": "USD million per year", "share": "fraction of revenue, 0..1"},
+        "units": {"usd_m": "USD million per year", "share": "fraction of revenue, 0..1",
+                  "in_force": "fraction of the year the flow is in force, 0..1"},
         "customers": rows,
-        "note": ("AI spend flows of ingest/data/financials/flows.csv; estimates carry a range "
-                 "and a rationale. Rows of other years (contracts starting later) are listed "
-                 "but not counted."),
+        "not_in_force": [{"customer": r["customer"], "customer_name": r["customer_name"],
+                          "category": r["category"], "amount_usd_m": r["amount_usd_m"],
+                          "start": r["start"], "end": r["end"], "reason": r["not_in_force"],
+                          "key": r["key"]} for r in excluded],
+        "note": (f"AI spend flows of {FLOWS_FILE} in force in {year} ({choice.basis}); "
+                 "estimates carry a range and a rationale. Flows of other years and contracts "
+                 f"not in force in {year} are listed but not counted."),
     }
 
 
@@ -372,16 +525,17 @@ def money_targets(graph: GraphData, targets: Iterable[str]) -> list[str]:
     return [t for t in targets if t in ends]
 
 
-__all__ = ["CAPEX_CATEGORIES", "DEFAULT_YEAR", "EQUATION", "MODEL", "MoneyShock", "Network",
-           "build_network", "exposure", "money_targets", "run_money", "solve"]
+__all__ = ["CAPEX_CATEGORIES", "EQUATION", "MODEL", "MoneyShock", "Network", "YearChoice",
+           "build_network", "exposure", "in_force", "money_targets", "resolve_year", "run_money",
+           "solve", "years"]
 
 
 # -- hooks for engine/shock.py ------------------------------------------------------------------
 CAPEX_PREFIX = "capex:"
 
 
-def capex_target(graph: GraphData, text: str, usd: float | None, direction: str
-                 ) -> tuple[str, float, MoneyShock]:
+def capex_target(graph: GraphData, text: str, usd: float | None, direction: str,
+                 year: int | None = None) -> tuple[str, float, MoneyShock]:
     """``capex:COMPANY`` with ``--usd N`` (dollars): the company id, the equivalent share of its
     capex in percent (what the share-based upstream model cuts), and the money shock.
 
@@ -403,19 +557,21 @@ def capex_target(graph: GraphData, text: str, usd: float | None, direction: str
     node = graph.nodes[nid]
     if node.kind != "company":
         raise UsageError(f"{t!r}: {nid} is not a company")
-    cap = figure(node, "capex", DEFAULT_YEAR)
+    year = resolve_year(graph, year).year
+    cap = figure(node, "capex", year)
     if cap is None or not cap["value_usd"]:
-        raise UsageError(f"{node.name} has no {DEFAULT_YEAR} capex in "
+        raise UsageError(f"{node.name} has no {year} capex in "
                          "ingest/data/financials/financials.csv")
     cap_m = float(cap["value_usd"])
     usd_m = usd / 1e6
     if usd_m > cap_m:
-        raise UsageError(f"--usd {usd:.4g} is more than {node.name}'s {DEFAULT_YEAR} capex "
+        raise UsageError(f"--usd {usd:.4g} is more than {node.name}'s {year} capex "
                          f"({cap_m * 1e6:.4g} USD, {cap['source']})")
     return nid, 100.0 * usd_m / cap_m, MoneyShock([nid], capex_company=nid, capex_usd_m=usd_m)
 
 
 def money_block(graph: GraphData, targets: list[str], pct: float,
-                shock: MoneyShock | None = None, *, top: int = 25) -> dict[str, Any]:
+                shock: MoneyShock | None = None, *, top: int = 25,
+                year: int | None = None) -> dict[str, Any]:
     """The ``money`` block of an upstream shock result (``shock`` for capex targets)."""
-    return run_money(graph, shock or MoneyShock(list(targets), pct=pct), top=top)
+    return run_money(graph, shock or MoneyShock(list(targets), pct=pct), top=top, year=year)

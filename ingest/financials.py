@@ -14,7 +14,10 @@ nearest valid name in every error):
   what it buys, suppliers' revenue by customer where filings disclose it, labs' cloud spend.
   ``basis`` says how the USD amount follows: ``usd`` (the amount itself),
   ``share_of_supplier_revenue`` or ``share_of_customer_capex`` (a fraction of that company's
-  figure for the flow's calendar year).  Estimates carry a range and a rationale.
+  figure for the flow's calendar year).  Estimates carry a range and a rationale.  Optional
+  ``start``/``end`` (``YYYY`` or ``YYYY-MM-DD``; ``end`` may stay empty) make a flow a contract,
+  e.g. a power purchase agreement: its annual amount (valued in ``year``, which lies in the
+  term) counts in every year of the term, pro rata in the first and last (engine/money.py).
 
 Figures become parallel ``fin_*`` lists on the company nodes (read them with
 :mod:`riskgraph.graph.financials`); flows become ``SELLS_TO`` edges (supplier -> customer,
@@ -494,7 +497,10 @@ def _read_flows(path: Path, companies: _Companies, figures: list[Figure]
                               f"line {seen[key]})", row=line, column="category")
         seen[key] = line
         amount, a_lo, a_hi = v * factor, lo * factor, hi * factor
-        sold[(sup, year)].append((amount, line))
+        term = _term(row, year, path, line)  # a contract (start/end): every year of its term
+        for y in (range(term[0], term[1] + 1) if term else (year,)):
+            if y == year or (sup, "revenue", y) in index:
+                sold[(sup, y)].append((amount, line))
         props: dict[str, PropValue] = {
             "amount": amount, "amount_low": a_lo, "amount_high": a_hi, "unit": "MUSD",
             "category": cat, "year": year, "basis": basis, "basis_value": v,
@@ -502,12 +508,16 @@ def _read_flows(path: Path, companies: _Companies, figures: list[Figure]
         }
         if base_text:
             props["basis_figure"] = base_text
+        for col in ("start", "end"):
+            if (row.get(col) or "").strip():
+                props[col] = row[col].strip()
         src = f"{row['source'].strip()} (financials/flows.csv line {line})"
         edges.append(Edge(sup, cus, REL_TYPE, src, str(year), conf, row["rationale"].strip(),
                           props=props, key=f"{sup}|{REL_TYPE}|{cus}|{cat}|{year}"))
         recs.append({"supplier": sup, "customer": cus, "category": cat, "year": year,
                      "basis": basis, "value": v, "amount_usd_m": amount, "amount_low": a_lo,
-                     "amount_high": a_hi, "confidence": conf, "line": line})
+                     "amount_high": a_hi, "confidence": conf, "line": line,
+                     "start": props.get("start", ""), "end": props.get("end", "")})
     # A supplier cannot sell more to these customers than its whole revenue.
     for (sup, year), items in sold.items():
         total = sum(a for a, _ in items)
@@ -518,6 +528,36 @@ def _read_flows(path: Path, companies: _Companies, figures: list[Figure]
                 f"than its revenue {rev.value_usd:,.0f} (financials.csv line {rev.line})",
                 row=max(ln for _, ln in items), column="value")
     return edges, recs, len(rows)
+
+
+def _term(row: dict[str, str], year: int, path: Path, line: int) -> tuple[int, int] | None:
+    """A flow's optional contract term: first and last calendar year (``None`` without
+    ``start``); ``end`` empty means open-ended (the check then stops at 2100)."""
+    raw = {c: (row.get(c) or "").strip() for c in ("start", "end")}
+    if not raw["start"]:
+        if raw["end"]:
+            raise IngestError(path, "an end needs a start (when the contract comes into force)",
+                              row=line, column="start")
+        return None
+    when: dict[str, _dt.date] = {}
+    for col, v in raw.items():
+        if not v:
+            continue
+        try:
+            when[col] = (_dt.date(int(v), *((12, 31) if col == "end" else (1, 1)))
+                         if re.fullmatch(r"\d{4}", v) else _dt.date.fromisoformat(v))
+        except ValueError:
+            raise IngestError(path, f"{v!r} is not a year (YYYY) or a date (YYYY-MM-DD)",
+                              row=line, column=col) from None
+    first, last = when["start"].year, when["end"].year if "end" in when else 2100
+    if "end" in when and when["end"] < when["start"]:
+        raise IngestError(path, f"end {raw['end']} is before start {raw['start']}", row=line,
+                          column="end")
+    if not first <= year <= last:
+        raise IngestError(path, f"year {year} is outside the contract's term ({raw['start']} to "
+                          f"{raw['end'] or 'open'}): give the amount of a year in force",
+                          row=line, column="year")
+    return first, last
 
 
 # -- companies without an AI-relevant segment ----------------------------------------------------
