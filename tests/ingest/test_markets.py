@@ -245,3 +245,26 @@ def test_duplicates_and_missing_file(tmp_path: Path, real_graph: GraphData) -> N
         f"mineral:gallium (first on line {first})")
     (tmp / "markets" / "cost_shares.csv").unlink()
     assert _error(tmp, real_graph) == f"{tmp / 'markets' / 'cost_shares.csv'}: missing markets file"
+
+
+# -- riskgraph show -----------------------------------------------------------------------------
+def test_show_gallium_prints_the_market() -> None:
+    from typer.testing import CliRunner
+
+    from riskgraph.cli.app import app
+
+    r = CliRunner().invoke(app, ["show", "gallium", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    uses = {u["use"]: u for u in d["market"]["uses"]}
+    assert uses["gaas"]["nodes"] == ["input:gaas-devices", "input:compound-substrates"]
+    assert uses["leds"]["nodes"] == [] and uses["leds"]["share"]["value"] == 0.30
+    assert list(d["market"]["supply"]) == list(SUPPLY_PARAMS)
+    assert d["inventory"]["scope"] == "mineral:gallium"
+    assert not any(k.startswith(("mkt_", "inventory_")) for k in d["props"])
+    r = CliRunner().invoke(app, ["show", "gallium"], env={"COLUMNS": "120"})
+    assert r.exit_code == 0, r.output
+    for text in ("Market: world end uses", "Supply response", "spare_capacity",
+                 "Cost share of the mineral", "Inventory cover: 7.3 (2 to 12) weeks",
+                 "(outside the graph)", "[M1] "):
+        assert text in r.output, text
