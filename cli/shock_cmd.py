@@ -39,6 +39,12 @@ class Backend(StrEnum):
     neo4j = "neo4j"
 
 
+class Allocation(StrEnum):  # issue 13: how a scarce mineral is shared (engine/market.py)
+    proportional = "proportional"
+    priority = "priority"
+    mixed = "mixed"
+
+
 def load(backend: Backend, data_dir: list[Path] | None) -> GraphData:
     """The graph from the embedded store (cached build) or from Neo4j (NEO4J_* env)."""
     if backend == Backend.neo4j:
@@ -203,6 +209,9 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
 
     sh = result["shock"]
     where = f" of {sh['country']}'s output" if sh["country"] else ""
+    ex = (result.get("market") or {}).get("exports_to")
+    if ex:  # issue 13: an export control cuts trade, not production
+        where = f" of {sh['country']}'s exports to {ex['destination']}"
     title = (f"Shock: {sh['target']} -{sh['pct']:g}%{where} "
              f"({sh['model']}, {sh['direction']}); {result['affected']} nodes affected")
     mc = result.get("monte_carlo")
@@ -248,6 +257,8 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
     if hidden > 0:
         listed += f"; {hidden} more: --top {result['affected']}"
     out.print(listed + ".")
+    for line in market_caveat(result):  # issue 13: what the figure is (engine/market.py)
+        out.print(line)
     if any(n["absolute"] for n in rows):
         out.print(ABSOLUTE_NOTE)
     if dyn is not None:
@@ -277,6 +288,54 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
                   f"{mc['sampled_arcs']} uncertain edges drawn ({mc['distribution']}).")
     if result["overrides"]:
         out.print("Overrides: " + "; ".join(_override_text(o) for o in result["overrides"]))
+
+
+UPPER_BOUND = "no-mitigation upper bound: no reallocation, no supply response, no inventories"
+
+
+def market_caveat(result: dict[str, Any]) -> list[str]:
+    """One line saying what the figure is (allocation rule, supply response, or the upper
+    bound), and the export-control arithmetic when there is one."""
+    sh = result["shock"]
+    if sh.get("direction") != "downstream" or sh.get("model") != "iim":
+        return []
+    mk = result.get("market")
+    if not mk or (not mk["minerals"] and not mk.get("exports_to")):
+        return [UPPER_BOUND + "."]
+    rule = mk["allocation"] + (f" allocation theta={mk['theta']:g}" if mk["theta"] is not None
+                               else " allocation")
+    if mk["allocation"] == "proportional" and not mk["supply_response"]:
+        lines = [UPPER_BOUND + " (--allocation proportional --no-supply-response)."]
+    else:
+        resp = "after supply response" if mk["supply_response"] else "without supply response"
+        lines = [f"long-run shortfall {resp}, {rule}; upper bound without either: "
+                 "--allocation proportional --no-supply-response."]
+    for m in mk["minerals"]:
+        r = m["response"]
+        price = m.get("price")
+        lines.append(
+            f"{m['name']}: cut {_pct(m['cut'])}, supply response {_pct(r['total'])} (spare "
+            f"capacity {_pct(r['spare_capacity'])}, secondary {_pct(r['secondary_supply'])}), "
+            f"net shortfall {_pct(m['net_shortfall'])}"
+            + (f"; indicative price x{price['ratio']:.2g} (x{price['ratio_low']:.2g}"
+               f"-x{price['ratio_high']:.2g})" if price else "")
+            + " (--format json: market).")
+    ex = mk.get("exports_to")
+    if ex:
+        b = ex["import_share_basis"]
+        code = ex["destination"].split(":", 1)[-1]
+        who = ex["country"].split(":", 1)[-1]
+        lines.append(
+            f"export control: {who}'s exports to {code} cut {_pct(ex['cut'])} (world supply "
+            f"not cut): {code} consumption {ex['consumption_t']:g} t x net import reliance "
+            f"{ex['import_reliance_text']} x {who}'s share of {code} imports "
+            f"{_pct(ex['import_share'])} (by value, {b['year']}; by weight "
+            f"{_pct(b['by_weight'])}) = {ex['lost_t']:.3g} t lost, {ex['rerouted_t']:.3g} t "
+            f"re-routed, net shortfall {_pct(ex['shortfall'])} of {code} consumption; only "
+            f"products made in {code} are hit.")
+        if b.get("hs_note"):
+            lines.append(b["hs_note"] + ".")
+    return lines
 
 
 def _override_text(o: dict[str, Any]) -> str:
@@ -321,6 +380,21 @@ def shock(
         "--backend", help="Where the graph comes from: embedded (no server) or neo4j "
                           "(NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")] = Backend.embedded,
     data_dir: DataDirOpt = None,
+    allocation: Annotated[Allocation | None, typer.Option(
+        "--allocation", help="How a scarce mineral (with market data) is shared among its end "
+                             "uses: proportional (all alike: the upper bound), priority (by "
+                             "value per unit of mineral), mixed (theta x priority + rest "
+                             "proportional; --set theta=0.3). Default: engine/defaults.toml "
+                             "[market] (mixed).")] = None,
+    supply_response: Annotated[bool | None, typer.Option(
+        "--supply-response/--no-supply-response",
+        help="Spare capacity, secondary supply, substitution and re-routing close part of a "
+             "mineral's gap (default: on). --allocation proportional --no-supply-response is "
+             "the no-mitigation upper bound.")] = None,
+    exports_to: Annotated[str | None, typer.Option(
+        "--exports-to", help="With --country and a mineral: cut that country's exports to this "
+                             "destination (e.g. US) instead of its production.",
+        metavar="COUNTRY")] = None,
     usd: Annotated[float | None, typer.Option(
         "--usd", help="With a capex:COMPANY target and --direction upstream: the cut of the "
                       "company's capex in US dollars, e.g. 10e9 (instead of --pct).")] = None,
@@ -331,9 +405,6 @@ def shock(
     duration: Annotated[int | None, typer.Option(
         "--duration", help="Months the cut lasts in the dynamic model (default: the whole "
                            "horizon); after it, recovery.", metavar="MONTHS")] = None,
-    year: Annotated[int | None, typer.Option(
-        "--year", help="Upstream: calendar year of the money model's flows and revenue "
-                       "(default: the latest year with complete data).")] = None,
 ) -> None:
     """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much.
 
@@ -356,6 +427,12 @@ def shock(
         from riskgraph.engine.dynamic import check as check_dynamic
 
         check_dynamic(horizon, duration, model=model.value, direction=direction.value)
+        if exports_to is not None and country is None:
+            raise UsageError("--exports-to needs --country (the exporting country, e.g. "
+                             "--country CN --exports-to US)")
+        if exports_to is not None and (direction != Direction.downstream or
+                                       model != Model.iim):
+            raise UsageError("--exports-to works with the downstream iim model only")
         if html is not None:  # before the run: not into a data folder, not through a link
             from riskgraph.export.atomic import check_folder
             from riskgraph.ingest.build import input_folders
@@ -368,8 +445,9 @@ def shock(
             return run_shock(
                 graph, target, pct or 0.0, country=country, direction=direction.value,
                 model=model.value, top=n, sets=set_ or [], samples=samples, seed=seed,
+                allocation=None if allocation is None else allocation.value,
+                supply_response=supply_response, exports_to=exports_to,
                 backend=backend.value, usd=usd, horizon=horizon, duration=duration,
-                money_year=year,
             )
 
         if top < 1:
