@@ -268,3 +268,17 @@ def test_show_gallium_prints_the_market() -> None:
                  "Cost share of the mineral", "Inventory cover: 7.3 (2 to 12) weeks",
                  "(outside the graph)", "[M1] "):
         assert text in r.output, text
+
+
+def test_the_cache_key_covers_the_markets_files_and_code(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from riskgraph.ingest import build as build_mod
+
+    names = {p.name for p in build_mod._code_files()}
+    assert {"markets.py"} <= names
+    assert sum(p.name == "markets.py" for p in build_mod._code_files()) == 2  # ingest/, graph/
+    monkeypatch.setattr(build_mod, "DATA_DIR", _copy(tmp_path))
+    before = build_mod._fingerprint([])
+    p = tmp_path / "markets" / "supply.csv"
+    _edit(p, 2, "high", "0.2")
+    assert build_mod._fingerprint([]) != before  # any changed byte rebuilds the graph
