@@ -197,12 +197,14 @@ class CompiledGraph:
         a value of their own; ``KEY[*]=V`` reaches all of them.
         """
         m, n = self.m, self.n
+        node_key = key in ("buffer", "inventory_weeks")  # per node, not per arc
         if target == "*":
-            count, of, what = (n, n, "nodes") if key == "buffer" else (m, m, "supply arcs")
+            count, of, what = (n, n, "nodes") if node_key else (m, m, "supply arcs")
             return {"count": count, "of": of, "what": what,
                     "text": f"all {of:,} {what}, their own values included"}
         if target is not None:
-            if key == "buffer":
+            if node_key:
+                resolve(target)  # an unknown node is an error even when nothing reads it
                 return {"count": 1, "of": n, "what": "nodes", "text": "1 node"}
             k = int(self.find_arcs(target, resolve).size)
             return {"count": k, "of": m, "what": "supply arcs",
@@ -216,6 +218,11 @@ class CompiledGraph:
             k = int(np.isnan(self.node_buffer).sum())
             text = (f"the {k:,} of {n:,} nodes without a buffer of their own; "
                     "buffer[*]=V sets every node")
+            return {"count": k, "of": n, "what": "nodes", "text": text}
+        elif key == "inventory_weeks":  # the dynamic model's default cover
+            k = sum(1 for i in self.ids if "inventory_weeks" not in self.graph.nodes[i].props)
+            text = (f"the {k:,} of {n:,} nodes without an inventory cover of their own; "
+                    "inventory_weeks[*]=W sets every node")
             return {"count": k, "of": n, "what": "nodes", "text": text}
         else:
             return None

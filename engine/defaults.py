@@ -12,7 +12,9 @@ Syntax of an override (``riskgraph shock ... --set KEY=VALUE``, repeatable):
 * ``theta=0.3``: the weight of priority in the mixed allocation of a scarce mineral (section
   ``[market]``; the rule itself is ``--allocation``, supply response ``--no-supply-response``);
 * ``spare_capacity[gallium]=0.2``, ``restart_months[gallium]=18`` ...: one mineral's market
-  parameter (:data:`SUPPLY_KEYS`; the value on file comes from the markets data).
+  parameter (:data:`SUPPLY_KEYS`; the value on file comes from the markets data);
+* ``inventory_weeks[NODE]=8``: one node's inventory cover in the dynamic model (``--horizon``;
+  ``inventory_weeks[*]=W`` sets every node, their own covers included).
 
 Every mistake is a :class:`~riskgraph.errors.UsageError` (exit 2) with a one-line message.
 """
@@ -113,7 +115,8 @@ SUPPLY_KEYS: tuple[str, ...] = (
     "spare_capacity", "restart_months", "secondary_supply", "secondary_months",
     "stocks_months", "demand_elasticity", "supply_elasticity", "reroute_share",
 )
-TARGETED_KEYS: tuple[str, ...] = ("buffer", "weight", "substitutability", *SUPPLY_KEYS)
+TARGETED_KEYS: tuple[str, ...] = ("buffer", "weight", "substitutability", *SUPPLY_KEYS,
+                                  "inventory_weeks")
 
 
 def load_defaults(path: Path = DEFAULTS_FILE) -> Params:
@@ -207,7 +210,7 @@ def parse_set(text: str) -> Override:
         value = float(raw)
     except ValueError:
         raise UsageError(f"--set {text}: {raw!r} is not a number") from None
-    rule_key = (key if target is None or key in SUPPLY_KEYS
+    rule_key = (key if target is None or key in SUPPLY_KEYS or key == "inventory_weeks"
                 else "buffer" if key == "buffer" else "default_weight")
     _check(rule_key, raw, value, origin=f"--set {text}")
     if _RULES[rule_key][0] == "int":

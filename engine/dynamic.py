@@ -68,6 +68,7 @@ from riskgraph.graph.model import Node
 if TYPE_CHECKING:
     from riskgraph.engine.shock import Explanation, Perturbation, Propagation, Setup
 
+ORIGINS = ("default", "node", "--set")  # where a node's inventory cover comes from
 EQUATION = (
     "u_g(t) = sum_{j in g} a*_ij q_j(t-1) + k_g(t-1); x_g(t) = max(0, u_g(t) - I_g(t)); "
     "I_g(t+1) = min(tau_i, I_g(t) + rho) if u_g(t) = 0 else I_g(t) - min(I_g(t), u_g(t)); "
@@ -82,16 +83,23 @@ def node_cover_weeks(node: Node) -> float | None:
 
 
 def cover_weeks(setup: Setup) -> tuple[np.ndarray, np.ndarray]:
-    """Per node, weeks of inventory cover and whether it is the node's own (else the default
-    ``inventory_weeks`` of defaults.toml [dynamic] or ``--set inventory_weeks=W``)."""
+    """Per node, weeks of inventory cover and where it comes from: 1 the node's own
+    (``inventory_weeks`` props), 0 the default ``inventory_weeks`` of defaults.toml [dynamic]
+    (``--set inventory_weeks=W``), 2 ``--set inventory_weeks[NODE]=W`` / ``[*]``."""
     cg = setup.compiled
-    own = np.zeros(cg.n, dtype=bool)
+    origin = np.zeros(cg.n, dtype=np.int8)
     weeks = np.full(cg.n, float(setup.params.inventory_weeks))
     for k, nid in enumerate(cg.ids):
         w = node_cover_weeks(cg.graph.nodes[nid])
         if w is not None:
-            weeks[k], own[k] = w, True
-    return weeks, own
+            weeks[k], origin[k] = w, 1
+    for o in setup.overrides:
+        if o.key != "inventory_weeks" or o.target is None:
+            continue
+        idx = (np.arange(cg.n) if o.target == "*"
+               else np.array([cg.index[setup.resolve(o.target)]]))
+        weeks[idx], origin[idx] = o.value, 2
+    return weeks, origin
 
 
 @dataclass
@@ -238,7 +246,7 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
     and, per listed node, its monthly path and summary (:func:`node_summary`)."""
     cg, p = setup.compiled, setup.params
     dur = horizon if duration is None else int(duration)
-    weeks, own = cover_weeks(setup)
+    weeks, origin = cover_weeks(setup)
     months = weeks / WEEKS_PER_MONTH
     ctx = getattr(setup, "market", None)
     exports = getattr(ctx, "exports", None)
@@ -252,7 +260,7 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
         s = node_summary(sim.q[:, i], duration=dur, min_shortfall=p.min_shortfall)
         nodes.append({"id": cg.ids[int(i)], **s, "static": float(prop.q[i]),
                       "inventory_weeks": float(weeks[i]),
-                      "inventory": "node" if own[i] else "default"})
+                      "inventory": ORIGINS[int(origin[i])]})
     return {
         "horizon": int(horizon),
         "duration": int(dur),
@@ -262,7 +270,7 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
         "equation": EQUATION,
         "refill_rate": float(p.refill_rate),
         "default_inventory_weeks": float(p.inventory_weeks),
-        "nodes_with_own_inventory": int(own.sum()),
+        "nodes_with_own_inventory": int((origin == 1).sum()),
         "market": market is not None,
         "min_shortfall": float(p.min_shortfall),
         "nodes": nodes,

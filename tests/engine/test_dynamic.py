@@ -274,3 +274,27 @@ def test_shipped_graph_with_markets_long_run_is_static(real_graph: GraphData,
     assert big
     for d in big:
         assert d["end"] == pytest.approx(q[d["id"]], abs=1e-9), d["id"]
+
+
+def test_inventory_cover_overrides() -> None:
+    """--set inventory_weeks[NODE]=W for one node, [*] for all: C without stock is short 0.1 in
+    month 5 (P's 0.2 x 0.5), 0.2 after; without any stock P is short 0.4 from month 2."""
+    r = run_shock(two_stage(), "mineral:m", 50, horizon=8, sets=["inventory_weeks[C]=0"])
+    d = by_id(r)
+    assert d["company:c"]["path"] == pytest.approx([0, 0, 0, 0, .1, .2, .2, .2])
+    assert d["company:c"]["inventory"] == "--set" and d["input:p"]["inventory"] == "node"
+    assert r["overrides"][0]["reaches"]["text"] == "1 node"
+    r = run_shock(two_stage(), "mineral:m", 50, horizon=5, sets=["inventory_weeks[*]=0"])
+    d = by_id(r)
+    assert d["input:p"]["path"] == pytest.approx([0, .4, .4, .4, .4])
+    assert d["company:c"]["path"] == pytest.approx([0, 0, .2, .2, .2])
+    r = run_shock(two_stage(), "mineral:m", 50, horizon=3, sets=["inventory_weeks=2"])
+    assert by_id(r)["mineral:m"]["inventory_weeks"] == 2.0
+    assert r["overrides"][0]["reaches"]["text"] == (
+        "the 1 of 3 nodes without an inventory cover of their own; inventory_weeks[*]=W sets "
+        "every node")
+    with pytest.raises(UsageError):
+        run_shock(two_stage(), "mineral:m", 50, horizon=0, sets=["inventory_weeks[nosuch]=3"])
+    with pytest.raises(UsageError) as ei:
+        run_shock(two_stage(), "mineral:m", 50, sets=["inventory_weeks[C]=-1"])
+    assert str(ei.value) == "--set inventory_weeks[C]=-1: inventory_weeks must be in [0, 520]"
