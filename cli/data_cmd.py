@@ -175,7 +175,7 @@ def _market_table(info: dict[str, Any]) -> None:
         c.print(f"Inventory cover: {_rng(inv['weeks'], pct=False)} weeks of input "
                 f"(scope {escape(inv['scope'])}, {inv['confidence']}) [{ref(inv['source'])}]")
     if sources:
-        c.print("Market sources (every field: --format json):")
+        c.print("Market and inventory sources (every field: --format json):")
         for i, src in enumerate(sources, start=1):
             c.print(escape(f"[M{i}] {src}"))
 
