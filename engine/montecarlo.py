@@ -23,9 +23,9 @@ value the run uses (:func:`structural_draws`):
 * with ``--horizon``, the default inventory cover ``inventory_weeks`` and the refill rate
   ``refill_rate`` (defaults.toml [dynamic] ``*_low``..``*_high``).
 
-A value fixed by ``--set`` is not drawn.  The weights are drawn first, then the structural
-values in the order listed, from one generator: the same seed gives the same bands, and without
-structural draws the weight draws are exactly those of v0.1.
+A value fixed by ``--set`` is not drawn.  The structural values come from a second generator
+seeded ``[seed, 1]``, the weights from ``default_rng(seed)`` as before: the same seed gives the
+same bands, and the weight draws are exactly those of v0.1 whatever is drawn besides.
 """
 
 from __future__ import annotations
@@ -172,6 +172,7 @@ def run(
     if seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, got {seed}")
     rng = np.random.default_rng(seed)
+    rng_s = np.random.default_rng([seed, 1])  # structural draws: their own stream
     pick, lo, mode, hi = sampled_arcs(cg, ra, params)
     draws = list(structural) if solve_structural is not None else []
     s_lo = np.array([d.low for d in draws])
@@ -186,7 +187,7 @@ def run(
             out[t] = solve(w)[keep]
             continue
         assert solve_structural is not None
-        vals = triangular(rng.random(len(draws)), s_lo, s_mode, s_hi)
+        vals = triangular(rng_s.random(len(draws)), s_lo, s_mode, s_hi)
         got = solve_structural(w, {d.key: float(v) for d, v in zip(draws, vals, strict=True)})
         if isinstance(got, tuple):
             q, peak = got
