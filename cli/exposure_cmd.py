@@ -40,7 +40,9 @@ def _share(v: float | None) -> str:
 def exposure(
     company: Annotated[str, typer.Argument(help="Company name, alias or id, e.g. Vertiv.")],
     fmt: FormatOpt = OutputFormat.table,
-    year: Annotated[int, typer.Option("--year", help="Calendar year of the flows.")] = 2024,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Calendar year of the flows and revenue (default: the latest year with "
+                       "complete data).")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """What share of COMPANY's revenue depends on AI spending, through which customers, with
@@ -60,9 +62,10 @@ def exposure(
             print_json(res)
             return
         if fmt is OutputFormat.csv:
-            cols = ["customer", "customer_name", "year", "category", "amount_usd_m",
-                    "amount_low_usd_m", "amount_high_usd_m", "share_of_revenue", "confidence",
-                    "source", "rationale"]
+            cols = ["customer", "customer_name", "year", "start", "end", "counted",
+                    "in_force", "category", "amount_usd_m", "amount_low_usd_m",
+                    "amount_high_usd_m", "share_of_revenue", "confidence", "source",
+                    "rationale"]
             from riskgraph.cli.common import print_csv
 
             print_csv(cols, res["customers"])
@@ -84,6 +87,7 @@ def _table(res: dict[str, Any]) -> None:
     else:
         head += f": {_usd(res['ai_revenue_usd_m'])} (no revenue on file)"
     c.print(head)
+    c.print(f"year: {res['year_choice']['basis']}")
     if res["revenue_source"]:
         c.print(f"revenue: {res['revenue_source']}")
     if not res["customers"]:
@@ -95,11 +99,21 @@ def _table(res: dict[str, Any]) -> None:
         t.add_column(col, overflow="fold")
     for r in res["customers"]:
         why = r["source"] + (f" -- {r['rationale']}" if r["rationale"] else "")
-        t.add_row(r["customer_name"], str(r["year"]), str(r["category"]),
+        when = str(r["year"])
+        if r.get("start"):
+            when = f"{r['start']} to {r['end'] or 'open'}"
+            if r["counted"] and r["in_force"] < 1:
+                when += f" ({100 * r['in_force']:.0f}% of {res['year']})"
+        if not r["counted"]:
+            when += " (not counted)"
+        t.add_row(r["customer_name"], when, str(r["category"]),
                   _usd(r["amount_usd_m"]),
                   f"{_usd(r['amount_low_usd_m'])}-{_usd(r['amount_high_usd_m'])}",
                   _share(r["share_of_revenue"]), r["confidence"], why)
     c.print(t)
+    for r in res.get("not_in_force") or []:
+        c.print(f"Not counted: {r['customer_name']} {r['category']} {_usd(r['amount_usd_m'])} "
+                f"per year, {r['reason']}.")
     c.print(res["note"])
 
 
@@ -138,6 +152,11 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
                   f"{_usd(co['revenue_at_risk_high_usd_m'])}",
                   _share(co["share_of_revenue"]), _usd(co["revenue_usd_m"]), path)
     c.print(t)
+    if m.get("year_choice"):
+        c.print(f"Year: {m['year_choice']['basis']}.")
+    for r in m.get("not_in_force") or []:
+        c.print(f"Not propagated: {r['supplier_name']} -> {r['customer_name']} "
+                f"({r['category']}, {_usd(r['amount_usd_m'])} per year), {r['reason']}.")
     if m.get("targets_without_flows"):
         c.print(f"No AI spend flows for: {', '.join(m['targets_without_flows'])} "
                 "(they add nothing in USD).")

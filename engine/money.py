@@ -206,10 +206,17 @@ class YearChoice:
                 "sellers_without_revenue": self.sellers_without_revenue}
 
 
-def years(graph: GraphData) -> dict[int, tuple[int, list[str], list[str]]]:
-    """Per candidate year: (flows in force, sellers, sellers without revenue on file)."""
+def years(graph: GraphData, extra: Iterable[int] = ()) -> dict[int, tuple[int, list[str],
+                                                                         list[str]]]:
+    """Per candidate year (flow years, contract terms, revenue years and ``extra``): the number
+    of flows in force, their sellers, and the sellers without revenue on file."""
     flows = [e for e in graph.edges.values() if e.type == REL]
-    cand = {int(_num(e.props.get("year"))) for e in flows}
+    cand = {int(_num(e.props.get("year"))) for e in flows} | set(extra)
+    for e in flows:
+        first = _when(e.props.get("start"), end=False)
+        if first is not None:
+            last = _when(e.props.get("end"), end=True)
+            cand.update(range(first.year, (last or first).year + 1))
     for n in graph.nodes.values():
         cy = n.props.get("fin_calendar_year")
         if isinstance(cy, list):
@@ -228,7 +235,7 @@ def resolve_year(graph: GraphData, year: int | None = None) -> YearChoice:
 
     Raises :class:`UsageError` naming the years available.
     """
-    table = years(graph)
+    table = years(graph, () if year is None else (year,))
     available = [y for y, (n, sellers, miss) in table.items() if n and len(miss) < len(sellers)]
     complete = [y for y in available if not table[y][2]]
     listed = ", ".join(str(y) for y in available) or "none"
@@ -513,7 +520,7 @@ def exposure(graph: GraphData, company: str, *, year: int | None = None) -> dict
                           "category": r["category"], "amount_usd_m": r["amount_usd_m"],
                           "start": r["start"], "end": r["end"], "reason": r["not_in_force"],
                           "key": r["key"]} for r in excluded],
-        "note": (f"AI spend flows of {FLOWS_FILE} in force in {year} ({choice.basis}); "
+        "note": (f"AI spend flows of {FLOWS_FILE} in force in {year}; "
                  "estimates carry a range and a rationale. Flows of other years and contracts "
                  f"not in force in {year} are listed but not counted."),
     }

@@ -259,11 +259,13 @@ def shock(
     samples: int = 0,
     seed: int | None = None,
     graph: GraphData | None = None,
+    money_year: int | None = None,
 ) -> ShockResult:
     """Run one shock, as ``riskgraph shock TARGET --pct PCT ...`` (same defaults).
 
     ``sets`` are ``--set KEY=VALUE`` strings, e.g. ``["buffer[TSMC]=0.3"]``.  The graph is the
-    shipped one unless ``graph`` is given (:func:`load_graph`).
+    shipped one unless ``graph`` is given (:func:`load_graph`).  ``money_year`` (upstream
+    only, as ``--year``): the money model's calendar year; ``None``: the latest complete one.
     """
     from riskgraph.engine.shock import run_shock
 
@@ -272,9 +274,11 @@ def shock(
     g = _graph(graph)
     sets = list(sets)
     data = run_shock(g, target, pct, country=country, direction=direction, model=model,
-                     top=top, sets=sets, samples=samples, seed=seed, compiled=_compiled(g))
+                     top=top, sets=sets, samples=samples, seed=seed, compiled=_compiled(g),
+                     money_year=money_year)
     options = {"target": target, "pct": pct, "country": country, "direction": direction,
-               "model": model, "top": top, "sets": sets, "samples": samples, "seed": seed}
+               "model": model, "top": top, "sets": sets, "samples": samples, "seed": seed,
+               "money_year": money_year}
     return ShockResult(data, g, options)
 
 
