@@ -24,8 +24,10 @@ SCHEMA = "riskgraph.shock/2"
 
 CSV_COLUMNS = (
     "rank", "id", "name", "kind", "layer", "shortfall", "absolute_value", "absolute_unit",
-    "mc_median", "mc_p5", "mc_p95", "main_path",
+    "mc_median", "mc_p5", "mc_p95", "peak", "peak_month", "first_month", "back_by",
+    "cumulative_loss", "main_path",
 )
+DYNAMIC_CSV = ("peak", "peak_month", "first_month", "back_by", "cumulative_loss")
 
 
 def schema_path() -> Path:
@@ -52,20 +54,25 @@ def names_of(result: dict[str, Any]) -> dict[str, str]:
 
 
 def to_csv(result: dict[str, Any]) -> str:
-    """One row per listed node (columns :data:`CSV_COLUMNS`); text cells a spreadsheet would
-    evaluate as formulas start with ``'`` (:func:`riskgraph.graph.text.csv_cell`)."""
+    """One row per listed node (columns :data:`CSV_COLUMNS`; the dynamic model's peak, peak
+    month, first month with a shortfall, month back and cumulative loss are empty without a
+    dynamic run); text cells a spreadsheet would evaluate as formulas start with ``'``
+    (:func:`riskgraph.graph.text.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     names = names_of(result)
+    dyn = {d["id"]: d for d in (result.get("dynamic") or {}).get("nodes", [])}
     for n in result["nodes"]:
         ab = n.get("absolute") or {}
         mc = n.get("monte_carlo") or {}
+        d = dyn.get(n["id"], {})
         w.writerow([
             n["rank"], csv_cell(n["id"]), csv_cell(n["name"]), csv_cell(n["kind"]),
             csv_cell(n["layer"]), f"{n['shortfall']:.6g}",
             "" if not ab else f"{ab['value']:.6g}", csv_cell(ab.get("unit", "")),
             *("" if not mc else f"{mc[k]:.6g}" for k in ("median", "p5", "p95")),
+            *("" if d.get(k) is None else f"{d[k]:.6g}" for k in DYNAMIC_CSV),
             csv_cell(main_path_text(n, names)),
         ])
     return buf.getvalue()

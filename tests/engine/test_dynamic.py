@@ -298,3 +298,16 @@ def test_inventory_cover_overrides() -> None:
     with pytest.raises(UsageError) as ei:
         run_shock(two_stage(), "mineral:m", 50, sets=["inventory_weeks[C]=-1"])
     assert str(ei.value) == "--set inventory_weeks[C]=-1: inventory_weeks must be in [0, 520]"
+
+
+def test_csv_has_the_dynamic_columns() -> None:
+    from riskgraph.engine.result import to_csv
+
+    rows = to_csv(run_shock(two_stage(), "mineral:m", 50, horizon=10, duration=4)).splitlines()
+    head = rows[0].split(",")
+    assert head[-6:] == ["peak", "peak_month", "first_month", "back_by", "cumulative_loss",
+                         "main_path"]
+    p = next(r.split(",") for r in rows if r.startswith("2,input:p"))
+    assert p[-6:-1] == ["0.4", "5", "4", "6", "0.6"]
+    static = to_csv(run_shock(two_stage(), "mineral:m", 50, horizon=0)).splitlines()
+    assert static[1].split(",")[-6:-1] == ["", "", "", "", ""]
