@@ -583,8 +583,9 @@ def _nir(v: Any) -> tuple[float, str]:
     if is_number(v):
         return min(1.0, float(v) / 100.0), f"{float(v):g}%"
     s = str(v or "").strip()
-    if s.startswith(">") and is_number(_num(s[1:])):
-        return float(_num(s[1:])) / 100.0, f"{s}% (lower bound used)"
+    lower = _num(s[1:]) if s.startswith(">") else None
+    if lower is not None:
+        return lower / 100.0, f"{s}% (lower bound used)"
     raise UsageError(f"--exports-to: no U.S. net import reliance on file ({s or 'none'})")
 
 

@@ -78,7 +78,7 @@ def trade_of(node: Node) -> TradeShares | None:
 
     def nums(key: str) -> tuple[float, ...]:
         v = p.get(key)
-        return tuple(float(x) for x in v) if isinstance(v, list) else ()  # type: ignore[arg-type]
+        return tuple(float(x) for x in v) if isinstance(v, list) else ()
 
     return TradeShares(
         source=str(p.get("trade_source", "")), hs=str(p.get("trade_hs", "")),
