@@ -1,0 +1,125 @@
+"""Coverage gate (issue 12, "Done when"): every company the issue lists has, in
+``riskgraph show COMPANY --format json`` (built here by the same library calls the CLI makes),
+revenue for FY2023, FY2024 and FY2025 and, per year, either AI-relevant segment revenue or an
+explicit cited "no AI-relevant segment disclosed" statement; every figure has source,
+verified_by and confidence; a segment never exceeds total revenue of the same fiscal year.
+
+Failures name exactly which company, fiscal year and item is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from riskgraph.graph.model import GraphData
+
+# The companies named in issue 12 (Build, item 1), spelled as the issue spells them.
+COMPANIES: tuple[str, ...] = (
+    "Nvidia", "Microsoft", "Alphabet", "Amazon", "Meta", "Apple", "Tesla", "Oracle", "CoreWeave",
+    "Broadcom", "Marvell", "Micron", "SK hynix", "Samsung Electronics", "TSMC", "ASML", "Intel",
+    "AMD", "Arista", "Cisco", "Super Micro", "Dell", "Vertiv", "Schneider Electric", "Eaton",
+    "Constellation Energy", "Vistra", "NuScale", "Applied Materials", "Lam Research", "KLA",
+    "Tokyo Electron", "Shin-Etsu", "SUMCO", "Amkor", "ASE", "Coherent", "Lumentum", "Innolight",
+)
+YEARS: tuple[str, ...] = ("FY2023", "FY2024", "FY2025")
+SEGMENT_METRICS = ("segment_revenue", "ai_revenue")
+REQUIRED = ("source", "verified_by", "confidence")
+
+
+def show_json(g: GraphData, name: str) -> dict[str, Any]:
+    """What ``riskgraph show NAME --format json`` prints (cli/data_cmd.py: describe_node, then
+    the financials and identifiers)."""
+    from riskgraph.cli.data_cmd import _add_financials
+    from riskgraph.graph.describe import describe_node
+    from riskgraph.graph.lookup import find_node
+
+    nid = find_node(g, name)
+    info = describe_node(g, nid)
+    _add_financials(info, g.nodes[nid])
+    return info
+
+
+def gaps_of(name: str, info: dict[str, Any] | None) -> list[str]:
+    """Every missing item of one company, one line each: ``"<company> <FY>: <what>"``."""
+    if info is None:
+        return [f"{name}: not in the graph"]
+    figs = info.get("financials") or []
+    if not figs:
+        return [f"{name}: no financials"]
+    out: list[str] = []
+    for f in figs:
+        empty = [k for k in REQUIRED if not str(f.get(k) or "").strip()]
+        if empty:
+            what = f["metric"] + (f" ({f['segment']})" if f.get("segment") else "")
+            out.append(f"{name} {f['fiscal_year']}: {what} has no {', '.join(empty)}")
+    seg = info.get("ai_segment") or {}
+    none_disclosed = (seg.get("status") == "none disclosed" and bool(seg.get("note"))
+                      and bool(seg.get("source")))
+    for fy in YEARS:
+        revs = [f for f in figs if f["metric"] == "revenue" and f["fiscal_year"] == fy]
+        segs = [f for f in figs if f["metric"] in SEGMENT_METRICS and f["fiscal_year"] == fy]
+        if not revs:
+            out.append(f"{name} {fy}: no revenue")
+        if not segs and not none_disclosed:
+            out.append(f"{name} {fy}: no AI-relevant segment revenue and no cited "
+                       "'no AI-relevant segment disclosed' note")
+        for s in segs:
+            for r in revs:
+                if r["currency"] == s["currency"] and s["value"] > r["value"] * (1 + 1e-9):
+                    out.append(f"{name} {fy}: {s['metric']} ({s['segment']}) {s['value']:,.0f} "
+                               f"{s['currency']} is above revenue {r['value']:,.0f}")
+    return out
+
+
+def coverage_gaps(g: GraphData) -> list[str]:
+    from riskgraph.errors import UsageError
+
+    out: list[str] = []
+    for name in COMPANIES:
+        try:
+            info: dict[str, Any] | None = show_json(g, name)
+        except UsageError:
+            info = None
+        if info is not None and info.get("kind") != "company":
+            info = None
+        out += gaps_of(name, info)
+    return out
+
+
+@pytest.fixture(scope="module")
+def gaps() -> list[str]:
+    from riskgraph.ingest.build import load_graph
+
+    return coverage_gaps(load_graph())
+
+
+def test_every_listed_company_has_three_years_of_revenue_and_ai_segment(gaps: list[str]) -> None:
+    assert not gaps, f"{len(gaps)} coverage gaps (issue 12):\n" + "\n".join(gaps)
+
+
+def test_gaps_name_company_year_and_item() -> None:
+    # the checker itself, on a made-up record: exact lines
+    info = {"kind": "company", "financials": [
+        {"metric": "revenue", "segment": "", "fiscal_year": "FY2024", "value": 100.0,
+         "currency": "USD", "source": "10-K", "verified_by": "", "confidence": "reported"},
+        {"metric": "segment_revenue", "segment": "DC", "fiscal_year": "FY2024", "value": 120.0,
+         "currency": "USD", "source": "10-K", "verified_by": "x", "confidence": "reported"},
+    ]}
+    assert gaps_of("X", info) == [
+        "X FY2024: revenue has no verified_by",
+        "X FY2023: no revenue",
+        "X FY2023: no AI-relevant segment revenue and no cited 'no AI-relevant segment "
+        "disclosed' note",
+        "X FY2024: segment_revenue (DC) 120 USD is above revenue 100",
+        "X FY2025: no revenue",
+        "X FY2025: no AI-relevant segment revenue and no cited 'no AI-relevant segment "
+        "disclosed' note",
+    ]
+    info["ai_segment"] = {"status": "none disclosed", "note": "one segment", "source": "10-K"}
+    info["financials"] = info["financials"][:1]
+    assert gaps_of("X", info) == ["X FY2024: revenue has no verified_by", "X FY2023: no revenue",
+                                  "X FY2025: no revenue"]
+    assert gaps_of("Y", None) == ["Y: not in the graph"]
+    assert gaps_of("Z", {"kind": "company", "financials": []}) == ["Z: no financials"]
