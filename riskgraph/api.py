@@ -154,6 +154,19 @@ class ShockResult:
             df = df.drop(columns=["mc_median", "mc_p5", "mc_p95"])
         return df.set_index("rank")
 
+    def monthly(self) -> pd.DataFrame:
+        """The dynamic model's monthly shortfall paths: one row per month (1 ... horizon), one
+        column per listed node (its name); empty without a dynamic run (``horizon=0``)."""
+        import pandas as pd
+
+        blk = self.data.get("dynamic")
+        if not blk:
+            return pd.DataFrame()
+        names = {n["id"]: n["name"] for n in self.data["nodes"]}
+        cols = {names.get(d["id"], d["id"]): d["path"] for d in blk["nodes"]}
+        df = pd.DataFrame(cols, index=pd.RangeIndex(1, int(blk["horizon"]) + 1, name="month"))
+        return df
+
     def layers(self) -> pd.DataFrame:
         """The per-layer summary: affected count, max, mean, most affected node."""
         import pandas as pd
@@ -260,12 +273,16 @@ def shock(
     seed: int | None = None,
     graph: GraphData | None = None,
     money_year: int | None = None,
+    horizon: int | None = None,
+    duration: int | None = None,
 ) -> ShockResult:
     """Run one shock, as ``riskgraph shock TARGET --pct PCT ...`` (same defaults).
 
     ``sets`` are ``--set KEY=VALUE`` strings, e.g. ``["buffer[TSMC]=0.3"]``.  The graph is the
     shipped one unless ``graph`` is given (:func:`load_graph`).  ``money_year`` (upstream
     only, as ``--year``): the money model's calendar year; ``None``: the latest complete one.
+    ``horizon``, ``duration`` (as ``--horizon``, ``--duration``): the dynamic model's months
+    (:meth:`ShockResult.monthly`); ``horizon=0``: the static answer only.
     """
     from riskgraph.engine.shock import run_shock
 
@@ -275,10 +292,10 @@ def shock(
     sets = list(sets)
     data = run_shock(g, target, pct, country=country, direction=direction, model=model,
                      top=top, sets=sets, samples=samples, seed=seed, compiled=_compiled(g),
-                     money_year=money_year)
+                     money_year=money_year, horizon=horizon, duration=duration)
     options = {"target": target, "pct": pct, "country": country, "direction": direction,
                "model": model, "top": top, "sets": sets, "samples": samples, "seed": seed,
-               "money_year": money_year}
+               "money_year": money_year, "horizon": horizon, "duration": duration}
     return ShockResult(data, g, options)
 
 
