@@ -73,12 +73,16 @@ def test_top_assumption_set_by_a_small_step_moves_the_node_by_derivative_times_s
     res = run_sensitivity(graph, "gallium", 50, node="OpenAI")
     top = res["assumptions"][0]
     q0 = res["node"]["shortfall"]
-    full = run_shock(graph, "gallium", 50, top=40)  # the whole shock, as the CLI runs it
+    # the whole shock, as the CLI runs it; sensitivity ranks the assumptions of the no-mitigation
+    # model (issue 13: shock's default adds allocation and supply response for gallium)
+    full = run_shock(graph, "gallium", 50, top=40, allocation="proportional",
+                     supply_response=False)
     assert q0 == next(n["shortfall"] for n in full["nodes"] if n["id"] == "company:openai")
     text, h = stepped(top)
     # the CLI itself, with the assumption's own --set moved by the step
     r = runner.invoke(app, ["shock", "gallium", "--pct", "50", "--top", "200", "--set", text,
-                            "--format", "json"])
+                            "--format", "json", "--allocation", "proportional",
+                            "--no-supply-response"])
     assert r.exit_code == 0, r.stderr
     q1 = next(n["shortfall"] for n in json.loads(r.stdout)["nodes"] if n["id"] == "company:openai")
     assert q1 - q0 == pytest.approx(top["derivative"] * h, rel=0.02, abs=1e-9)
