@@ -311,3 +311,44 @@ def test_csv_has_the_dynamic_columns() -> None:
     assert p[-6:-1] == ["0.4", "5", "4", "6", "0.6"]
     static = to_csv(run_shock(two_stage(), "mineral:m", 50, horizon=0)).splitlines()
     assert static[1].split(",")[-6:-1] == ["", "", "", "", ""]
+
+
+def market_stage() -> GraphData:
+    """Mineral M with market data (one end use 'parts' = P; 20% spare capacity restarting over
+    4 months; releasable stocks 0.3 months of world consumption) -> P (a = 0.8, no cover)."""
+    from riskgraph.graph.markets import EndUse, MineralMarket, SupplyParam, market_props
+
+    def sp(name: str, v: float, unit: str) -> SupplyParam:
+        return SupplyParam(name, Range(v, v, v), unit, "fixture", "2024", "estimated", "test")
+
+    mkt = MineralMarket("mineral:m", uses=(EndUse(
+        "parts", "Parts", Range(1.0, 1.0, 1.0), ("input:p",), 1, "test", Range(0.0, 0.0, 0.0),
+        "fixture", "2024", "estimated", "test"),), supply={
+        "spare_capacity": sp("spare_capacity", 0.2, "fraction"),
+        "restart_months": sp("restart_months", 4.0, "months"),
+        "stocks_months": sp("stocks_months", 0.3, "months")}, cost_shares=())
+    g = GraphData()
+    g.add_node(Node("mineral:m", "mineral", "M", source="fixture", as_of="2024",
+                    confidence="reported", layer="minerals", props=market_props(mkt)))
+    g.add_node(Node("input:p", "input", "P", source="fixture", as_of="2024",
+                    confidence="reported", layer="inputs", props=_cover(0.0)))
+    g.add_edge(Edge("mineral:m", "input:p", "INPUT_TO", source="fixture", as_of="2024",
+                    confidence="estimated", rationale="fixture", props={"weight": 0.8}))
+    return g
+
+
+def test_market_ramp_and_stocks_by_hand() -> None:
+    """M -50%, permanent.  Month t: gap = 0.5 - 0.2 min(1, t/4), stocks fill up to 0.3 once:
+    net d = 0.15, 0.40, 0.35, 0.30, 0.30 ...; P (a 0.8, no stock) gets 0.8 d one month later:
+    0, 0.12, 0.32, 0.28, 0.24, 0.24 ... -> the static answer 0.8 x (0.5 - 0.2) = 0.24.  The
+    second month is worse than the long run: the spare capacity has not restarted yet."""
+    r = run_shock(market_stage(), "mineral:m", 50, horizon=8)
+    assert r["dynamic"]["market"] is True
+    p = by_id(r)["input:p"]
+    assert p["path"] == pytest.approx([0, .12, .32, .28, .24, .24, .24, .24])
+    assert p["static"] == pytest.approx(0.24) and p["peak"] == pytest.approx(0.32)
+    assert p["peak_month"] == 3
+    # a 2-month cut: P back in month 4 (M's month-2 deliveries reach it in month 3)
+    p2 = by_id(run_shock(market_stage(), "mineral:m", 50, horizon=6, duration=2))["input:p"]
+    assert p2["path"] == pytest.approx([0, .12, .32, 0, 0, 0])
+    assert (p2["back_by"], p2["time_to_recover"]) == (4, 1)
