@@ -67,9 +67,13 @@ def gaps_of(name: str, info: dict[str, Any] | None) -> list[str]:
                        "'no AI-relevant segment disclosed' note")
         for s in segs:
             for r in revs:
-                if r["currency"] == s["currency"] and s["value"] > r["value"] * (1 + 1e-9):
-                    out.append(f"{name} {fy}: {s['metric']} ({s['segment']}) {s['value']:,.0f} "
-                               f"{s['currency']} is above revenue {r['value']:,.0f}")
+                key = "value" if r["currency"] == s["currency"] else "value_usd"  # same unit
+                if r.get(key) is None or s.get(key) is None:
+                    continue
+                if s[key] > r[key] * (1 + 1e-9):
+                    unit = s["currency"] if key == "value" else "USD"
+                    out.append(f"{name} {fy}: {s['metric']} ({s['segment']}) {s[key]:,.0f} "
+                               f"{unit} is above revenue {r[key]:,.0f}")
     return out
 
 
@@ -117,6 +121,10 @@ def test_gaps_name_company_year_and_item() -> None:
         "X FY2025: no AI-relevant segment revenue and no cited 'no AI-relevant segment "
         "disclosed' note",
     ]
+    # different currencies: compared in USD
+    info["financials"][1].update(currency="EUR", value=90.0, value_usd=101.0)
+    info["financials"][0]["value_usd"] = 100.0
+    assert "X FY2024: segment_revenue (DC) 101 USD is above revenue 100" in gaps_of("X", info)
     info["ai_segment"] = {"status": "none disclosed", "note": "one segment", "source": "10-K"}
     info["financials"] = info["financials"][:1]
     assert gaps_of("X", info) == ["X FY2024: revenue has no verified_by", "X FY2023: no revenue",
