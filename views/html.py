@@ -546,8 +546,9 @@ MAX_CHARTS = 24
 
 
 def path_svg(path: list[float], *, static: float | None = None, label: str = "") -> str:
-    """A small inline SVG of a monthly shortfall path (y from 0 to the larger of the peak and
-    the static answer; the static answer dashed).  ``label`` becomes the SVG's escaped title.
+    """A small inline SVG of a monthly shortfall path (x: months 1 to the horizon; y from 0 to
+    the larger of the peak and the static answer, labelled; the static answer dashed).
+    ``label`` becomes the SVG's escaped title.
 
     >>> svg = path_svg([0.0, 0.5, 0.5], static=0.5, label="<Ga>")
     >>> svg.startswith("<svg") and "&lt;Ga&gt;" in svg and "<Ga>" not in svg
@@ -567,10 +568,15 @@ def path_svg(path: list[float], *, static: float | None = None, label: str = "")
         y = h - pad - (h - 2 * pad) * float(static) / top
         ref = (f'<line x1="{pad}" y1="{y:.1f}" x2="{w - pad}" y2="{y:.1f}" stroke="#888" '
                'stroke-dasharray="4 3" stroke-width="1"/>')
+    ticks = (f'<text x="{pad}" y="{h - pad - 2}" font-size="9" fill="#666">1</text>'
+             f'<text x="{w - pad}" y="{h - pad - 2}" font-size="9" fill="#666" '
+             f'text-anchor="end">{len(vals)}</text>'
+             f'<text x="{pad}" y="{pad + 8}" font-size="9" fill="#666">{_pct(top)}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
             f'viewBox="0 0 {w} {h}" role="img"><title>{html.escape(label)}</title>'
             f'<rect x="0" y="0" width="{w}" height="{h}" fill="#fafafa" stroke="#ddd"/>{ref}'
-            f'<polyline points="{pts}" fill="none" stroke="#bd0026" stroke-width="2"/></svg>')
+            f'{ticks}<polyline points="{pts}" fill="none" stroke="#bd0026" stroke-width="2"/>'
+            "</svg>")
 
 
 def dynamic_charts_html(result: dict[str, Any], *, only: set[str] | None = None,
