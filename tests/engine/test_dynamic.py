@@ -352,3 +352,17 @@ def test_market_ramp_and_stocks_by_hand() -> None:
     p2 = by_id(run_shock(market_stage(), "mineral:m", 50, horizon=6, duration=2))["input:p"]
     assert p2["path"] == pytest.approx([0, .12, .32, 0, 0, 0])
     assert (p2["back_by"], p2["time_to_recover"]) == (4, 1)
+
+
+def test_compare_still_reads_version_1(gallium_graph: GraphData) -> None:
+    """A result saved before the schema bump (riskgraph.shock/1, no dynamic block) compares."""
+    from riskgraph.engine.compare import check_result, compare_results
+
+    old = run_shock(gallium_graph, "gallium", 50, horizon=0)
+    old["schema"] = "riskgraph.shock/1"
+    del old["dynamic"]
+    check_result(old, "old.json")
+    new = run_shock(gallium_graph, "gallium", 40)
+    assert compare_results(old, new)["nodes"]
+    with pytest.raises(UsageError):
+        check_result({**old, "schema": "riskgraph.shock/3"}, "x.json")
