@@ -68,13 +68,13 @@ def render_backtest(res: dict[str, Any]) -> None:
               f"{ev['sources']} sources, {ev['file']})")
     out.print(ev["summary"])
     st = Table(title="The shock as it happened", title_justify="left")
-    for col in ("mineral", "whose", "kind", "months", "size", "source"):
+    for col in ("target", "whose", "kind", "months", "size", "source"):
         st.add_column(col, overflow="fold", max_width=60 if col == "source" else None)
     for s in ev["shocks"]:
         size = f"{s['pct']:g}%" + ("" if s["pct_low"] == s["pct_high"]
                                    else f" ({s['pct_low']:g}-{s['pct_high']:g}%)")
         whose = (s["country"] or "world") + (f" -> {s['exports_to']}" if s["exports_to"] else "")
-        st.add_row(s["mineral"], whose, s["kind"], f"{s['start']}..{s['end'] or 'in force'}",
+        st.add_row(s["target"], whose, s["kind"], f"{s['start']}..{s['end'] or 'in force'}",
                    size, s["source"])
     out.print(st)
     for r in res["runs"]:

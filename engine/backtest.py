@@ -335,7 +335,7 @@ def event_block(event: Event) -> dict[str, Any]:
         "parameters_informed": list(event.parameters_informed),
         "parameters_note": event.parameters_note, "not_used_for": event.not_used_for,
         "sources": len(event.sources),
-        "shocks": [{"mineral": s.mineral, "country": s.country, "kind": s.kind,
+        "shocks": [{"target": s.target, "country": s.country, "kind": s.kind,
                     "exports_to": s.exports_to, "start": s.start, "end": s.end, "pct": s.pct,
                     "pct_low": s.pct_low, "pct_high": s.pct_high,
                     "description": s.description, "source": s.source,

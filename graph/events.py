@@ -3,8 +3,8 @@
 An event file (``ingest/data/events/NAME.toml``, loaded by :mod:`riskgraph.ingest.events`) holds
 three things, each figure with its source and confidence:
 
-* :class:`ShockStep` - the shock as it happened (which mineral, whose exports or output, from
-  when to when, how large);
+* :class:`ShockStep` - the shock as it happened (which mineral or input, whose exports or
+  output, from when to when, how large);
 * :class:`ModelRun` - how riskgraph runs it (the ``riskgraph shock`` options, with the reasoning
   that turns the shock records into a size);
 * :class:`Observation` - what was observed afterwards (prices, trade, output), the range the model
@@ -37,7 +37,7 @@ METRICS = ("peak", "mean")
 class ShockStep:
     """One documented step of the shock."""
 
-    mineral: str
+    target: str  # what was cut: a mineral, input or company (name or id)
     country: str | None
     kind: str  # SHOCK_KINDS
     start: str  # YYYY-MM

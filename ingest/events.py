@@ -41,7 +41,7 @@ TOP: dict[str, tuple[str, bool]] = {
     "shock": ("tables", True), "run": ("tables", True), "observation": ("tables", True),
 }
 SHOCK: dict[str, tuple[str, bool]] = {
-    "mineral": ("str", True), "country": ("str", False), "kind": ("str", True),
+    "target": ("str", True), "country": ("str", False), "kind": ("str", True),
     "exports_to": ("str", False), "start": ("month", True), "end": ("month", False),
     "pct": ("num", True), "pct_low": ("num", False), "pct_high": ("num", False),
     "description": ("str", True), "source": ("str", True), "confidence": ("str", True),
@@ -177,7 +177,7 @@ def _shock(f: _File, d: dict[str, Any], i: int) -> ShockStep:
     if "end" in d and d["end"] < d["start"]:
         raise f.error(f"[[shock]] {i + 1}: end {d['end']} is before start {d['start']}",
                       "end", "shock", i)
-    return ShockStep(mineral=d["mineral"], country=d.get("country"), kind=d["kind"],
+    return ShockStep(target=d["target"], country=d.get("country"), kind=d["kind"],
                      start=d["start"], end=d.get("end"), pct=pct, pct_low=lo, pct_high=hi,
                      description=d["description"], source=d["source"],
                      confidence=d["confidence"], exports_to=d.get("exports_to"))

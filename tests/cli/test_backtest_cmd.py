@@ -28,7 +28,7 @@ def test_list_json() -> None:
     d = json.loads(r.stdout)
     assert d["schema"] == "riskgraph.backtests/1"
     assert [(e["name"], e["sources"]) for e in d["events"]] == [
-        ("gallium-germanium-2023", 24), ("rare-earths-2010", 7)]
+        ("gallium-germanium-2023", 24), ("rare-earths-2010", 7), ("tohoku-wafers-2011", 5)]
 
 
 def test_unknown_name_suggests() -> None:

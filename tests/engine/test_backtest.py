@@ -38,6 +38,9 @@ EXPECTED: dict[tuple[str, str, str], tuple[float, str]] = {
                                                                       "above"),
     ("rare-earths-2010", "china-output", "nd-metal-price"): (2.979444564083783, "below"),
     ("rare-earths-2010", "china-output", "ce-oxide-price"): (2.979444564083783, "below"),
+    ("tohoku-wafers-2011", "world-wafers", "wafer-shipments-q2-2011"): (0.25 / 3, "above"),
+    ("tohoku-wafers-2011", "world-wafers", "wafer-shipments-2011"): (0.25 * 2 / 12, "above"),
+    ("tohoku-wafers-2011", "world-wafers", "chipmakers-supplied"): (0.0, "within"),
 }
 
 
@@ -49,7 +52,7 @@ def results(real_graph: GraphData) -> dict[str, dict[str, Any]]:
 # -- the shipped files -------------------------------------------------------------------------
 def test_shipped_events_load() -> None:
     ev = load_events()
-    assert sorted(ev) == ["gallium-germanium-2023", "rare-earths-2010"]
+    assert sorted(ev) == ["gallium-germanium-2023", "rare-earths-2010", "tohoku-wafers-2011"]
     ga = ev["gallium-germanium-2023"]
     assert [r.name for r in ga.runs] == ["world-supply", "china-output", "us-ban-2024"]
     assert len(ga.sources) == 24 and len(ev["rare-earths-2010"].sources) == 7
@@ -71,6 +74,10 @@ def test_listing() -> None:
         {"name": "rare-earths-2010",
          "title": "China's rare-earth export quota cuts and the 2010-2011 price spike",
          "period": ["2010-01", "2011-12"], "sources": 7, "runs": 1, "observations": 2},
+        {"name": "tohoku-wafers-2011",
+         "title": "The 2011 Tohoku earthquake and the silicon wafer plants (Shin-Etsu Shirakawa, "
+                  "MEMC Utsunomiya)",
+         "period": ["2011-03", "2011-12"], "sources": 5, "runs": 1, "observations": 3},
     ]
 
 
@@ -133,6 +140,17 @@ def test_backtest_reads_run_shock(real_graph: GraphData, results: dict[str, dict
     assert comp["rotterdam-price"]["model"] == price["ratio"]
     assert (comp["rotterdam-price"]["model_low"], comp["rotterdam-price"]["model_high"]) == (
         price["ratio_low"], price["ratio_high"])
+
+
+def test_tohoku_inventories_absorb_a_two_month_cut(results: dict[str, dict[str, Any]]) -> None:
+    """25% of world wafer output lost for 2 months = half a month of flow, under the 4 weeks
+    (0.92 months) of default input cover: the wafer users lose nothing in the dynamic model,
+    while the static (long-run, permanent) answer is the full 25%."""
+    (run,) = results["tohoku-wafers-2011"]["runs"]
+    comp = {c["observation"]: c for c in run["comparisons"]}
+    assert comp["chipmakers-supplied"]["model_static"] == pytest.approx(0.25)
+    assert comp["chipmakers-supplied"]["model_path"] == [0.0] * 10
+    assert comp["wafer-shipments-q2-2011"]["model_path"][:3] == [0.25, 0.25, 0.0]
 
 
 def test_export_control_run(results: dict[str, dict[str, Any]]) -> None:
