@@ -3,11 +3,12 @@
 The JSON Schema is ``engine/shock-schema.json`` (:func:`schema_path`); docs/model.md explains each
 field.  Views (table, CSV, HTML) only render this dict.
 
-Version 2 (issue 13) adds one top-level field, ``dynamic``: the monthly model of ``--horizon
-MONTHS`` (engine/dynamic.py; ``null`` with ``--horizon 0``, upstream shocks and DebtRank), with
-the settings and, per listed node, its monthly path, peak, cumulative loss, time-to-survive and
+Version 2 (issue 13) adds two top-level fields: ``market``, the shortage economics of minerals
+with market data (engine/market.py), and ``dynamic``, the monthly model of ``--horizon MONTHS``
+(engine/dynamic.py; ``null`` with ``--horizon 0``, upstream shocks and DebtRank) with its
+settings and, per listed node, the monthly path, peak, cumulative loss, time-to-survive and
 time-to-recover.  Every field of version 1 keeps its name and meaning; a reader of version 1
-results only needs to accept the new version string and may ignore ``dynamic``.
+results only needs to accept the new version string and may ignore the two new fields.
 """
 
 from __future__ import annotations
