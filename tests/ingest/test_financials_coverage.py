@@ -26,6 +26,8 @@ COMPANIES: tuple[str, ...] = (
 YEARS: tuple[str, ...] = ("FY2023", "FY2024", "FY2025")
 SEGMENT_METRICS = ("segment_revenue", "ai_revenue")
 REQUIRED = ("source", "verified_by", "confidence")
+# neither AI-relevant segment revenue nor a cited "no AI-relevant segment disclosed" statement
+NO_SEGMENT = "no AI segment revenue, no cited 'none disclosed' note"
 
 
 def show_json(g: GraphData, name: str) -> dict[str, Any]:
@@ -63,8 +65,7 @@ def gaps_of(name: str, info: dict[str, Any] | None) -> list[str]:
         if not revs:
             out.append(f"{name} {fy}: no revenue")
         if not segs and not none_disclosed:
-            out.append(f"{name} {fy}: no AI-relevant segment revenue and no cited "
-                       "'no AI-relevant segment disclosed' note")
+            out.append(f"{name} {fy}: {NO_SEGMENT}")
         for s in segs:
             for r in revs:
                 key = "value" if r["currency"] == s["currency"] else "value_usd"  # same unit
@@ -114,12 +115,10 @@ def test_gaps_name_company_year_and_item() -> None:
     assert gaps_of("X", info) == [
         "X FY2024: revenue has no verified_by",
         "X FY2023: no revenue",
-        "X FY2023: no AI-relevant segment revenue and no cited 'no AI-relevant segment "
-        "disclosed' note",
+        f"X FY2023: {NO_SEGMENT}",
         "X FY2024: segment_revenue (DC) 120 USD is above revenue 100",
         "X FY2025: no revenue",
-        "X FY2025: no AI-relevant segment revenue and no cited 'no AI-relevant segment "
-        "disclosed' note",
+        f"X FY2025: {NO_SEGMENT}",
     ]
     # different currencies: compared in USD
     info["financials"][1].update(currency="EUR", value=90.0, value_usd=101.0)
