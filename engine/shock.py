@@ -355,6 +355,9 @@ def propagate(setup: Setup, c: np.ndarray, *, model: str, upstream: bool,
         # issue 13, second pass: the minerals' q (first pass) -> supply response, allocation
         # -> the mineral arcs carry constants a* d_u; the rest solves as before
         k, info = market.arc_constants(ctx, q, arc_values=arc_vals)
+        if ctx.exports is None and not any(m["gross"] > 0 for m in info["minerals"].values()):
+            return Propagation(arc_values=arc_vals, q=q, iterations=it, matrix=None, c_eff=c,
+                               group_u=u, scaled_groups=scaled)  # no market mineral is short
         mconst = market.group_constants(ctx, k)
         const2 = mconst if const is None else const + mconst
         skip = exo | ctx.mineral_arcs

@@ -24,7 +24,7 @@ def test_data_json_shape() -> None:
     d = json.loads(out)
     assert d["schema"] == "riskgraph.data/1"
     keys = [s["key"] for s in d["sources"]]
-    assert keys == ["article", "usgs", "cset", "epoch", "curated", "financials"]
+    assert keys == ["article", "usgs", "cset", "epoch", "curated", "financials", "trade"]
     for s in d["sources"]:
         assert set(s) >= {"key", "title", "files", "rows", "nodes", "edges", "as_of", "licence"}
     assert d["graph"]["nodes"] > 0 and d["graph"]["edges"] > 0
