@@ -399,3 +399,9 @@ __all__ = [
     "EndUse", "Inventory", "MineralMarket", "Range", "SupplyParam", "inventory_of",
     "inventory_props", "market_of", "market_props", "markets", "without_markets",
 ]
+
+
+# -- trade (helper B, issue 13 item 5): U.S. imports by partner; defined in graph/trade.py ------
+from riskgraph.graph.trade import TradeShares, trade_of, trade_props  # noqa: E402
+
+__all__ += ["TradeShares", "trade_of", "trade_props"]
