@@ -366,3 +366,26 @@ def test_compare_still_reads_version_1(gallium_graph: GraphData) -> None:
     assert compare_results(old, new)["nodes"]
     with pytest.raises(UsageError):
         check_result({**old, "schema": "riskgraph.shock/3"}, "x.json")
+
+
+def test_cycle_and_share_group_reach_the_static_answer() -> None:
+    """A cycle (Y needs Z, Z needs Y) and a share group (Z's input 'parts' from Y and W): the
+    monthly model converges to the static least fixed point, and never exceeds it."""
+    g = GraphData()
+    for nid in ("input:x", "input:y", "input:z", "input:w"):
+        g.add_node(Node(nid, "input", nid[-1].upper(), source="fixture", as_of="2024",
+                        confidence="reported", layer="inputs", props=_cover(0.5)))
+    for src, dst, w, props in (
+        ("input:x", "input:y", 0.6, {}),
+        ("input:z", "input:y", 0.3, {}),
+        ("input:y", "input:z", 0.7, {"dependency": "share", "input": "parts"}),
+        ("input:w", "input:z", 0.3, {"dependency": "share", "input": "parts"}),
+    ):
+        g.add_edge(Edge(src, dst, "INPUT_TO", source="fixture", as_of="2024",
+                        confidence="estimated", rationale="fixture", props={"weight": w, **props}))
+    r = run_shock(g, "input:x", 80, horizon=300, top=10)
+    q = {n["id"]: n["shortfall"] for n in r["nodes"]}
+    assert q["input:y"] == pytest.approx(0.48) and q["input:z"] == pytest.approx(0.336)
+    for d in r["dynamic"]["nodes"]:
+        assert d["end"] == pytest.approx(q[d["id"]], abs=1e-9)
+        assert max(d["path"]) <= q[d["id"]] + 1e-12
