@@ -98,8 +98,13 @@ def render_backtest(res: dict[str, Any]) -> None:
             if rng:
                 observed += " " + rng
             why = c["verdict"] if c["why"] is None else f"{c['verdict']}: {c['why']}"
-            t.add_row(c["title"], c["unit"], model, observed, why, c["source"])
+            what = c["title"] + (f"\n(model: {c['node_name']})" if c["node_name"] else "")
+            t.add_row(what, c["unit"], model, observed, why, c["source"])
         out.print(t)
+        if r["horizon"]:
+            out.print(f"  model: the dynamic path (month 1 = {r['start']}) read over each "
+                      "observation's window; prices: the long-run ratio (low-high); static "
+                      "figures and paths: --format json")
         for n in r["notes"]:
             out.print(f"  note: {n}")
         out.print("  " + ", ".join(f"{k} {v}" for k, v in r["verdicts"].items() if v))

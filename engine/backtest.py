@@ -167,7 +167,7 @@ def _base(o: Observation) -> dict[str, Any]:
         "before": o.before, "after": o.after, "source": o.source, "as_of": o.as_of,
         "confidence": o.confidence,
         "model": None, "model_low": None, "model_high": None, "model_basis": None,
-        "model_static": None, "model_path": None,
+        "model_static": None, "model_path": None, "node_name": None,
         "verdict": "not comparable", "why": None,
     }
 
@@ -200,6 +200,7 @@ def compare_shortfall(graph: GraphData, o: Observation, r: ModelRun, result: dic
         out["why"] = f"the graph cannot express it: {e}"
         return out
     out["node"] = nid
+    out["node_name"] = graph.nodes[nid].name
     entry = _node_entry(result, nid)
     static = float(entry["shortfall"]) if entry else 0.0
     out["model_static"] = static
@@ -235,6 +236,7 @@ def compare_price(graph: GraphData, o: Observation, result: dict[str, Any]) -> d
         out["why"] = f"the graph cannot express it: {e}"
         return out
     out["mineral"] = mid
+    out["node_name"] = graph.nodes[mid].name
     sig = price_signal(result, mid)
     if sig is None:
         out["why"] = (f"the shock engine gives no price signal for {mid} in this run "
