@@ -21,7 +21,10 @@ value the run uses (:func:`structural_draws`):
   and ``restart_months`` (dynamic only), in the ranges of the markets data
   (ingest/data/markets/supply.csv);
 * with ``--horizon``, the default inventory cover ``inventory_weeks`` and the refill rate
-  ``refill_rate`` (defaults.toml [dynamic] ``*_low``..``*_high``).
+  ``refill_rate`` (defaults.toml [dynamic] ``*_low``..``*_high``), and ``inventory_cover``: one
+  quantile, uniform on [0, 1], that places every node's own cover (ingest/data/markets/
+  inventories.csv, each node's low..high) at that quantile of its triangular range (the covers
+  move together: a comonotone draw, the wider band).
 
 A value fixed by ``--set`` is not drawn.  The structural values come from a second generator
 seeded ``[seed, 1]``, the weights from ``default_rng(seed)`` as before: the same seed gives the
@@ -30,6 +33,7 @@ same bands, and the weight draws are exactly those of v0.1 whatever is drawn bes
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -37,8 +41,9 @@ from typing import Any
 import numpy as np
 
 from riskgraph.engine.compile import CompiledGraph, RunArrays
-from riskgraph.engine.defaults import Params
+from riskgraph.engine.defaults import Override, Params
 from riskgraph.errors import UsageError
+from riskgraph.graph.markets import inventory_of
 
 DISTRIBUTION = "triangular(low, mode=point estimate, high)"
 
@@ -53,10 +58,11 @@ class Draw:
     high: float
     source: str
     affects: str  # "static" (the static answer and the paths) or "dynamic" (paths only)
+    law: str = "triangular"  # or "uniform" (a quantile in [0, 1])
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "low": self.low, "mode": self.mode, "high": self.high,
-                "source": self.source, "affects": self.affects}
+                "source": self.source, "affects": self.affects, "law": self.law}
 
 
 STATIC_SUPPLY = ("spare_capacity", "secondary_supply")
@@ -95,6 +101,10 @@ def structural_draws(params: Params, market: Any = None, *, dynamic: bool = Fals
             out.append(_draw(f"{key}[{mc.id}]", r.low, mc.params[key], r.high,
                              str(mc.sources.get(key, "")),
                              "static" if key in STATIC_SUPPLY else "dynamic"))
+    if dynamic and "inventory_weeks" not in fixed:
+        out.append(Draw("inventory_cover", 0.0, 0.5, 1.0,
+                        "each node's own inventory_weeks low..high (ingest/data/markets/"
+                        "inventories.csv); one common quantile", "dynamic", law="uniform"))
     if dynamic:
         for key in ("inventory_weeks", "refill_rate"):
             if key in fixed:
@@ -106,6 +116,27 @@ def structural_draws(params: Params, market: Any = None, *, dynamic: bool = Fals
     return [d for d in out if d is not None]
 
 
+_COVERS: dict[int, tuple[np.ndarray, ...]] = {}  # id(compiled graph) -> own covers
+
+
+def own_covers(cg: CompiledGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Node ids with an own inventory cover that states a range, and its (low, value, high)
+    in weeks (cached per compiled graph)."""
+    got = _COVERS.get(id(cg))
+    if got is None:
+        rows = []
+        for nid in cg.ids:
+            inv = inventory_of(cg.graph.nodes[nid])
+            if inv is not None and inv.weeks.high > inv.weeks.low:
+                rows.append((nid, inv.weeks.low, inv.weeks.value, inv.weeks.high))
+        got = (np.array([r[0] for r in rows], dtype=object),
+               *(np.array([r[k] for r in rows], dtype=float) for k in (1, 2, 3)))
+        _COVERS[id(cg)] = got
+        weakref.finalize(cg, _COVERS.pop, id(cg), None)  # forgotten with the graph
+    ids, lo, mode, hi = got
+    return ids, lo, np.clip(mode, lo, hi), hi
+
+
 def apply_draws(setup: Any, values: dict[str, float]) -> Any:
     """A copy of a shock :class:`~riskgraph.engine.shock.Setup` with drawn values in place:
     ``theta`` and the minerals' supply parameters in its market context, ``inventory_weeks``
@@ -113,6 +144,12 @@ def apply_draws(setup: Any, values: dict[str, float]) -> Any:
     p = setup.params
     top = {k: v for k, v in values.items() if k in ("inventory_weeks", "refill_rate")}
     new = replace(setup, params=replace(p, **top) if top else p)
+    if "inventory_cover" in values:  # before the user's --set inventory_weeks[NODE]: they win
+        ids, lo, mode, hi = own_covers(setup.compiled)
+        u = np.full(ids.size, float(values["inventory_cover"]))
+        weeks = triangular(u, lo, mode, hi)
+        new.overrides = [Override("inventory_weeks", float(w), str(i))
+                         for i, w in zip(ids, weeks, strict=True)] + list(setup.overrides)
     ctx = setup.market if hasattr(setup, "market") else None
     if ctx is None:
         return new
@@ -178,6 +215,7 @@ def run(
     s_lo = np.array([d.low for d in draws])
     s_mode = np.array([d.mode for d in draws])
     s_hi = np.array([d.high for d in draws])
+    uniform = np.array([d.law == "uniform" for d in draws], dtype=bool)
     out = np.empty((samples, keep.size))
     peaks: np.ndarray | None = None
     for t in range(samples):
@@ -187,7 +225,8 @@ def run(
             out[t] = solve(w)[keep]
             continue
         assert solve_structural is not None
-        vals = triangular(rng_s.random(len(draws)), s_lo, s_mode, s_hi)
+        u = rng_s.random(len(draws))
+        vals = np.where(uniform, s_lo + u * (s_hi - s_lo), triangular(u, s_lo, s_mode, s_hi))
         got = solve_structural(w, {d.key: float(v) for d, v in zip(draws, vals, strict=True)})
         if isinstance(got, tuple):
             q, peak = got

@@ -48,7 +48,7 @@ def test_what_is_drawn(real_graph: GraphData, base: dict[str, Any]) -> None:
     keys = [d["key"] for d in dyn["monte_carlo"]["structural"]]
     assert keys == ["theta", "spare_capacity[mineral:gallium]",
                     "secondary_supply[mineral:gallium]", "restart_months[mineral:gallium]",
-                    "inventory_weeks", "refill_rate"]
+                    "inventory_cover", "inventory_weeks", "refill_rate"]
     assert all("peak" in n["monte_carlo"] for n in dyn["nodes"])
     assert all(d["affects"] == "dynamic" for d in dyn["monte_carlo"]["structural"][3:])
 
@@ -74,8 +74,8 @@ def test_no_market_data_draws_weights_only(gallium_graph: GraphData) -> None:
     assert res["monte_carlo"]["structural"] == []
     # the dynamic model is on by default (defaults.toml [dynamic] horizon): its two draws
     res = run_shock(gallium_graph, "gallium", 50, samples=30, seed=1)
-    assert [d["key"] for d in res["monte_carlo"]["structural"]] == ["inventory_weeks",
-                                                                    "refill_rate"]
+    assert [d["key"] for d in res["monte_carlo"]["structural"]] == [
+        "inventory_cover", "inventory_weeks", "refill_rate"]
     # the weight draws do not depend on what else is drawn (own generator for the structure)
     from riskgraph.engine.shock import resolve
 
@@ -108,3 +108,22 @@ def test_apply_draws_leaves_the_setup_alone(real_graph: GraphData) -> None:
         2.0, 0.7, 0.1)
     ga = next(m for m in setup.market.minerals if m.id == "mineral:gallium")
     assert (setup.params.inventory_weeks, setup.market.theta, dict(ga.params)) == before
+
+
+def test_inventory_cover_quantile(real_graph: GraphData) -> None:
+    """One quantile places every node's own cover in its range; a --set of one node wins."""
+    from riskgraph.engine.defaults import parse_set
+    from riskgraph.engine.dynamic import cover_weeks
+    from riskgraph.engine.shock import resolve
+    from riskgraph.graph.markets import inventory_of
+
+    setup = resolve(real_graph, "gallium", sets=["inventory_weeks[TSMC]=3"])
+    inv = inventory_of(real_graph.nodes["company:nvidia"])
+    assert inv is not None and inv.weeks.low < inv.weeks.high
+    idx = setup.compiled.index
+    for u, expect in ((0.0, inv.weeks.low), (1.0, inv.weeks.high)):
+        s2 = montecarlo.apply_draws(setup, {"inventory_cover": u})
+        weeks, _ = cover_weeks(s2)
+        assert weeks[idx["company:nvidia"]] == pytest.approx(expect)
+        assert weeks[idx["company:tsmc"]] == 3.0  # the user's --set
+    assert setup.overrides == [parse_set("inventory_weeks[TSMC]=3")]  # setup unchanged
