@@ -43,7 +43,7 @@ def test_what_is_drawn(real_graph: GraphData, base: dict[str, Any]) -> None:
     theta = base["monte_carlo"]["structural"][0]
     assert theta == {"key": "theta", "low": 0.2, "mode": 0.5, "high": 0.8,
                      "source": "engine/defaults.toml [market] theta_low, theta_high",
-                     "affects": "static"}
+                     "affects": "static", "law": "triangular"}
     dyn = run_shock(real_graph, "gallium", 50, samples=5, seed=3, top=10, horizon=12)
     keys = [d["key"] for d in dyn["monte_carlo"]["structural"]]
     assert keys == ["theta", "spare_capacity[mineral:gallium]",
