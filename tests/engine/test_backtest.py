@@ -143,9 +143,9 @@ def test_backtest_reads_run_shock(real_graph: GraphData, results: dict[str, dict
 
 
 def test_tohoku_inventories_absorb_a_two_month_cut(results: dict[str, dict[str, Any]]) -> None:
-    """25% of world wafer output lost for 2 months = half a month of flow, under the 4 weeks
-    (0.92 months) of default input cover: the wafer users lose nothing in the dynamic model,
-    while the static (long-run, permanent) answer is the full 25%."""
+    """25% of world wafer output lost for 2 months = half a month of flow, under the fabs'
+    input cover (TSMC 10.8 weeks, markets inventories.csv): the wafer users lose nothing in the
+    dynamic model, while the static (long-run, permanent) answer is the full 25%."""
     (run,) = results["tohoku-wafers-2011"]["runs"]
     comp = {c["observation"]: c for c in run["comparisons"]}
     assert comp["chipmakers-supplied"]["model_static"] == pytest.approx(0.25)
