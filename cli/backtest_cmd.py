@@ -93,11 +93,16 @@ def render_backtest(res: dict[str, Any]) -> None:
             model = _fig(c["model"], c["unit"])
             if c["model_low"] is not None:
                 model += " " + _range(c["model_low"], c["model_high"], c["unit"])
+            if c.get("model_band"):
+                b = c["model_band"]
+                model += f"\np5-p95 {_fig(b['p5'], c['unit'])}-{_fig(b['p95'], c['unit'])}"
             observed = _fig(c["observed"], c["unit"])
             rng = _range(c["observed_low"], c["observed_high"], c["unit"])
             if rng:
                 observed += " " + rng
             why = c["verdict"] if c["why"] is None else f"{c['verdict']}: {c['why']}"
+            if c.get("band_verdict"):
+                why += f" (band: {c['band_verdict']})"
             what = c["title"] + (f"\n(model: {c['node_name']})" if c["node_name"] else "")
             t.add_row(what, c["unit"], model, observed, why, c["source"])
         out.print(t)
@@ -116,6 +121,11 @@ def render_backtest(res: dict[str, Any]) -> None:
     informed = ", ".join(ev["parameters_informed"]) or "none"
     out.print(f"Parameters informed by this event: {informed} ({ev['parameters_note']}).")
     out.print(ev["not_used_for"])
+    if res.get("monte_carlo"):
+        mc = res["monte_carlo"]
+        out.print(f"Monte Carlo: {mc['samples']} samples per run, seed {mc['seed']} (weights and "
+                  "structural assumptions; bands where the result has one for the figure "
+                  "compared: --format json says why not).")
 
 
 def backtest(
@@ -124,6 +134,11 @@ def backtest(
     list_: Annotated[bool, typer.Option("--list", help="List the shipped events.")] = False,
     fmt: Annotated[BacktestFormat, typer.Option(
         "--format", "-f", help="Output format.", case_sensitive=False)] = BacktestFormat.table,
+    samples: Annotated[int, typer.Option(
+        "--samples", help="Monte Carlo draws of each run (weights and structural "
+                          "assumptions); the model figures get p5-p95 bands.")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed of the Monte Carlo draws (default 0).")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run a documented historical shock and print model vs observed, with sources."""
@@ -133,6 +148,10 @@ def backtest(
 
         if list_ and name is not None:
             raise UsageError("give an event NAME or --list, not both")
+        if samples < 0:
+            raise UsageError(f"--samples must be >= 0, got {samples}")
+        if seed is not None and samples == 0:
+            raise UsageError("--seed needs --samples N")
         events = load_events()
         if list_:
             from riskgraph.engine.backtest import listing
@@ -149,7 +168,7 @@ def backtest(
         from riskgraph.engine.backtest import backtest as run_backtest
         from riskgraph.ingest.build import load_graph
 
-        res = run_backtest(load_graph(data_dir or None), event)
+        res = run_backtest(load_graph(data_dir or None), event, samples=samples, seed=seed)
         if fmt == BacktestFormat.json:
             print_json(res)
         else:

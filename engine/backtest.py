@@ -168,6 +168,7 @@ def _base(o: Observation) -> dict[str, Any]:
         "confidence": o.confidence,
         "model": None, "model_low": None, "model_high": None, "model_basis": None,
         "model_static": None, "model_path": None, "node_name": None,
+        "model_band": None, "band_verdict": None, "band_note": None,
         "verdict": "not comparable", "why": None,
     }
 
@@ -201,6 +202,7 @@ def compare_shortfall(graph: GraphData, o: Observation, r: ModelRun, result: dic
         return out
     out["node"] = nid
     out["node_name"] = graph.nodes[nid].name
+    out["_sampled"] = bool(result.get("monte_carlo"))
     entry = _node_entry(result, nid)
     static = float(entry["shortfall"]) if entry else 0.0
     out["model_static"] = static
@@ -224,7 +226,39 @@ def compare_shortfall(graph: GraphData, o: Observation, r: ModelRun, result: dic
                               f"{o.metric} over {o.window[0]}..{o.window[1]}")
     out["model"] = model
     out["verdict"] = verdict(model, o.low, o.high)
+    _band(out, o, r, entry, path)
+    del out["_sampled"]
     return out
+
+
+def _band(out: dict[str, Any], o: Observation, r: ModelRun, entry: dict[str, Any] | None,
+          path: list[float] | None) -> None:
+    """The Monte Carlo band of the model figure (``--samples``), where the result gives one
+    for the figure compared: the static shortfall's band for a static run read at its peak,
+    the dynamic peak's band when the window spans the whole horizon."""
+    mc = (entry or {}).get("monte_carlo")
+    if entry is None and out.get("_sampled"):
+        out["band_note"] = "not affected in the point run: the Monte Carlo lists no band"
+    if not isinstance(mc, dict):
+        return
+    band = None
+    if path is None and o.metric == "peak":
+        band = mc
+    elif path is not None and o.metric == "peak" and isinstance(mc.get("peak"), dict):
+        first = months_between(r.start, o.window[0]) + 1
+        last = months_between(r.start, o.window[1]) + 1
+        if first <= 1 and last >= len(path):
+            band = mc["peak"]
+    if band is None:
+        out["band_note"] = ("no band: the Monte Carlo gives the static figure and the peak over "
+                            "the whole horizon, not this window's " + o.metric)
+        return
+    out["model_band"] = {k: float(band[k]) for k in ("p5", "median", "p95")}
+    lo, hi = out["model_band"]["p5"], out["model_band"]["p95"]
+    if (o.high is None or lo <= o.high + _EPS) and (o.low is None or hi >= o.low - _EPS):
+        out["band_verdict"] = "overlaps"
+    else:
+        out["band_verdict"] = "above" if o.low is not None and lo > (o.high or o.low) else "below"
 
 
 def compare_price(graph: GraphData, o: Observation, result: dict[str, Any]) -> dict[str, Any]:
@@ -295,14 +329,18 @@ def run_model(graph: GraphData, r: ModelRun, runner: Runner, supported: set[str]
 
 
 def backtest(graph: GraphData, event: Event, *, runner: Runner | None = None,
-             **extra: Any) -> dict[str, Any]:
+             samples: int = 0, seed: int | None = None, **extra: Any) -> dict[str, Any]:
     """Run every model run of ``event`` on ``graph``; model vs observed per observation.
 
-    ``extra`` goes to every ``run_shock`` call (e.g. ``compiled=`` to compile once).
-    Returns the ``riskgraph.backtest/1`` dict.
+    ``samples``/``seed``: Monte Carlo draws of every run (weights and structural assumptions,
+    engine/montecarlo.py); comparisons then carry the model's p5-p95 band where the result
+    has one for the figure compared.  ``extra`` goes to every ``run_shock`` call (e.g.
+    ``compiled=`` to compile once).  Returns the ``riskgraph.backtest/1`` dict.
     """
     runner = runner or _default_runner()
     supported = supported_options(runner)
+    if samples > 0 and "samples" in supported:
+        extra = {**extra, "samples": samples, "seed": seed}
     runs = []
     for r in event.runs:
         result, used, notes, why = run_model(graph, r, runner, supported, **extra)
@@ -325,6 +363,8 @@ def backtest(graph: GraphData, event: Event, *, runner: Runner | None = None,
     return {
         "schema": SCHEMA,
         "event": event_block(event),
+        "monte_carlo": ({"samples": samples, "seed": 0 if seed is None else int(seed)}
+                        if samples > 0 and "samples" in supported else None),
         "runs": runs,
     }
 

@@ -74,6 +74,12 @@ def test_backtest_json() -> None:
         "cn-re-exports-2010": "not comparable"}
 
 
+def test_seed_needs_samples() -> None:
+    r = runner.invoke(app, ["backtest", "rare-earths-2010", "--seed", "3"])
+    assert r.exit_code == 2
+    assert r.stderr == "Error: --seed needs --samples N\n"
+
+
 def test_csv_is_not_a_format() -> None:
     r = runner.invoke(app, ["backtest", "--list", "--format", "csv"])
     assert r.exit_code == 2

@@ -153,6 +153,28 @@ def test_tohoku_inventories_absorb_a_two_month_cut(results: dict[str, dict[str, 
     assert comp["wafer-shipments-q2-2011"]["model_path"][:3] == [0.25, 0.25, 0.0]
 
 
+def test_monte_carlo_bands(real_graph: GraphData) -> None:
+    """--samples: the AI-optics peak (window = the whole horizon) gets the dynamic peak's band;
+    a mean over part of the horizon gets none, and says why; same seed, same bands."""
+    ev = load_events()["gallium-germanium-2023"]
+    res = bt.backtest(real_graph, ev, samples=20, seed=5)
+    again = bt.backtest(real_graph, ev, samples=20, seed=5)
+    assert res == again and res["monte_carlo"] == {"samples": 20, "seed": 5}
+    run = next(r for r in res["runs"] if r["name"] == "china-output")
+    comp = {c["observation"]: c for c in run["comparisons"]}
+    band = comp["ai-optics-output"]["model_band"]
+    assert band["p5"] <= band["median"] <= band["p95"]
+    assert comp["ai-optics-output"]["band_verdict"] == (
+        "overlaps" if band["p5"] <= 0.01 else "above")
+    assert comp["us-gaas-wafer-imports"]["model_band"] is None
+    assert comp["us-gaas-wafer-imports"]["band_note"] == (
+        "no band: the Monte Carlo gives the static figure and the peak over the whole horizon, "
+        "not this window's mean")
+    world = next(r for r in res["runs"] if r["name"] == "world-supply")
+    acc = next(c for c in world["comparisons"] if c["observation"] == "accelerator-output")
+    assert acc["band_note"] == "not affected in the point run: the Monte Carlo lists no band"
+
+
 def test_export_control_run(results: dict[str, dict[str, Any]]) -> None:
     run = next(r for r in results["gallium-germanium-2023"]["runs"]
                if r["name"] == "us-ban-2024")
