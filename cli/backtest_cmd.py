@@ -82,6 +82,12 @@ def render_backtest(res: dict[str, Any]) -> None:
         if r["status"] != "ran":
             out.print(f"{head}\n  not run: {r['why_not_run']}")
             continue
+        judged = [c for c in r["comparisons"] if c["kind"] != "shock_input"]
+        if not judged:
+            most = ", ".join(f"{n['name']} {100 * n['shortfall']:.1f}%" for n in r["top"])
+            out.print(f"{head}\n  no observation judges this run (no outcome documented); "
+                      f"static shortfalls: {most or 'none'}")
+            continue
         t = Table(title=head, title_justify="left", show_lines=True)
         for col in ("observation", "unit", "model", "observed", "verdict", "source"):
             t.add_column(col, overflow="fold",

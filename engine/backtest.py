@@ -43,6 +43,7 @@ OPTIONAL = {
     "allocation": ("allocation", "--allocation"),
 }
 _EPS = 1e-9  # float noise only; the observed ranges carry every tolerance
+TOP = 5  # most affected nodes reported per run (context, not compared)
 
 Runner = Callable[..., dict[str, Any]]
 
@@ -357,6 +358,9 @@ def backtest(graph: GraphData, event: Event, *, runner: Runner | None = None,
             "why_not_run": why,
             "notes": notes,
             "affected": None if result is None else result.get("affected"),
+            "top": [] if result is None else [
+                {"id": n["id"], "name": n.get("name", n["id"]), "shortfall": n["shortfall"]}
+                for n in result.get("nodes", [])[:TOP]],
             "comparisons": comps,
             "verdicts": counts,
         })

@@ -182,6 +182,7 @@ def test_export_control_run(results: dict[str, dict[str, Any]]) -> None:
     assert run["command"] == ("riskgraph shock gallium --pct 100 --country CN --exports-to US "
                               "--horizon 12")
     assert all(c["kind"] == "shock_input" for c in run["comparisons"])
+    assert run["top"][0]["id"] == "input:gan-power-devices"  # context: no outcome judges it
 
 
 # -- reading windows, verdicts, degrading --------------------------------------------------------
