@@ -388,13 +388,70 @@ def inventory_props(inv: Inventory) -> dict[str, PropValue]:
     }
 
 
+CAPITAL_PREFIX = "capital_"
+CAPITAL_KEYS: tuple[str, ...] = (
+    "capital_months", "capital_months_low", "capital_months_high", "capital_source",
+    "capital_as_of", "capital_confidence", "capital_rationale", "capital_scope",
+)
+"""Every props key :func:`capital_props` writes."""
+
+
+@dataclass(frozen=True)
+class Capital:
+    """A capital good: its customers run an installed base worth ``months`` of its deliveries.
+
+    A cut in deliveries of a capital good (a lithography tool) does not stop the customer's
+    output at once: the installed base keeps running, and capacity falls by the deliveries lost
+    so far over the base (the dynamic model's capital arcs; docs/model.md, Time).  ``scope``
+    records the capital_goods.csv row (``role:<role>``, ``type:<type>`` or a node id).
+    """
+
+    months: Range
+    source: str
+    as_of: str
+    confidence: str
+    rationale: str
+    scope: str = ""
+
+
+def capital_of(node: Node) -> Capital | None:
+    """The capital-good record stored on ``node`` (a supplier), or ``None``."""
+    p = node.props
+    m = p.get("capital_months")
+    if m is None or isinstance(m, list | bool | str):
+        return None
+    lo, hi = p.get("capital_months_low", m), p.get("capital_months_high", m)
+    return Capital(
+        months=Range(float(m), _f(lo), _f(hi)),
+        source=_s(p.get("capital_source")), as_of=_s(p.get("capital_as_of")),
+        confidence=_s(p.get("capital_confidence")),
+        rationale=_s(p.get("capital_rationale")), scope=_s(p.get("capital_scope")),
+    )
+
+
+def capital_props(cap: Capital) -> dict[str, PropValue]:
+    """The ``capital_*`` props that store ``cap`` (the inverse of :func:`capital_of`)."""
+    return {
+        "capital_months": float(cap.months.value),
+        "capital_months_low": float(cap.months.low),
+        "capital_months_high": float(cap.months.high),
+        "capital_source": cap.source,
+        "capital_as_of": cap.as_of,
+        "capital_confidence": cap.confidence,
+        "capital_rationale": cap.rationale,
+        "capital_scope": cap.scope,
+    }
+
+
 def without_markets(props: dict[str, Any]) -> dict[str, Any]:
-    """``props`` without the ``mkt_*`` lists and ``inventory_*`` keys (shown separately)."""
+    """``props`` without the ``mkt_*`` lists, ``inventory_*`` and ``capital_*`` keys (shown
+    separately)."""
     return {k: v for k, v in props.items()
-            if not k.startswith(MKT_PREFIX) and not k.startswith(INVENTORY_PREFIX)}
+            if not k.startswith((MKT_PREFIX, INVENTORY_PREFIX, CAPITAL_PREFIX))}
 
 
 __all__ = [
+    "CAPITAL_KEYS", "Capital", "capital_of", "capital_props",
     "INVENTORY_KEYS", "LAYERS", "MKT_KEYS", "SUPPLY_PARAMS", "WEEKS_PER_MONTH", "CostShare",
     "EndUse", "Inventory", "MineralMarket", "Range", "SupplyParam", "inventory_of",
     "inventory_props", "market_of", "market_props", "markets", "without_markets",

@@ -12,6 +12,10 @@ column and the nearest valid name in every error):
 * ``cost_shares.csv`` – the cost share of the mineral in each graph product it feeds.
 * ``inventories.csv`` – weeks of input cover by scope: a layer name, ``kind:<kind>`` or a node
   id; a node takes the most specific row (node id beats kind beats layer).
+* ``capital_goods.csv`` (optional) – suppliers whose deliveries are capital goods (tools): the
+  months of their deliveries a customer's installed base embodies, by scope ``role:<role>``
+  (company role), ``type:<type>`` (a node's ``type`` prop, e.g. CSET ``tool_resource``) or a
+  node id (node id beats role beats type).
 
 Every row carries ``source``, ``as_of`` and ``confidence`` (``reported`` cites a document and
 page/table; ``estimated`` needs a rationale).  The loader runs after the other loaders (it needs
@@ -33,12 +37,14 @@ from riskgraph.graph import schema
 from riskgraph.graph.markets import (
     LAYERS,
     SUPPLY_PARAMS,
+    Capital,
     CostShare,
     EndUse,
     Inventory,
     MineralMarket,
     Range,
     SupplyParam,
+    capital_props,
     inventory_props,
     market_props,
 )
@@ -78,6 +84,10 @@ INVENTORY_COLUMNS: tuple[str, ...] = (
     "scope", "weeks", "low", "high", "source", "as_of", "confidence", "rationale",
 )
 FILES: tuple[str, ...] = ("end_uses", "supply", "cost_shares", "inventories")
+CAPITAL_FILE = "capital_goods"  # optional
+CAPITAL_COLUMNS: tuple[str, ...] = (
+    "scope", "months", "low", "high", "source", "as_of", "confidence", "rationale",
+)
 _USE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
@@ -87,6 +97,7 @@ class Markets:
 
     markets: dict[str, MineralMarket] = field(default_factory=dict)
     inventories: dict[str, Inventory] = field(default_factory=dict)  # scope -> cover
+    capital: dict[str, Capital] = field(default_factory=dict)  # scope -> installed base
     rows: int = 0
     files: list[str] = field(default_factory=list)
 
@@ -121,7 +132,10 @@ def load(graph: GraphData, data_dir: Path = DATA_DIR) -> Markets:
     supply, n2 = _read_supply(paths["supply"], ctx)
     costs, n3 = _read_costs(paths["cost_shares"], ctx)
     inv, n4 = _read_inventories(paths["inventories"], ctx)
-    out = Markets(inventories=inv, rows=n1 + n2 + n3 + n4, files=[rel(p) for p in paths.values()])
+    cap_path = folder / f"{CAPITAL_FILE}.csv"
+    cap, n5 = _read_capital(cap_path, ctx) if cap_path.exists() else ({}, 0)
+    files = [rel(p) for p in paths.values()] + ([rel(cap_path)] if cap_path.exists() else [])
+    out = Markets(inventories=inv, capital=cap, rows=n1 + n2 + n3 + n4 + n5, files=files)
     for mid in sorted(set(uses) | set(supply) | set(costs)):
         out.markets[mid] = MineralMarket(
             mineral=mid, uses=tuple(uses.get(mid, [])), supply=supply.get(mid, {}),
@@ -147,6 +161,12 @@ def apply(graph: GraphData, data_dir: Path = DATA_DIR) -> Markets:
                or m.inventories.get(node.layer))
         if inv is not None:
             node.props.update(inventory_props(inv))
+        cap = m.capital.get(nid)
+        for role in node.roles:
+            cap = cap or m.capital.get(f"role:{role}")
+        cap = cap or m.capital.get(f"type:{node.props.get('type')}")
+        if cap is not None:
+            node.props.update(capital_props(cap))
     return m
 
 
@@ -390,6 +410,44 @@ def _read_inventories(path: Path, ctx: _Context) -> tuple[dict[str, Inventory], 
         weeks = _range(row, ("weeks", "low", "high"), path, line, conf, lo_bound=0.0)
         out[scope] = Inventory(weeks=weeks, source=src, as_of=as_of, confidence=conf,
                                rationale=rat, scope=scope)
+    return out, len(rows)
+
+
+def _read_capital(path: Path, ctx: _Context) -> tuple[dict[str, Capital], int]:
+    rows = _rows(path, CAPITAL_COLUMNS)
+    roles = sorted({r for n in ctx.graph.nodes.values() for r in n.roles})
+    types = sorted({str(n.props["type"]) for n in ctx.graph.nodes.values()
+                    if isinstance(n.props.get("type"), str)})
+    out: dict[str, Capital] = {}
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        scope = _text(row, "scope", path, line)
+        for prefix, valid in (("role:", roles), ("type:", types)):
+            if scope.startswith(prefix):
+                value = scope.removeprefix(prefix)
+                if value not in valid:
+                    near = suggest(value, valid)
+                    hint = f"; did you mean '{prefix}{near[0]}'?" if near else ""
+                    raise IngestError(path, f"unknown {prefix[:-1]} {value!r}{hint}", row=line,
+                                      column="scope")
+                break
+        else:
+            if scope not in ctx.graph.nodes:
+                near = suggest(scope, list(ctx.graph.nodes), n=1)
+                hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
+                raise IngestError(path, f"unknown node {scope!r}{hint} (a scope is role:<role>, "
+                                        "type:<type> or a node id)", row=line, column="scope")
+        if scope in seen:
+            raise IngestError(path, f"duplicate scope {scope} (first on line {seen[scope]})",
+                              row=line, column="scope")
+        seen[scope] = line
+        src, as_of, conf, rat = _provenance(row, path, line)
+        months = _range(row, ("months", "low", "high"), path, line, conf, lo_bound=0.0)
+        if months.low <= 0:
+            raise IngestError(path, f"months must be > 0, got {months.low:g}", row=line,
+                              column="low")
+        out[scope] = Capital(months=months, source=src, as_of=as_of, confidence=conf,
+                             rationale=rat, scope=scope)
     return out, len(rows)
 
 
