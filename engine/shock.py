@@ -211,16 +211,8 @@ def run_shock(
     setup = resolve(graph, node_target or target, sets=sets, compiled=compiled, params=params)
     pert = perturb(graph, setup, pct, country=country, direction=direction)
     upstream = direction == "upstream"
-    if exports_to is not None:  # issue 13: an export control cuts trade, not production
-        if upstream or model != "iim":
-            raise UsageError("--exports-to works with the downstream iim model only")
-        pert.c[:] = 0.0  # world supply is not cut
-    if not upstream and model == "iim":
-        setup.market = market.build(graph, setup, allocation=allocation, theta=None,
-                                    supply_response=supply_response, exports_to=exports_to,
-                                    country=country, pct=pct)
-        if not setup.market.active and setup.market.exports is None:
-            setup.market = None  # no mineral with market data: exactly the v0.1 model
+    with_market(graph, setup, pert, pct, model=model, direction=direction, country=country,
+                allocation=allocation, supply_response=supply_response, exports_to=exports_to)
     prop = propagate(setup, pert.c, model=model, upstream=upstream)
     months = dynamic.months_of(setup, horizon) if dynamic.applies(model, direction) else 0
     expl = explain(setup, pert, prop, model=model, upstream=upstream, top=top,
@@ -249,6 +241,28 @@ def _dynamic_peak(setup: Setup, c: np.ndarray, prop: Propagation, horizon: int,
                            exogenous=setup.compiled.exogenous, market=mk_fn,
                            market_arcs=mk_arcs, tol=setup.params.tol)
     return np.asarray(sim.q.max(axis=0))
+
+
+def with_market(graph: GraphData, setup: Setup, pert: Perturbation, pct: float, *,
+                model: str = "iim", direction: str = "downstream", country: str | None = None,
+                allocation: str | None = None, supply_response: bool | None = None,
+                exports_to: str | None = None) -> None:
+    """Issue 13: build ``setup.market`` for a downstream IIM run (None when no mineral has
+    market data and there is no export control: exactly the v0.1 model); an export control
+    zeroes ``pert.c`` (it cuts trade, world supply is not cut).  Call it between
+    :func:`perturb` and :func:`propagate` (what :func:`run_shock` does)."""
+    upstream = direction == "upstream"
+    if exports_to is not None:
+        if upstream or model != "iim":
+            raise UsageError("--exports-to works with the downstream iim model only")
+        pert.c[:] = 0.0
+    if upstream or model != "iim":
+        return
+    setup.market = market.build(graph, setup, allocation=allocation, theta=None,
+                                supply_response=supply_response, exports_to=exports_to,
+                                country=country, pct=pct)
+    if not setup.market.active and setup.market.exports is None:
+        setup.market = None
 
 
 def _monthly_market(setup: Setup) -> tuple[Any, np.ndarray | None]:
@@ -661,5 +675,5 @@ def _layers(graph: GraphData, cg: CompiledGraph, q: np.ndarray, affected: np.nda
 
 __all__ = [
     "DIRECTIONS", "MODELS", "Override", "assemble", "explain", "perturb", "propagate", "resolve",
-    "resolve_targets", "run_shock",
+    "resolve_targets", "run_shock", "with_market",
 ]

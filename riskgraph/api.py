@@ -223,12 +223,18 @@ class ShockResult:
         pert = eng.perturb(self.graph, setup, o["pct"], country=o["country"],
                            direction=o["direction"])
         upstream = o["direction"] == "upstream"
+        eng.with_market(self.graph, setup, pert, o["pct"], model=o["model"],
+                        direction=o["direction"], country=o["country"],
+                        allocation=o.get("allocation"), supply_response=o.get("supply_response"),
+                        exports_to=o.get("exports_to"))  # issue 13, as run_shock does
         prop = eng.propagate(setup, pert.c, model=o["model"], upstream=upstream)
         p = setup.params
         i = cg.index[nid]
-        got = top_paths(cg, prop.arc_values, pert.c, {i}, k=max(1, p.paths_per_node),
+        pv = prop.arc_values if prop.path_values is None else prop.path_values
+        pc = pert.c if prop.path_c is None else prop.path_c
+        got = top_paths(cg, pv, pc, {i}, k=max(1, p.paths_per_node),
                         upstream=upstream, max_expansions=p.max_path_expansions,
-                        min_contribution=p.min_path_contribution * float(pert.c.max()))
+                        min_contribution=p.min_path_contribution * float(pc.max()))
         return [path_to_dict(cg, pp, upstream=upstream, arrays=setup.arrays)
                 for pp in got.get(i, [])]
 
@@ -275,6 +281,9 @@ def shock(
     money_year: int | None = None,
     horizon: int | None = None,
     duration: int | None = None,
+    allocation: str | None = None,
+    supply_response: bool | None = None,
+    exports_to: str | None = None,
 ) -> ShockResult:
     """Run one shock, as ``riskgraph shock TARGET --pct PCT ...`` (same defaults).
 
@@ -282,7 +291,10 @@ def shock(
     shipped one unless ``graph`` is given (:func:`load_graph`).  ``money_year`` (upstream
     only, as ``--year``): the money model's calendar year; ``None``: the latest complete one.
     ``horizon``, ``duration`` (as ``--horizon``, ``--duration``): the dynamic model's months
-    (:meth:`ShockResult.monthly`); ``horizon=0``: the static answer only.
+    (:meth:`ShockResult.monthly`); ``horizon=0``: the static answer only.  ``allocation``,
+    ``supply_response``, ``exports_to`` (as ``--allocation``, ``--[no-]supply-response``,
+    ``--exports-to``): the shortage economics of minerals with market data (issue 13;
+    ``allocation="proportional", supply_response=False``: the no-mitigation upper bound).
     """
     from riskgraph.engine.shock import run_shock
 
@@ -292,10 +304,14 @@ def shock(
     sets = list(sets)
     data = run_shock(g, target, pct, country=country, direction=direction, model=model,
                      top=top, sets=sets, samples=samples, seed=seed, compiled=_compiled(g),
-                     money_year=money_year, horizon=horizon, duration=duration)
+                     money_year=money_year, horizon=horizon, duration=duration,
+                     allocation=allocation, supply_response=supply_response,
+                     exports_to=exports_to)
     options = {"target": target, "pct": pct, "country": country, "direction": direction,
                "model": model, "top": top, "sets": sets, "samples": samples, "seed": seed,
-               "money_year": money_year, "horizon": horizon, "duration": duration}
+               "money_year": money_year, "horizon": horizon, "duration": duration,
+               "allocation": allocation, "supply_response": supply_response,
+               "exports_to": exports_to}
     return ShockResult(data, g, options)
 
 

@@ -106,12 +106,14 @@ def test_paths_show_and_errors() -> None:
 
 
 def test_sensitivity_and_compare_from_the_api(tmp_path) -> None:
-    r1 = rg.shock("gallium", pct=50, top=60)  # every affected node listed
+    # sensitivity ranks the no-mitigation model (issue 13): compare with that shock
+    upper = {"allocation": "proportional", "supply_response": False}
+    r1 = rg.shock("gallium", pct=50, top=60, **upper)  # every affected node listed
     s = r1.sensitivity("OpenAI", top=5)
     df = s.to_frame()
     assert len(df) == 5 and df["set_key"].iloc[0]
     top = s.to_dict()["assumptions"][0]
-    r2 = rg.shock("gallium", pct=50, top=60, sets=[top["set"]])
+    r2 = rg.shock("gallium", pct=50, top=60, sets=[top["set"]], **upper)
     cmp = r1.compare(r2)
     row = next(x for x in cmp["nodes"] if x["id"] == "company:openai")
     assert row["a"] == pytest.approx(s.to_dict()["node"]["shortfall"])
