@@ -61,7 +61,9 @@ class TradeShares:
 def trade_props(t: TradeShares) -> dict[str, PropValue]:
     """The ``trade_*`` props that store ``t`` (the inverse of :func:`trade_of`)."""
     return {
-        "trade_source": t.source, "trade_hs": t.hs, "trade_hs_note": t.hs_note,
+        # "HS 811292", not "811292": a digits-only string would come back from a CSV export
+        # as a number
+        "trade_source": t.source, "trade_hs": f"HS {t.hs}", "trade_hs_note": t.hs_note,
         "trade_year": float(t.year), "trade_reporter": t.reporter,
         "trade_partner": list(t.partners), "trade_partner_kg": [float(x) for x in t.partner_kg],
         "trade_partner_usd": [float(x) for x in t.partner_usd],
@@ -81,7 +83,8 @@ def trade_of(node: Node) -> TradeShares | None:
         return tuple(float(x) for x in v) if isinstance(v, list) else ()
 
     return TradeShares(
-        source=str(p.get("trade_source", "")), hs=str(p.get("trade_hs", "")),
+        source=str(p.get("trade_source", "")),
+        hs=str(p.get("trade_hs", "")).removeprefix("HS ").strip(),
         hs_note=str(p.get("trade_hs_note", "")),
         year=int(float(p.get("trade_year", 0) or 0)),  # type: ignore[arg-type]
         reporter=str(p.get("trade_reporter", "")), partners=tuple(str(x) for x in parts),

@@ -51,3 +51,15 @@ def test_unknown_file_is_an_error(tmp_path: Path) -> None:
     dst.rename(dst.with_name("unobtainium_trade_data.csv"))
     with pytest.raises(IngestError, match="no mineral for trade file"):
         trade.load(tmp_path)
+
+
+def test_trade_props_survive_a_csv_export(tmp_path: Path) -> None:
+    from riskgraph.export import tabular
+
+    g = trade.load().graph
+    tabular.write_csv(g, tmp_path / "csv")
+    back = tabular.read_csv(tmp_path / "csv")
+    a, b = g.nodes["mineral:gallium"].props, back.nodes["mineral:gallium"].props
+    assert {k: v for k, v in a.items() if k.startswith("trade_")} == \
+        {k: v for k, v in b.items() if k.startswith("trade_")}
+    assert trade_of(back.nodes["mineral:gallium"]) == trade_of(g.nodes["mineral:gallium"])
