@@ -20,13 +20,16 @@ value the run uses (:func:`structural_draws`):
 * per mineral with market data, ``spare_capacity``, ``secondary_supply`` (static and dynamic)
   and ``restart_months`` (dynamic only), in the ranges of the markets data
   (ingest/data/markets/supply.csv);
-* with ``--horizon``, the default inventory cover ``inventory_weeks`` and the refill rate
+* when the dynamic model runs (``--horizon``; default defaults.toml [dynamic] ``horizon``), the
+  default inventory cover ``inventory_weeks`` and the refill rate
   ``refill_rate`` (defaults.toml [dynamic] ``*_low``..``*_high``), and ``inventory_cover``: one
   quantile, uniform on [0, 1], that places every node's own cover (ingest/data/markets/
   inventories.csv, each node's low..high) at that quantile of its triangular range (the covers
   move together: a comonotone draw, the wider band).
 
-A value fixed by ``--set`` is not drawn.  The structural values come from a second generator
+A key given with ``--set`` (any target: ``theta=``, ``inventory_weeks[TSMC]=``,
+``spare_capacity[gallium]=``) is not drawn (for a mineral's supply parameter: for that mineral).
+The structural values come from a second generator
 seeded ``[seed, 1]``, the weights from ``default_rng(seed)`` as before: the same seed gives the
 same bands, and the weight draws are exactly those of v0.1 whatever is drawn besides.
 """
