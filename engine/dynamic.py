@@ -10,7 +10,16 @@ model month by month (docs/model.md, "Time: inventories, ramp-up and recovery"):
   (the node's ``inventory_weeks`` / 4.345, :func:`riskgraph.graph.markets.inventory_of`, else the
   default ``inventory_weeks`` of engine/defaults.toml [dynamic]); the stock fills the gap while
   it lasts and is rebuilt at the refill rate :math:`\rho` once the group's suppliers are whole;
-* **shock profile**: the cut *c* holds in months ``1..duration`` and is lifted after.
+* **shock profile**: the cut *c* holds in months ``1..duration`` and is lifted after;
+* **capital goods**: an arc from a supplier of capital goods (a tool or an equipment maker,
+  :func:`riskgraph.graph.markets.capital_of`: ``ingest/data/markets/capital_goods.csv``) to a
+  customer that is not itself one does not pass the supplier's shortfall on at once: the
+  customer's installed base, worth :math:`L_j` months of deliveries, keeps running, and its
+  capacity falls by the deliveries lost over the last :math:`L_j` months,
+  :math:`a^*_{ij} \frac{1}{L_j}\sum_{s=t-L_j}^{t-1} q_j(s)` (perpetual inventory with an
+  installed base turning over in :math:`L_j` months); such groups hold no inventory.  After
+  :math:`L_j` months of a constant cut it is the static :math:`a^*_{ij} q_j`, so the long-run
+  limit is unchanged.
 
 Month *t* (``q(0) = 0``, :math:`I_g(1) = \tau_i`):
 
@@ -62,7 +71,7 @@ import numpy as np
 
 from riskgraph.engine.aggregate import Groups
 from riskgraph.errors import UsageError
-from riskgraph.graph.markets import WEEKS_PER_MONTH, inventory_of
+from riskgraph.graph.markets import WEEKS_PER_MONTH, capital_of, inventory_of
 from riskgraph.graph.model import Node
 
 if TYPE_CHECKING:
@@ -102,6 +111,23 @@ def cover_weeks(setup: Setup) -> tuple[np.ndarray, np.ndarray]:
     return weeks, origin
 
 
+def capital_months(setup: Setup) -> np.ndarray:
+    """Per arc, the installed base in months of deliveries (``capital_months`` of the
+    supplier, :func:`riskgraph.graph.markets.capital_of`) where the supplier delivers capital
+    goods and the customer does not (a tool maker buying parts is not using them as capital);
+    0 elsewhere."""
+    cg = setup.compiled
+    nodes = cg.graph.nodes
+    life = np.array([_capital(nodes[nid]) for nid in cg.ids])
+    out = np.where(life[cg.cus] > 0, 0.0, life[cg.sup])
+    return np.asarray(out, dtype=float)
+
+
+def _capital(node: Node) -> float:
+    cap = capital_of(node)
+    return 0.0 if cap is None else float(cap.months.value)
+
+
 @dataclass
 class Path:
     """The monthly simulation: ``q[t - 1]`` is the shortfall per node in month ``t``."""
@@ -116,7 +142,7 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
              duration: int, cover_months: np.ndarray, refill: float,
              exogenous: np.ndarray | None = None, market: Any = None,
              market_arcs: np.ndarray | None = None, lifted_arcs: np.ndarray | None = None,
-             tol: float = 1e-10) -> Path:
+             capital_months: np.ndarray | None = None, tol: float = 1e-10) -> Path:
     r"""Run the monthly model (module docstring) for ``horizon`` months.
 
     Parameters
@@ -133,13 +159,23 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
     market_arcs : per arc, True where the constant replaces ``a* q`` (with ``market``).
     lifted_arcs : arc indices whose constants stop with the cut (an export control, which
         cuts trade and leaves the mineral's own shortfall at 0): 0 after month ``duration``.
+    capital_months : per arc, the installed base in months of deliveries :math:`L` of a
+        capital-good arc (0: an ordinary arc); see the module docstring.
     """
     n, m = groups.n, values.size
     exo = np.zeros(m, dtype=bool) if exogenous is None else exogenous
     mk = np.zeros(m, dtype=bool) if market is None or market_arcs is None else market_arcs
-    G = groups.matrix(np.where(exo | mk, np.nan, values))
+    life = np.zeros(m) if capital_months is None else np.asarray(capital_months, dtype=float)
+    cap = (life > 0) & ~exo & ~mk
+    life_m = np.maximum(1, np.rint(np.where(cap, life, 1.0))).astype(int)
+    G = groups.matrix(np.where(exo | mk | cap, np.nan, values))
     Gx = groups.matrix(np.where(exo, values, np.nan)) if exo.any() else None
     tau = np.asarray(cover_months, dtype=float)[groups.owner]
+    cap_arcs = np.flatnonzero(cap)
+    if cap_arcs.size:  # installed bases, not stocks, buffer capital goods
+        tau[np.unique(groups.group[cap_arcs])] = 0.0
+        cap_sender = groups.sender[cap_arcs]
+        csum = np.zeros((horizon + 1, n))  # csum[t] = sum of q over months 1..t
     stock = tau.copy()
     ones = np.ones(n)
     q_prev, c_prev = np.zeros(n), np.zeros(n)
@@ -153,12 +189,20 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
             u += Gx @ c_prev
         if k_prev is not None:
             u += groups.matrix(np.where(mk, k_prev, np.nan)) @ ones
+        if cap_arcs.size:
+            lo = np.maximum(0, t - 1 - life_m[cap_arcs])
+            lost = (csum[t - 1, cap_sender] - csum[lo, cap_sender]) / life_m[cap_arcs]
+            per_arc = np.full(m, np.nan)
+            per_arc[cap_arcs] = values[cap_arcs] * lost
+            u += groups.matrix(per_arc) @ ones
         draw = np.minimum(stock, u)
         x = u - draw
         whole = u <= tol
         stock = np.where(whole, np.minimum(tau, stock - draw + refill), stock - draw)
         q = np.maximum(ct, groups.node_max(np.minimum(1.0, x)))
         out[t - 1] = q
+        if cap_arcs.size:
+            csum[t] = csum[t - 1] + q
         low[t - 1] = -groups.node_max(-stock) if groups.ng else 0.0
         if market is not None and mk.any():
             # month t's deliveries of the minerals, into their customers' month t + 1
@@ -250,11 +294,12 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
     months = weeks / WEEKS_PER_MONTH
     ctx = getattr(setup, "market", None)
     exports = getattr(ctx, "exports", None)
+    life = capital_months(setup)
     sim = simulate(cg.groups, prop.arc_values, pert.c, horizon=horizon, duration=dur,
                    cover_months=months, refill=p.refill_rate, exogenous=cg.exogenous,
                    market=market, market_arcs=market_arcs,
                    lifted_arcs=None if exports is None else np.asarray(exports.arcs),
-                   tol=p.tol)
+                   capital_months=life, tol=p.tol)
     nodes = []
     for i in expl.listed:
         s = node_summary(sim.q[:, i], duration=dur, min_shortfall=p.min_shortfall)
@@ -271,11 +316,13 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
         "refill_rate": float(p.refill_rate),
         "default_inventory_weeks": float(p.inventory_weeks),
         "nodes_with_own_inventory": int((origin == 1).sum()),
+        "capital_arcs": int((life > 0).sum()),
         "market": market is not None,
         "min_shortfall": float(p.min_shortfall),
         "nodes": nodes,
     }
 
 
-__all__ = ["EQUATION", "Path", "applies", "block", "check", "cover_weeks", "months_of",
+__all__ = ["EQUATION", "Path", "applies", "block", "capital_months", "check", "cover_weeks",
+           "months_of",
            "node_cover_weeks", "node_summary", "simulate"]
