@@ -70,3 +70,14 @@ def test_exports_to_us_differs_from_a_production_cut(shipped: GraphData) -> None
     assert "basket" in block["import_share_basis"]["hs_note"]
     assert _q(ex) != _q(prod)
     assert max(_q(ex).values()) < max(_q(prod).values())
+
+
+@pytest.mark.parametrize("rule", ["priority", "mixed", "proportional"])
+@pytest.mark.parametrize(("target", "pct"), [("minerals", 20), ("germanium", 50),
+                                             ("gallium", 50), ("CN", 100)])
+def test_no_node_exceeds_the_cut_under_any_rule(shipped: GraphData, rule: str, target: str,
+                                                pct: float) -> None:
+    """Priority lets a low-rank use lose more than the cut; the graph's AI-chain nodes are in
+    the top ranks, so on the shipped graph no node does (docs/model.md section 13)."""
+    q = _q(run_shock(shipped, target, pct, top=10**6, horizon=0, allocation=rule))
+    assert max(q.values()) <= pct / 100 + 1e-9
