@@ -126,6 +126,13 @@ CASES: list[tuple[str, ...]] = [
     ("report", "gallium", "--pct", "50", "{root}/r.html", "--samples", "-4"),
     ("compare", "{json}", "{json}"),
     ("compare", "{missing}.json", "{missing}.json"),
+    # backtest (issue 13)
+    ("backtest",),
+    ("backtest", "galium"),
+    ("backtest", "rare-earths-2010", "--list"),
+    ("backtest", "--list", "--format", "csv"),
+    ("backtest", "rare-earths-2010", "--samples", "-1"),
+    ("backtest", "rare-earths-2010", "--seed", "1"),
     # neo4j (status only: never stop the shared server)
     ("neo4j", "status", "--uri", "bolt://8.8.8.8:7687"),
     ("neo4j", "status", "--uri", "not a uri"),
@@ -172,6 +179,7 @@ VALID_EXTREMES: list[tuple[str, ...]] = [
     ("exposure", "company:nvidia", "--year", HUGE, "--format", "json"),
     ("sparql", "company-suppliers", "--rdf", "{ttl}", "--format", "json"),
     ("example", "{root}/example-copy"),
+    ("backtest", "rare-earths-2010", "--samples", "2", "--seed", HUGE, "--format", "json"),
 ]
 
 
