@@ -182,15 +182,14 @@ def dynamic_note(blk: dict[str, Any]) -> str:
            else f"lasting {blk['duration']} month{'s' if blk['duration'] != 1 else ''}")
     own = blk["nodes_with_own_inventory"]
     return (
-        f"dynamic (--horizon {blk['horizon']}, cut {cut}): monthly model, one month per supply "
-        f"hop; inventories: {own} node{'s' if own != 1 else ''} with their own cover, "
-        f"{blk['default_inventory_weeks']:g} weeks elsewhere; stocks refill at "
-        f"{blk['refill_rate']:g} of a month's flow once suppliers are whole. 'shortfall' is the "
-        f"static long-run answer; peak <={blk['horizon']} mo = the largest monthly shortfall "
-        "within the horizon; hit from = the first month with a shortfall (month 1 = the cut's "
-        f"first month; > {blk['horizon']}: stocks last beyond the horizon); back by = the month "
-        "it is gone again after the cut ends ('-' while the cut lasts). Monthly paths: "
-        "--format json (dynamic.nodes), --html; static only: --horizon 0."
+        f"dynamic (--horizon {blk['horizon']}, cut {cut}): one month per supply hop, stocks "
+        f"first ({own} node{'s' if own != 1 else ''} with their own cover, "
+        f"{blk['default_inventory_weeks']:g} weeks elsewhere; refill {blk['refill_rate']:g} of a "
+        "month's flow once suppliers are whole). shortfall = the static long run; "
+        f"peak <={blk['horizon']} mo = the largest monthly shortfall; hit from = the first month "
+        f"short (> {blk['horizon']}: not within the horizon); back by = the first month without, "
+        "after the cut ('-' while it lasts). Monthly paths: --format json, --html; static only: "
+        "--horizon 0."
     )
 
 
