@@ -40,7 +40,11 @@ INTERFACE FOR HELPER C (engine/dynamic.py) AND D (backtests, Monte Carlo) -- kep
     ctx.mineral_arcs   # bool per arc: these arcs' contribution comes from k, not from q
     market.group_constants(ctx, k)  # per downstream group: the ``const`` of aggregate.solve
     market.price_pressure(ctx, info["net"]) -> {mineral id: {...} | None}
-Changes since 06:40: none.
+Differences from issue13.md (additions only): build() also takes ``pct`` (for exports_to);
+arc_constants() also takes ``arc_values`` (Monte Carlo draws); group_constants(),
+effective_values() (path explanation) and block() (the result's ``market``) are new;
+supply_response=False also switches off substitution and export re-routing (so proportional +
+no response is v0.1 exactly); stocks are drawn only when ``stocks_used`` is passed.
 -----------------------------------------------------------------------------------------------
 """
 
