@@ -196,7 +196,7 @@ def test_low_above_value_in_supply_and_inventories(tmp_path: Path, real_graph: G
     line = _line_of(p, mineral="germanium", parameter="stocks_months")
     _edit(p, line, "low", "9")
     assert _error(tmp, real_graph) == (
-        f"{p}, line {line}, column 'low': low 9 is above value 2")
+        f"{p}, line {line}, column 'low': low 9 is above value 1")
     tmp = _copy(tmp_path / "b")
     p = tmp / "markets" / "inventories.csv"
     line = _line_of(p, scope="chips")
