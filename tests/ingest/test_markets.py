@@ -80,7 +80,8 @@ def test_gallium_market_as_loaded_into_the_graph(real_graph: GraphData) -> None:
     leds = next(u for u in m.uses if u.use == "leds")
     assert leds.nodes == () and leds.priority > m.use_of("input:gaas-devices").priority
     sc = m.supply["spare_capacity"]
-    assert (sc.value.value, sc.value.low, sc.confidence) == (0.19, 0.04, "reported")
+    assert (sc.value.value, sc.value.low, sc.value.high, sc.confidence) == (
+        0.1, 0.04, 0.19, "estimated")
     assert "mcs2024-galli_world.csv" in sc.source
     cs = m.cost_share_of("input:gaas-devices")
     assert cs is not None and cs.share.high <= 0.01  # gallium is a tiny share of a GaAs device
