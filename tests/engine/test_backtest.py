@@ -2,9 +2,9 @@
 copies, and the model-vs-observed figures on the shipped data.
 
 The pinned model figures (EXPECTED) are what the current graph, markets data and defaults give;
-they change when those change (then re-run ``riskgraph backtest NAME -f json`` and update them
-together with docs/model.md "Backtests").  Each is also recomputed here from ``run_shock`` so a
-failure says whether the backtest or the model moved.
+they change when those change: ``.venv/bin/python tests/engine/test_backtest.py`` prints the
+current ones to paste here (and update docs/model.md section 15 with them).  Some are also
+recomputed here from ``run_shock``, so a failure says whether the backtest or the model moved.
 """
 
 from __future__ import annotations
@@ -100,13 +100,19 @@ def test_observed_figures_match_their_sources() -> None:
 
 
 # -- model vs observed on the shipped data ---------------------------------------------------------
-def test_backtest_figures(results: dict[str, dict[str, Any]]) -> None:
+def figures(results: dict[str, dict[str, Any]]) -> dict[tuple[str, str, str], tuple[Any, str]]:
+    """(event, run, observation) -> (model figure, verdict) of every judged comparison."""
     got = {}
     for name, res in results.items():
         for r in res["runs"]:
             for c in r["comparisons"]:
                 if c["kind"] != "shock_input":
                     got[(name, r["name"], c["observation"])] = (c["model"], c["verdict"])
+    return got
+
+
+def test_backtest_figures(results: dict[str, dict[str, Any]]) -> None:
+    got = figures(results)
     assert got.keys() == EXPECTED.keys()
     for k, (model, verdict) in EXPECTED.items():
         assert got[k][0] == pytest.approx(model, rel=1e-9, abs=1e-12), k
@@ -372,3 +378,12 @@ def test_find_event_suggests() -> None:
         find_event("galium", ev)
     assert str(e.value) == "unknown event 'galium'; did you mean 'gallium-germanium-2023'?"
     assert e.value.exit_code == 2
+
+
+if __name__ == "__main__":  # print the current figures, to re-pin EXPECTED
+    from riskgraph.ingest.build import load_graph
+
+    g = load_graph(None)
+    res = {name: bt.backtest(g, ev) for name, ev in load_events().items()}
+    for key, val in figures(res).items():
+        print(f"    {key!r}: {val!r},")
