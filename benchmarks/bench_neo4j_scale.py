@@ -224,6 +224,25 @@ def du(path: Path) -> int:
         return -1
 
 
+def store_breakdown(home: Path) -> dict[str, int]:
+    """Bytes per part of the store: the database's record files by kind, its indexes
+    (schema/), and the transaction logs."""
+    db = home / "data" / "databases" / "neo4j"
+    out: dict[str, int] = {"transaction_logs": du(home / "data" / "transactions" / "neo4j"),
+                           "indexes": du(db / "schema") if (db / "schema").exists() else 0}
+    if db.exists():
+        for f in db.iterdir():
+            if f.is_file():
+                name = f.name.removeprefix("neostore.")
+                part = ("strings" if "string" in name else "arrays" if "array" in name
+                        else "properties" if "propertystore" in name
+                        else "relationships" if name.startswith("relationship")
+                        else "nodes" if name.startswith("nodestore") else "other")
+                out[part] = out.get(part, 0) + f.stat().st_size
+    out["total"] = du(home / "data")
+    return out
+
+
 def sample_groups(data: Path, n: int) -> dict[str, list[dict[str, Any]]]:
     """The store's rows of the first ``n`` links of the map (per type)."""
     from riskgraph.graph.neo4j import bulk
@@ -340,8 +359,10 @@ def main() -> None:
                   f"{rep.import_seconds:.1f} s, start {rep.start_seconds:.1f} s, constraints "
                   f"{rep.schema_seconds:.1f} s)", flush=True)
             result["store_bytes"] = du(work / "home" / "data")
-            print(f"store on disk after the import: {result['store_bytes'] / 1e9:.2f} GB",
-                  flush=True)
+            result["store_parts"] = parts = store_breakdown(work / "home")
+            print(f"store on disk after the import: {result['store_bytes'] / 1e9:.2f} GB ("
+                  + ", ".join(f"{k} {v / 1e9:.2f}" for k, v in sorted(parts.items())
+                              if k != "total") + " GB)", flush=True)
             save()
             driver = connect(settings)
             try:
@@ -428,6 +449,7 @@ def main() -> None:
             finally:
                 driver.close()
             result["store_bytes_end"] = du(work / "home" / "data")
+            result["store_parts_end"] = store_breakdown(work / "home")
     result["machine"]["load_avg_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

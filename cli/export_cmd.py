@@ -114,7 +114,8 @@ def export_graphml(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOp
 
 @export_app.command("json")
 def export_json(out: OutArg, data_dir: DataDirOpt = None, no_cache: NoCacheOpt = False) -> None:
-    """JSON, schema riskgraph.graph/1: every node and edge with all properties and provenance."""
+    """JSON, schema riskgraph.graph/2: every node and edge with all properties and provenance
+    (each source once, referred to by id and line)."""
     with handle_errors():
         from riskgraph.export.tabular import write_json
 

@@ -14,5 +14,6 @@ RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, r.key AS
                                    ' lines ' + r.source_lines, '')
                         + coalesce(src.tail, '') }[0] AS source,
        r.as_of AS as_of, r.confidence AS confidence,
-       r.rationale AS rationale
+       coalesce(COLLECT { MATCH (why:Rationale {id: r.rationale_id})
+                          RETURN why.text }[0], '') AS rationale
 ORDER BY key

@@ -8,12 +8,57 @@
 //   hops (int) longest path counted (at most 10) [default: 8]
 // Example: riskgraph query labs-exposed-to-mineral --param mineral=mineral:gallium --param hops=8
 // Returns: lab, lab_name, hops (shortest), paths (how many), path (node ids of one shortest path)
-MATCH p = (m:Mineral {id: $mineral})-[:INPUT_TO*1..8]->(owner:Company)
-          <-[:RUNS_ON*0..1]-(lab:ModelLab)
-WHERE length(p) <= $hops AND EXISTS { (owner)-[:OWNS]->(:Accelerator) }
-WITH lab, p
-ORDER BY length(p), [n IN nodes(p) | n.id]
-WITH lab, collect(p) AS ps
-RETURN lab.id AS lab, lab.name AS lab_name, length(ps[0]) AS hops, size(ps) AS paths,
-       [n IN nodes(ps[0]) | n.id] AS path
+// Cost: the owners of accelerators are found first (none: no row, nothing expanded); then one
+//   INPUT_TO step per level, aggregated per node (chains counted, the least chain kept), so it
+//   grows with the nodes and links reached, not with the number of paths (which is exponential
+//   in the hops).  Chains are counted as walks, as the SPARQL twin counts them: on an acyclic
+//   INPUT_TO graph (the shipped one) they are the paths.
+MATCH (m:Mineral {id: $mineral})
+// owners of deployed accelerators first: none, no exposure (and no expansion at all)
+CALL () {
+  MATCH (o:Company) WHERE EXISTS { (o)-[:OWNS]->(:Accelerator) }
+  RETURN collect(o.id) AS owners
+}
+WITH m, owners WHERE size(owners) > 0
+// one INPUT_TO step per level, aggregated per node: chains counted, least chain kept
+WITH m, owners, [{n: m, c: 1, s: [m.id]}] AS f0
+CALL (f0) { UNWIND f0 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f1 }
+CALL (f1) { UNWIND f1 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f2 }
+CALL (f2) { UNWIND f2 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f3 }
+CALL (f3) { UNWIND f3 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f4 }
+CALL (f4) { UNWIND f4 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f5 }
+CALL (f5) { UNWIND f5 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f6 }
+CALL (f6) { UNWIND f6 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f7 }
+CALL (f7) { UNWIND f7 AS x WITH x.n AS a, x.c AS c, x.s AS s
+  MATCH (a)-[:INPUT_TO]->(y) WITH y, sum(c) AS c, min(s + y.id) AS s
+  RETURN collect({n: y, c: c, s: s}) AS f8 }
+UNWIND range(1, 8) AS k
+UNWIND [f1, f2, f3, f4, f5, f6, f7, f8][k - 1] AS x
+WITH x.n AS owner, k, x.c AS c, x.s AS s, owners WHERE owner.id IN owners
+CALL (owner, k, c, s) {
+  MATCH (owner:ModelLab) RETURN owner AS lab, k AS len, s AS chain
+  UNION ALL
+  MATCH (owner)<-[:RUNS_ON]-(lab:ModelLab)
+  RETURN lab, k + 1 AS len, s + lab.id AS chain
+}
+WITH lab, len, c, chain WHERE len <= $hops
+WITH lab, len, sum(c) AS paths, min(chain) AS chain
+ORDER BY lab, len
+WITH lab, collect({len: len, paths: paths, chain: chain}) AS byl
+RETURN lab.id AS lab, lab.name AS lab_name, byl[0].len AS hops,
+       reduce(t = 0, b IN byl | t + b.paths) AS paths, byl[0].chain AS path
 ORDER BY hops, lab

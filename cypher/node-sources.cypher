@@ -18,4 +18,5 @@ RETURN n.id AS id, n.name AS name, n.kind AS kind,
                    RETURN coalesce(src.head, src.citation)
                           + substring(t, size(split(t, ' ')[0])) + coalesce(src.tail, '') }[0]
        ] AS other_sources, n.as_of AS as_of, n.confidence AS confidence,
-       n.rationale AS rationale
+       coalesce(COLLECT { MATCH (why:Rationale {id: n.rationale_id})
+                          RETURN why.text }[0], '') AS rationale

@@ -4,8 +4,14 @@ Every graph node becomes one resource ``<base><kind>/<slug>`` typed with its kin
 for companies, one class per role, plus schema:Organization / schema:Country); every edge
 becomes one qualified relation ``<base>rel/<key>`` (an ``rg:Dependency`` for supply relations,
 an ``rg:Association`` otherwise) carrying its ends, type, weight, unit, source, date and
-confidence.  Sources are shared ``rg:Source`` resources ``<base>source/<hash>`` labelled with the
-citation.  IRIs are stable: they depend only on ids, keys, citations and the base.
+confidence.  Sources are slim (:mod:`riskgraph.graph.provenance`): one ``rg:Source`` (a
+``prov:Entity``) per document / data set / file, ``<base>source/<record id>``, labelled with the
+citation without its line (``rg:citationHead``/``rg:citationTail`` around the cut, ``rg:file``,
+``dct:license``, ``rg:firstLine``/``rg:lastLine``), and each node or relation says
+``prov:wasDerivedFrom <source>`` plus ``rg:sourceLine`` (or ``rg:sourceLines``) instead of
+repeating the citation.  A node's further sources are ``rg:otherSource <source>`` and, with
+their lines, ``rg:otherSourceRef [ rg:source <source> ; rg:sourceLine n ]``.  IRIs are
+stable: they depend only on ids, keys, citations and the base.
 
 ``from_rdf`` reads such a graph back into a :class:`GraphData` (used by the round-trip tests and
 by ``riskgraph sparql --rdf``).  rdflib is imported inside functions.
@@ -13,7 +19,6 @@ by ``riskgraph sparql --rdf``).  rdflib is imported inside functions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from importlib import resources
@@ -23,7 +28,7 @@ from urllib.parse import quote, unquote
 
 from riskgraph.errors import ExportError, UsageError
 from riskgraph.export.atomic import check_folder, write_with
-from riskgraph.graph import schema
+from riskgraph.graph import provenance, schema
 from riskgraph.graph.model import Edge, GraphData, Node
 
 if TYPE_CHECKING:
@@ -125,8 +130,9 @@ def relation_iri(key: str, base: str = DEFAULT_BASE) -> str:
 
 
 def source_iri(citation: str, base: str = DEFAULT_BASE) -> str:
-    """IRI of a source: ``<base>source/`` + the first 16 hex digits of the citation's SHA-256."""
-    return f"{base}source/{hashlib.sha256(citation.encode('utf-8')).hexdigest()[:16]}"
+    """IRI of the source record a citation refers to: ``<base>source/`` + the record id
+    (:func:`riskgraph.graph.provenance.split`: 16 hex digits of a SHA-256)."""
+    return f"{base}source/{provenance.split(citation)[0].id}"
 
 
 def _literal(v: Any) -> rdflib.Literal:
@@ -184,19 +190,39 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
         g.bind(p, ns)
     g.bind("id", base)
 
+    table = provenance.SourceTable()
     sources: dict[str, URIRef] = {}
 
-    def src(citation: str) -> URIRef:
-        s = sources.get(citation)
+    def src(citation: str) -> tuple[URIRef, provenance.Ref]:
+        rec, ref = provenance.split(citation)
+        table.add_ref(rec, ref)
+        s = sources.get(rec.id)
         if s is None:
-            s = sources[citation] = URIRef(source_iri(citation, base))
+            s = sources[rec.id] = URIRef(f"{base}source/{rec.id}")
             g.add((s, RDF.type, RG.Source))
-            g.add((s, RDFS.label, Literal(citation)))
-        return s
+            g.add((s, RDF.type, PROV.Entity))
+            g.add((s, RDFS.label, Literal(rec.citation)))
+            if rec.cut is not None:
+                g.add((s, RG.citationHead, Literal(rec.citation[: rec.cut])))
+                g.add((s, RG.citationTail, Literal(rec.citation[rec.cut :])))
+            if rec.file:
+                g.add((s, RG.file, Literal(rec.file)))
+            if rec.licence:
+                g.add((s, DCT.license, Literal(rec.licence)))
+        return s, ref
 
-    def provenance(s: URIRef, source: str, as_of: str, confidence: str, rationale: str) -> None:
+    def located(s: Any, ref: provenance.Ref) -> None:
+        if ref.line is not None:
+            g.add((s, RG.sourceLine, Literal(ref.line)))
+        elif ref.lines is not None:
+            g.add((s, RG.sourceLines, Literal(ref.lines)))
+
+    def provenance_of(s: URIRef, source: str, as_of: str, confidence: str,
+                      rationale: str) -> None:
         if source:
-            g.add((s, PROV.wasDerivedFrom, src(source)))
+            res, ref = src(source)
+            g.add((s, PROV.wasDerivedFrom, res))
+            located(s, ref)
         if as_of:
             g.add((s, DCT.date, _date(as_of)))
         g.add((s, RG.confidence, Literal(confidence)))
@@ -228,9 +254,14 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
             g.add((s, RG.iso3166Alpha2, Literal(n.id.partition(":")[2])))
         for a in n.aliases:
             g.add((s, SKOS.altLabel, Literal(a)))
-        provenance(s, n.source, n.as_of, n.confidence, n.rationale)
+        provenance_of(s, n.source, n.as_of, n.confidence, n.rationale)
         for o in n.other_sources:
-            g.add((s, RG.otherSource, src(o)))
+            res, ref = src(o)
+            g.add((s, RG.otherSource, res))
+            b = BNode()
+            g.add((s, RG.otherSourceRef, b))
+            g.add((b, RG.source, res))
+            located(b, ref)
         for k, v in n.props.items():
             if v is None:
                 continue
@@ -256,7 +287,7 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
             sup, cus = (a, b) if flow == "forward" else (b, a)
             g.add((r, RG.supplier, sup))
             g.add((r, RG.customer, cus))
-        provenance(r, e.source, e.as_of, e.confidence, e.rationale)
+        provenance_of(r, e.source, e.as_of, e.confidence, e.rationale)
         for k, v in e.props.items():
             if v is None:
                 continue
@@ -264,6 +295,10 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
                 g.add((r, RG[EDGE_PROPS[k]], _literal(v)))
             else:
                 attribute(r, k, v)
+    for sid, res in sources.items():  # the line range each source's references cover
+        if sid in table.first:
+            g.add((res, RG.firstLine, Literal(table.first[sid])))
+            g.add((res, RG.lastLine, Literal(table.last[sid])))
     return g
 
 
@@ -344,10 +379,21 @@ def from_rdf(g: rdflib.Graph) -> GraphData:
             raise ExportError(f"{s}: no {what}")
         return v
 
+    def cite(src: Any, at: Any) -> str:
+        """The full citation of a reference (``at``: the node, relation or blank node that
+        carries the line) to the source resource ``src``."""
+        label = str(g.value(src, RDFS.label) or "")
+        head, tail = g.value(src, RG.citationHead), g.value(src, RG.citationTail)
+        line, lines = g.value(at, RG.sourceLine), g.value(at, RG.sourceLines)
+        if head is None or tail is None or (line is None and lines is None):
+            return label  # no location (or a graph written before slim provenance)
+        loc = f"line {int(line)}" if line is not None else f"lines {lines}"
+        return f"{head} {loc}{tail}"
+
     def prov(s: Any) -> dict[str, Any]:
         src = g.value(s, PROV.wasDerivedFrom)
         return {
-            "source": str(g.value(src, RDFS.label)) if src is not None else "",
+            "source": cite(src, s) if src is not None else "",
             "as_of": str(g.value(s, DCT.date) or ""),
             "confidence": str(g.value(s, RG.confidence) or ""),
             "rationale": str(g.value(s, RG.rationale) or ""),
@@ -378,7 +424,11 @@ def from_rdf(g: rdflib.Graph) -> GraphData:
                 v = g.value(s, p)
                 if v is not None:
                     props[k] = _py(v)
-            others = sorted(str(g.value(o, RDFS.label)) for o in g.objects(s, RG.otherSource))
+            refs = list(g.objects(s, RG.otherSourceRef))
+            if refs:
+                others = sorted(cite(g.value(b, RG.source), b) for b in refs)
+            else:  # written before slim provenance: the label is the whole citation
+                others = sorted(str(g.value(o, RDFS.label)) for o in g.objects(s, RG.otherSource))
             gd.add_node(Node(
                 id=nid, kind=kind, name=str(one(s, RDFS.label, "rdfs:label")),
                 layer=str(g.value(s, RG.layer) or ""), roles=roles, aliases=sorted(aliases),

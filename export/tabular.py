@@ -1,4 +1,10 @@
-"""JSON (schema ``riskgraph.graph/1``) and CSV (``nodes.csv`` + ``edges.csv``) exports.
+"""JSON (schema ``riskgraph.graph/2``) and CSV (``nodes.csv`` + ``edges.csv``) exports.
+
+JSON keeps provenance slim (:mod:`riskgraph.graph.provenance`): a top-level ``sources`` list
+holds each document / data set / file once (citation, file, licence, line range), and every node
+and edge refers to one by ``source_id`` plus ``source_line`` (or ``source_lines``) instead of
+repeating the citation; :func:`read_json` rebuilds the full citations (and still reads
+``riskgraph.graph/1`` documents, which carry them inline).
 
 Both formats keep every field of every node and edge, so user text (names with markup, quotes,
 newlines) survives unchanged; docs/exports.md documents the columns and the JSON schema.  In CSV a
@@ -16,10 +22,13 @@ from typing import IO, Any
 
 from riskgraph.errors import ExportError
 from riskgraph.export.atomic import refuse_inputs, write_many, write_text
+from riskgraph.graph import provenance
 from riskgraph.graph.model import GraphData
+from riskgraph.graph.provenance import SourceTable
 from riskgraph.graph.text import csv_cell, csv_uncell
 
-JSON_SCHEMA = "riskgraph.graph/1"
+JSON_SCHEMA = "riskgraph.graph/2"
+JSON_SCHEMAS_READ = ("riskgraph.graph/1", JSON_SCHEMA)
 
 NODE_COLUMNS: tuple[str, ...] = (
     "id", "kind", "name", "layer", "roles", "aliases", "source", "as_of", "confidence",
@@ -32,19 +41,79 @@ LIST_FIELDS = frozenset({"roles", "aliases", "other_sources"})
 PROP_PREFIX = "prop."
 
 
+def _ref(table: SourceTable, citation: str) -> dict[str, Any]:
+    ref = table.add(citation)
+    out: dict[str, Any] = {"source_id": ref.source_id}
+    if ref.line is not None:
+        out["source_line"] = ref.line
+    elif ref.lines is not None:
+        out["source_lines"] = ref.lines
+    return out
+
+
 def graph_to_json_obj(graph: GraphData) -> dict[str, Any]:
-    """The JSON document of ``graph``: schema, counts, nodes (by id) and edges (by key)."""
+    """The JSON document of ``graph``: schema, counts, sources (by id), nodes (by id) and edges
+    (by key), each node and edge referring to its source by id and line."""
     d = graph.to_dict()
+    table = SourceTable()
+    nodes = []
+    for n in d["nodes"]:
+        out = {}
+        for k, v in n.items():
+            if k == "source":
+                out.update(_ref(table, v))
+            elif k == "other_sources":
+                out[k] = [_ref(table, o) for o in v]
+            else:
+                out[k] = v
+        nodes.append(out)
+    edges = []
+    for e in d["edges"]:
+        out = {}
+        for k, v in e.items():
+            if k == "source":
+                out.update(_ref(table, v))
+            else:
+                out[k] = v
+        edges.append(out)
+    sources = [r["props"] for r in table.rows()]
     return {
         "schema": JSON_SCHEMA,
-        "counts": {"nodes": len(d["nodes"]), "edges": len(d["edges"])},
-        "nodes": d["nodes"],
-        "edges": d["edges"],
+        "counts": {"nodes": len(nodes), "edges": len(edges), "sources": len(sources)},
+        "sources": sources,
+        "nodes": nodes,
+        "edges": edges,
     }
 
 
+def _unref(recs: dict[str, provenance.SourceRecord], d: dict[str, Any]) -> str:
+    sid = d["source_id"]
+    if sid not in recs:
+        raise KeyError(f"source_id {sid!r} is not in 'sources'")
+    return provenance.join(recs[sid], provenance.Ref(sid, line=d.get("source_line"),
+                                                     lines=d.get("source_lines")))
+
+
+def _from_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """A ``riskgraph.graph/2`` document as :meth:`GraphData.from_dict` takes it."""
+    recs = {str(p["id"]): provenance.SourceRecord.from_props(p) for p in doc["sources"]}
+    drop = {"source_id", "source_line", "source_lines"}
+    nodes = []
+    for n in doc["nodes"]:
+        out = {k: v for k, v in n.items() if k not in drop}
+        out["source"] = _unref(recs, n)
+        out["other_sources"] = [_unref(recs, o) for o in n.get("other_sources") or []]
+        nodes.append(out)
+    edges = []
+    for e in doc["edges"]:
+        out = {k: v for k, v in e.items() if k not in drop}
+        out["source"] = _unref(recs, e)
+        edges.append(out)
+    return {"nodes": nodes, "edges": edges}
+
+
 def write_json(graph: GraphData, path: str | Path) -> None:
-    """Write ``graph`` as JSON (schema ``riskgraph.graph/1``) atomically.
+    """Write ``graph`` as JSON (schema ``riskgraph.graph/2``) atomically.
 
     Raises
     ------
@@ -56,23 +125,25 @@ def write_json(graph: GraphData, path: str | Path) -> None:
 
 
 def read_json(path: str | Path) -> GraphData:
-    """Read a file written by :func:`write_json` back into a :class:`GraphData`.
+    """Read a file written by :func:`write_json` back into a :class:`GraphData` (also a
+    ``riskgraph.graph/1`` document of earlier versions).
 
     Raises
     ------
     ExportError
-        Not a ``riskgraph.graph/1`` document.
+        Not a ``riskgraph.graph/1`` or ``/2`` document.
     """
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise ExportError(f"cannot read {path}: {e}") from None
-    if not isinstance(doc, dict) or doc.get("schema") != JSON_SCHEMA:
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if schema not in JSON_SCHEMAS_READ:
         raise ExportError(f"{path}: not a {JSON_SCHEMA} document")
     try:
-        return GraphData.from_dict(doc)
+        return GraphData.from_dict(_from_v2(doc) if schema == JSON_SCHEMA else doc)
     except (KeyError, TypeError, ValueError) as e:
-        raise ExportError(f"{path}: malformed {JSON_SCHEMA} document: {e}") from None
+        raise ExportError(f"{path}: malformed {schema} document: {e}") from None
 
 
 def _cell(v: Any) -> str:

@@ -14,7 +14,9 @@ exports do not repeat that string on every relationship.  :func:`split` cuts a c
 
 :func:`join` is the exact inverse: ``join(*split(s)) == s`` for every string ``s`` (a citation
 without a recognisable ``<file> line N`` ending is a record of its own with no location).
-:class:`SourceTable` collects the records of many rows with the line range each one covers.
+:class:`SourceTable` collects the records of many rows with the line range each one covers, and
+the rationales of estimates, which repeat as citations do (a template per loader or file), one
+record per distinct text (:func:`rationale_id`).
 """
 
 from __future__ import annotations
@@ -124,6 +126,11 @@ def record_id(citation: str, cut: int | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def rationale_id(text: str) -> str:
+    """16 hex digits of SHA-256 over a rationale's text (its record id)."""
+    return hashlib.sha256(f"rationale|{text}".encode()).hexdigest()[:16]
+
+
 def licence_for(file: str) -> str:
     """The licence of a shipped file by its first folder (``usgs/...``); ``""`` if unknown."""
     head = file.replace("\\", "/").split("/", 1)[0]
@@ -172,9 +179,22 @@ class SourceTable:
         self.records: dict[str, SourceRecord] = {}
         self.first: dict[str, int] = {}
         self.last: dict[str, int] = {}
+        # the rationales of estimates, one record per distinct text (id -> text)
+        self.rationales: dict[str, str] = {}
+
+    def add_rationale(self, text: str) -> str:
+        """Record a rationale's text; return its id."""
+        rid = rationale_id(text)
+        self.rationales.setdefault(rid, text)
+        return rid
+
+    def rationale_rows(self) -> list[dict[str, Any]]:
+        """One ``{"id", "props": {"id", "text"}}`` row per rationale, by id."""
+        return [{"id": k, "props": {"id": k, "text": self.rationales[k]}}
+                for k in sorted(self.rationales)]
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.records) + len(self.rationales)
 
     def add(self, source: str) -> Ref:
         """Record ``source``; return its reference."""
@@ -197,6 +217,7 @@ class SourceTable:
             self.last[sid] = hi
 
     def merge(self, other: SourceTable) -> None:
+        self.rationales.update(other.rationales)
         for sid, rec in other.records.items():
             self.records.setdefault(sid, rec)
             self.span(sid, [x for x in (other.first.get(sid), other.last.get(sid))
@@ -219,4 +240,4 @@ class SourceTable:
 
 
 __all__ = ["FOLDER_LICENCES", "Ref", "SourceRecord", "SourceTable", "join", "licence_for",
-           "record_id", "split"]
+           "rationale_id", "record_id", "split"]

@@ -320,25 +320,27 @@ def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
 
 
 def write_sources_file(out: ImportFiles, sources: SourceTable) -> None:
-    """The ``Source`` records as one more nodes file (label ``Source``; never ``Entity``)."""
-    rows = sources.rows()
-    if not rows:
-        return
-    types = _types((r["props"] for r in rows), {"id"})
-    cols = sorted(types)
-    header = ["id:ID", ":LABEL"] + [f"{c}:{types[c]}" for c in cols]
-    label = _Q(queries.SOURCE)
+    """The ``Source`` and ``Rationale`` records as two more nodes files (labels ``Source`` and
+    ``Rationale``; never ``Entity``)."""
+    for name, label, rows in (("sources", queries.SOURCE, sources.rows()),
+                              ("rationales", queries.RATIONALE, sources.rationale_rows())):
+        if not rows:
+            continue
+        types = _types((r["props"] for r in rows), {"id"})
+        cols = sorted(types)
+        header = ["id:ID", ":LABEL"] + [f"{c}:{types[c]}" for c in cols]
 
-    def lines() -> Iterator[list[Any]]:
-        for r in rows:
-            p = r["props"]
-            yield [_Q(r["id"]), label, *(_cell(p.get(c), types[c], f"source {r['id']}")
-                                         for c in cols)]
+        def lines(rows: list[dict[str, Any]] = rows, cols: list[str] = cols,
+                  types: dict[str, str] = types, lab: _Q = _Q(label)) -> Iterator[list[Any]]:
+            for r in rows:
+                p = r["props"]
+                yield [_Q(r["id"]), lab, *(_cell(p.get(c), types[c], f"record {r['id']}")
+                                           for c in cols)]
 
-    path = out.folder / "sources.csv"
-    _write(path, header, lines())
-    out.node_files.append(path)
-    out.sources = len(rows)
+        path = out.folder / f"{name}.csv"
+        _write(path, header, lines())
+        out.node_files.append(path)
+    out.sources = len(sources.records)
 
 
 # -- a folder of curated CSVs, vectorised -----------------------------------------------------
@@ -406,6 +408,25 @@ def _source_columns(docs: Any, path: Path, first_line: int, sources: SourceTable
     return ids, first_line + idx, np.full(n, "", dtype=object)
 
 
+def _rationale_column(texts: Any, sources: SourceTable | None) -> Any:
+    """``rationale_id`` per row ("" for an empty rationale), one id per distinct text."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniq = pd.factorize(pd.Series(texts, dtype=object))
+    ids = []
+    for t in uniq.tolist():
+        if str(t):
+            rid = provenance.rationale_id(str(t))
+            if sources is not None:
+                sources.rationales.setdefault(rid, str(t))
+            ids.append(rid)
+        else:
+            ids.append("")
+    return np.array(ids, dtype=object)[codes] if len(ids) else np.full(len(texts), "",
+                                                                          dtype=object)
+
+
 def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line: int,
                      sources: SourceTable | None = None) -> tuple[
         int, dict[str, list[dict[str, Any]]]]:
@@ -428,10 +449,11 @@ def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line
             fmt.fail(path, first_line + k, "type", fmt.type_problem(t))
     key = strip["from"] + "|" + typ + "|" + strip["to"] + "|" + key_suffix
     sid, sline, slines = _source_columns(strip["source"], path, first_line, sources)
+    rid = _rationale_column(strip["rationale"], sources)
     figs = {c: _figure(df, path, first_line, c) for c in bulk_fractions()}
     present = {c: ~np.isnan(v) for c, v in figs.items()}
     names = sorted(figs)
-    cols = ["as_of", "confidence", *names, "key", "rationale", "source_id", "source_line"]
+    cols = ["as_of", "confidence", *names, "key", "rationale_id", "source_id", "source_line"]
     header = [":START_ID", ":END_ID", ":TYPE"] + [
         f"{c}:double" if c in figs else ("source_line:long" if c == "source_line"
                                           else f"{c}:string")
@@ -441,7 +463,7 @@ def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line
     for c in names:
         cell = figs[c].astype(str).astype(object)
         parts.append(np.where(present[c], cell, ""))
-    parts += [_q(key), _q(strip["rationale"]), _q(sid),
+    parts += [_q(key), np.where(rid != "", _q(rid), ""), _q(sid),
               np.where(sline >= 0, sline.astype(str).astype(object), "")]
     if (slines != "").any():
         header.append("source_lines:string")

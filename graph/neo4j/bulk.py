@@ -131,6 +131,19 @@ def _put_ref(props: dict[str, Any], ref: tuple[str, int | None, str | None]) -> 
         props["source_lines"] = ref[2]
 
 
+def _put_rationale(props: dict[str, Any], text: str, ids: dict[str, str],
+                   sources: SourceTable | None) -> None:
+    """``rationale_id`` of a non-empty rationale (one record per distinct text)."""
+    if not text:
+        return
+    rid = ids.get(text)
+    if rid is None:
+        rid = ids[text] = provenance.rationale_id(text)
+        if sources is not None:
+            sources.rationales.setdefault(rid, text)
+    props["rationale_id"] = rid
+
+
 def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2,
               sources: SourceTable | None = None) -> NodeGroups:
     """Rows for the store's node ``MERGE``, grouped by label set, from a chunk of a nodes file.
@@ -144,6 +157,7 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2,
     cap = (_numbers(df["capacity"].tolist(), path, first_line, "capacity", False)
            if "capacity" in df.columns else None)
     refs = cited_refs([x.strip() for x in cols["source"]], path, first_line, sources)
+    texts: dict[str, str] = {}
     unit = df["unit"].tolist() if "unit" in df.columns else None
     for i in range(len(df)):
         line = first_line + i
@@ -163,8 +177,8 @@ def node_rows(df: pd.DataFrame, path: Path, first_line: int = 2,
             "layer": layer,
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
-            "rationale": cols["rationale"][i].strip(),
         }
+        _put_rationale(props, cols["rationale"][i].strip(), texts, sources)
         if roles:
             props["roles"] = roles
         aliases = fmt.split_list(cols["aliases"][i])
@@ -196,6 +210,7 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
     unit = df["unit"].tolist() if "unit" in df.columns else None
     order = [c for c in fmt.LINK_FIGURES if c in figures]
     refs = cited_refs([x.strip() for x in cols["source"]], path, first_line, sources)
+    texts: dict[str, str] = {}
     for i in range(len(df)):
         line = first_line + i
         rtype = cols["type"][i].strip()
@@ -207,8 +222,8 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
             "key": key,
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
-            "rationale": cols["rationale"][i].strip(),
         }
+        _put_rationale(props, cols["rationale"][i].strip(), texts, sources)
         _put_ref(props, refs[i])
         for c in order:
             v = figures[c][i]
@@ -250,7 +265,7 @@ def write_nodes(driver: neo4j.Driver, groups: NodeGroups, *, database: str,
     on_batch = (lambda rows: progress("nodes", rows)) if progress else None
     with driver.session(database=database) as session, session.begin_transaction() as tx:
         if sources:
-            store.merge_source_rows(tx, sources.rows(), widen=True)
+            store.merge_table(tx, sources)
         n = store.merge_node_rows(tx, groups, batch_size, on_batch)
         tx.commit()
     return n
@@ -271,7 +286,7 @@ def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
     on_batch = (lambda rows: progress("links", rows)) if progress else None
     with driver.session(database=database) as session, session.begin_transaction() as tx:
         if sources:
-            store.merge_source_rows(tx, sources.rows(), widen=True)
+            store.merge_table(tx, sources)
         n = store.merge_edge_rows(tx, groups, batch_size, on_batch, what="links")
         tx.commit()
     return n

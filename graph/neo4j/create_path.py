@@ -112,7 +112,7 @@ def write_links(driver: neo4j.Driver, groups: LinkGroups, *, database: str,
     out = WriteCounts()
     with driver.session(database=database) as session, session.begin_transaction() as tx:
         if sources:
-            store.merge_source_rows(tx, sources.rows(), widen=True)
+            store.merge_table(tx, sources)
         new, old = (groups, {}) if assume_new else split_new(tx, groups)
         for rtype, rows in new.items():
             stmt = create_edges(rtype)
@@ -141,7 +141,7 @@ def write_links_in_transactions(driver: neo4j.Driver, groups: LinkGroups, *, dat
     n = 0
     if sources:
         with driver.session(database=database) as session, session.begin_transaction() as tx:
-            store.merge_source_rows(tx, sources.rows(), widen=True)
+            store.merge_table(tx, sources)
             tx.commit()
     with driver.session(database=database) as session:
         for rtype, rows in groups.items():

@@ -15,6 +15,7 @@ from riskgraph.graph import schema
 
 ENTITY = "Entity"  # every stored node has it; unique ``id``: the MERGE key
 SOURCE = "Source"  # one node per source record (slim provenance); unique ``id``
+RATIONALE = "Rationale"  # one node per distinct rationale text; unique ``id``
 
 PING = "RETURN 1"
 AWAIT_INDEXES = "CALL db.awaitIndexes(120)"
@@ -25,6 +26,10 @@ PRUNE_EDGES = (
     "AND NOT r.key IN $keys DELETE r RETURN count(r) AS c"
 )
 PRUNE_NODES = f"MATCH (n:{ENTITY}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(n) AS c"
+PRUNE_RATIONALES = (
+    f"MATCH (t:{RATIONALE}) WHERE NOT t:{ENTITY} AND NOT t.id IN $ids DETACH DELETE t "
+    "RETURN count(t) AS c"
+)
 PRUNE_SOURCES = (
     f"MATCH (s:{SOURCE}) WHERE NOT s:{ENTITY} AND NOT s.id IN $ids DETACH DELETE s "
     "RETURN count(s) AS c"
@@ -33,6 +38,7 @@ PRUNE_SOURCES = (
 WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 
 READ_SOURCES = f"MATCH (s:{SOURCE}) WHERE NOT s:{ENTITY} RETURN properties(s) AS p"
+READ_RATIONALES = f"MATCH (t:{RATIONALE}) WHERE NOT t:{ENTITY} RETURN t.id AS id, t.text AS text"
 READ_NODES = f"MATCH (n:{ENTITY}) RETURN properties(n) AS p ORDER BY n.id"
 READ_EDGES = (
     f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) WHERE r.key IS NOT NULL "
@@ -44,6 +50,7 @@ COUNT_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
 COUNT_NODES = "MATCH (n) RETURN count(n) AS c"  # every node, Source records included
 COUNT_ENTITIES = f"MATCH (n:{ENTITY}) RETURN count(n) AS c"
 COUNT_SOURCES = f"MATCH (s:{SOURCE}) RETURN count(s) AS c"
+COUNT_RATIONALES = f"MATCH (t:{RATIONALE}) RETURN count(t) AS c"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS c"
 
 
@@ -75,6 +82,8 @@ def schema_statements() -> list[str]:
         f"CREATE INDEX entity_name IF NOT EXISTS FOR (n:{ENTITY}) ON (n.name)",
         f"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:{ENTITY}) ON (n.kind)",
         f"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:{SOURCE}) REQUIRE s.id IS UNIQUE",
+        f"CREATE CONSTRAINT rationale_id IF NOT EXISTS FOR (t:{RATIONALE}) "
+        "REQUIRE t.id IS UNIQUE",
     ]
     for kind, label in schema.NODE_KINDS.items():
         out.append(f"CREATE INDEX {kind}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)")
@@ -129,4 +138,8 @@ MERGE_SOURCES_WIDEN = (
     "THEN row.props.first_line ELSE f END, "
     "s.last_line = CASE WHEN l IS NULL OR l < row.props.last_line "
     "THEN row.props.last_line ELSE l END RETURN count(s) AS c"
+)
+MERGE_RATIONALES = (
+    f"UNWIND $rows AS row MERGE (t:{RATIONALE} {{id: row.id}}) SET t = row.props "
+    "RETURN count(t) AS c"
 )

@@ -1,12 +1,14 @@
 """Row flattening: a :class:`Node` or :class:`Edge` as the flat property map Neo4j stores, and back.
 
-Properties are flat.  A node keeps ``id kind name layer roles aliases as_of confidence
-rationale`` and its source reference; an edge keeps ``key as_of confidence rationale`` and its
-source reference.  Slim provenance (:mod:`riskgraph.graph.provenance`): the citation is not
+Properties are flat.  A node keeps ``id kind name layer roles aliases as_of confidence`` and
+its source and rationale references; an edge keeps ``key as_of confidence`` and its source and
+rationale references.  Slim provenance (:mod:`riskgraph.graph.provenance`): the citation is not
 stored on the row but as ``source_id`` (the id of a ``Source`` node holding the citation, file
 and licence, written once per store) plus ``source_line`` (an integer) or ``source_lines`` (text,
 ``9-17``); a node's further sources are ``other_source_refs`` (``"<id>"`` or ``"<id> line 5"``).
-Empty ``roles``/``aliases``/further sources are not stored (read back as empty lists).  The
+A rationale is stored once per distinct text, as a ``Rationale`` node (``id``, ``text``), and
+referred to by ``rationale_id`` (no property for an empty rationale).  Empty
+``roles``/``aliases``/further sources are not stored (read back as empty lists).  The
 ``props`` are stored under their own names, unprefixed, so analysts write ``r.weight``; every
 stored property that is not a fixed field is a prop, and ``prop_keys`` (a list) is stored only
 when a prop's value is ``None`` (listed there but not stored: Neo4j has no null properties), so
@@ -39,13 +41,15 @@ NODE_FIELDS: tuple[str, ...] = (
     "other_source_refs",
     "as_of",
     "confidence",
-    "rationale",
+    "rationale_id",
     "prop_keys",
     "source",
     "other_sources",
+    "rationale",
 )
 EDGE_FIELDS: tuple[str, ...] = ("key", "source_id", "source_line", "source_lines", "as_of",
-                                "confidence", "rationale", "prop_keys", "source")
+                                "confidence", "rationale_id", "prop_keys", "source",
+                                "rationale")
 _NODE_SET = frozenset(NODE_FIELDS)
 _EDGE_SET = frozenset(EDGE_FIELDS)
 
@@ -91,6 +95,24 @@ def _put_ref(out: dict[str, Any], source: str, sources: SourceTable | None) -> N
         out["source_lines"] = ref.lines
 
 
+def _put_rationale(out: dict[str, Any], text: str, sources: SourceTable | None) -> None:
+    if text:
+        out["rationale_id"] = (sources.add_rationale(text) if sources is not None
+                               else provenance.rationale_id(text))
+
+
+def _get_rationale(p: Mapping[str, Any], rationales: Mapping[str, str]) -> str:
+    if p.get("rationale") is not None:  # the layout before slim provenance
+        return str(p["rationale"])
+    rid = p.get("rationale_id")
+    if rid is None:
+        return ""
+    text = rationales.get(str(rid))
+    if text is None:
+        raise ValueError(f"rationale record {rid!r} is not in the database")
+    return text
+
+
 def _get_source(p: Mapping[str, Any], sources: Mapping[str, SourceRecord]) -> str:
     if p.get("source") is not None:  # the layout before slim provenance
         return str(p["source"])
@@ -122,8 +144,8 @@ def node_row(n: Node, sources: SourceTable | None = None) -> dict[str, Any]:
         "layer": n.layer,
         "as_of": n.as_of,
         "confidence": n.confidence,
-        "rationale": n.rationale,
     }
+    _put_rationale(fixed, n.rationale, sources)
     if n.roles:
         fixed["roles"] = list(n.roles)
     if n.aliases:
@@ -146,8 +168,8 @@ def edge_row(e: Edge, sources: SourceTable | None = None) -> dict[str, Any]:
         "key": e.key,
         "as_of": e.as_of,
         "confidence": e.confidence,
-        "rationale": e.rationale,
     }
+    _put_rationale(fixed, e.rationale, sources)
     _put_ref(fixed, e.source, sources)
     return _flat_props(f"edge {e.key}", fixed, e.props, EDGE_FIELDS)
 
@@ -174,9 +196,10 @@ def _prop_names(p: Mapping[str, Any], fixed: frozenset[str]) -> list[str]:
     return sorted(k for k in p if k not in fixed)
 
 
-def node_from_props(p: Mapping[str, Any], sources: Mapping[str, SourceRecord] | None = None
-                    ) -> Node:
-    """Rebuild a :class:`Node` from its stored property map and the source records."""
+def node_from_props(p: Mapping[str, Any], sources: Mapping[str, SourceRecord] | None = None,
+                    rationales: Mapping[str, str] | None = None) -> Node:
+    """Rebuild a :class:`Node` from its stored property map and the source and rationale
+    records."""
     srcs = sources or {}
     others = p.get("other_sources")
     if others is None:
@@ -193,7 +216,7 @@ def node_from_props(p: Mapping[str, Any], sources: Mapping[str, SourceRecord] | 
             "source": _get_source(p, srcs),
             "as_of": p.get("as_of"),
             "confidence": p.get("confidence"),
-            "rationale": p.get("rationale"),
+            "rationale": _get_rationale(p, rationales or {}),
             "other_sources": list(others),
             "props": {k: _plain(p.get(k)) for k in _prop_names(p, _NODE_SET)},
         }
@@ -201,14 +224,15 @@ def node_from_props(p: Mapping[str, Any], sources: Mapping[str, SourceRecord] | 
 
 
 def edge_from_props(src: str, dst: str, rel_type: str, p: Mapping[str, Any],
-                    sources: Mapping[str, SourceRecord] | None = None) -> Edge:
-    """Rebuild an :class:`Edge` from its endpoints, type, stored property map and sources."""
+                    sources: Mapping[str, SourceRecord] | None = None,
+                    rationales: Mapping[str, str] | None = None) -> Edge:
+    """Rebuild an :class:`Edge` from its endpoints, type, stored property map and records."""
     return Edge.from_dict(
         {
             "key": p.get("key"),
             "as_of": p.get("as_of"),
             "confidence": p.get("confidence"),
-            "rationale": p.get("rationale"),
+            "rationale": _get_rationale(p, rationales or {}),
             "source": _get_source(p, sources or {}),
             "src": src,
             "dst": dst,

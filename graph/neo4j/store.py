@@ -161,8 +161,12 @@ def graph_sources(graph: GraphData) -> SourceTable:
         table.add(n.source)
         for o in n.other_sources:
             table.add(o)
+        if n.rationale:
+            table.add_rationale(n.rationale)
     for e in graph.edges.values():
         table.add(e.source)
+        if e.rationale:
+            table.add_rationale(e.rationale)
     return table
 
 
@@ -185,11 +189,21 @@ def plan_rows(
 
 
 def merge_source_rows(tx: neo4j.Transaction, rows: list[dict], *, widen: bool = False,
-                      batch_size: int = DEFAULT_BATCH) -> int:
+                      batch_size: int = DEFAULT_BATCH, rationales: list[dict] | None = None
+                      ) -> int:
     """Write ``Source`` records (:meth:`SourceTable.rows`) in ``tx``: replace them (``widen``
-    False: the rows hold the final line range) or widen the stored line range (bulk chunks)."""
+    False: the rows hold the final line range) or widen the stored line range (bulk chunks);
+    then the ``Rationale`` records (:meth:`SourceTable.rationale_rows`)."""
     query = queries.MERGE_SOURCES_WIDEN if widen else queries.MERGE_SOURCES
-    return _merge_batches(tx, query, rows, batch_size, None)
+    n = _merge_batches(tx, query, rows, batch_size, None)
+    if rationales:
+        n += _merge_batches(tx, queries.MERGE_RATIONALES, rationales, batch_size, None)
+    return n
+
+
+def merge_table(tx: neo4j.Transaction, table: SourceTable, *, widen: bool = True) -> int:
+    """Every record of ``table`` (sources, then rationales) in ``tx``."""
+    return merge_source_rows(tx, table.rows(), widen=widen, rationales=table.rationale_rows())
 
 
 def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
@@ -289,7 +303,8 @@ def write_unit(
 
     t0 = time.perf_counter()
     with driver.session(database=database) as session, session.begin_transaction() as tx:
-        merge_source_rows(tx, source_rows, batch_size=batch_size)
+        merge_source_rows(tx, source_rows, batch_size=batch_size,
+                          rationales=cited.rationale_rows())
         merge_node_rows(tx, node_groups, batch_size, on_batch)
         merge_edge_rows(tx, edge_groups, batch_size, on_batch, prefix=f"unit {unit.name}: ")
         tx.commit()
@@ -307,6 +322,7 @@ def prune(driver: neo4j.Driver, graph: GraphData, *, database: str,
         rec = tx.run(queries.PRUNE_NODES, ids=list(graph.nodes)).single()
         nodes = rec["c"] if rec else 0
         tx.run(queries.PRUNE_SOURCES, ids=sorted(table.records)).consume()
+        tx.run(queries.PRUNE_RATIONALES, ids=sorted(table.rationales)).consume()
         tx.commit()
     return nodes, edges
 
@@ -430,15 +446,22 @@ def read_sources(driver: neo4j.Driver, database: str) -> dict[str, SourceRecord]
     return {str(r["p"]["id"]): SourceRecord.from_props(r["p"]) for r in records}
 
 
+def read_rationales(driver: neo4j.Driver, database: str) -> dict[str, str]:
+    """The ``Rationale`` records of ``database``: id -> text."""
+    records, _, _ = driver.execute_query(queries.READ_RATIONALES, database_=database)
+    return {str(r["id"]): str(r["text"]) for r in records}
+
+
 def _read(driver: neo4j.Driver, database: str) -> GraphData:
     g = GraphData()
     sources = read_sources(driver, database)
+    texts = read_rationales(driver, database)
     records, _, _ = driver.execute_query(queries.READ_NODES, database_=database)
     for r in records:
-        g.add_node(node_from_props(r["p"], sources))
+        g.add_node(node_from_props(r["p"], sources, texts))
     records, _, _ = driver.execute_query(queries.READ_EDGES, database_=database)
     for r in records:
-        g.add_edge(edge_from_props(r["src"], r["dst"], r["type"], r["p"], sources))
+        g.add_edge(edge_from_props(r["src"], r["dst"], r["type"], r["p"], sources, texts))
     return g
 
 
@@ -456,6 +479,8 @@ def counts(driver: neo4j.Driver, *, database: str = DEFAULT_DATABASE) -> dict[st
     out["nodes"] = recs[0]["c"]  # graph nodes (Entity); Source records: "sources"
     recs, _, _ = driver.execute_query(queries.COUNT_SOURCES, database_=database)
     out["sources"] = recs[0]["c"]
+    recs, _, _ = driver.execute_query(queries.COUNT_RATIONALES, database_=database)
+    out["rationales"] = recs[0]["c"]
     recs, _, _ = driver.execute_query(queries.COUNT_RELATIONSHIPS, database_=database)
     out["relationships"] = recs[0]["c"]
     return out

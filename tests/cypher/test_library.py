@@ -121,6 +121,7 @@ def test_every_query_has_a_complete_header(q: library.Query) -> None:
 def test_queries_use_only_schema_labels_and_types(q: library.Query) -> None:
     body = "\n".join(x for x in q.text.splitlines() if not x.lstrip().startswith("//"))
     labels = set(schema.NODE_KINDS.values()) | set(schema.COMPANY_ROLES.values()) | {"Entity"}
+    labels |= {"Source", "Rationale"}  # the store's provenance records (slim provenance)
     for name in re.findall(r"\(\s*\w*\s*:\s*(\w+)", body):
         assert name in labels, f"unknown label {name}"
     for group in re.findall(r"\[\s*\w*\s*:\s*([A-Z_|]+)", body):

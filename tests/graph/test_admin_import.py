@@ -133,11 +133,15 @@ def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
                                      sources=table)
     nodes = {r["id"]: r for p in files.node_files for r in _parse(p)}
     sid = provenance.split("s")[0].id
-    assert set(nodes) == {"company:a", "company:b", sid}  # one Source record for all three
+    rid = provenance.rationale_id("why")
+    # one Source record for all three, one Rationale record
+    assert set(nodes) == {"company:a", "company:b", sid, rid}
+    assert nodes[rid][":LABEL"] == ["Rationale"] and nodes[rid]["text"] == "why"
     assert nodes[sid][":LABEL"] == ["Source"] and nodes[sid]["citation"] == "s"
     assert files.sources == 1 and nodes["company:a"]["source_id"] == sid
     assert nodes["company:a"]["name"] == 'A "quoted", two\nlines'
-    assert nodes["company:a"]["rationale"] == ""  # an empty string, not absent
+    assert "rationale" not in nodes["company:a"]  # empty: no rationale_id either
+    assert "rationale_id" not in nodes["company:a"]
     assert nodes["company:b"]["roles"] == ["foundry"]
     assert nodes["company:a"][":LABEL"] == ["Entity", "Company"]
     fixed = {f["id"]: f["props"] for f in files.node_fixups}
@@ -148,5 +152,6 @@ def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
     rels = _rel_props(files)
     assert rels["k1"]["weight"] == 0.25 and "prop_keys" not in rels["k1"]
     assert rels["k1"]["source_id"] == sid and "source" not in rels["k1"]
+    assert rels["k1"]["rationale_id"] == rid and "rationale" not in rels["k1"]
     args = files.arguments("neo4j")
     assert args[-1] == "neo4j" and "--overwrite-destination=true" in args

@@ -66,7 +66,8 @@ def test_edge_row_round_trips() -> None:
     table = SourceTable()
     row = rows.edge_row(e, table)
     assert row["key"] == "a:x|SUPPLIES|b:y" and row["weight"] == 0.5 and "unit" not in row
-    got = rows.edge_from_props("a:x", "b:y", "SUPPLIES", row, table.records)
+    assert row["rationale_id"] == provenance.rationale_id("why") and "rationale" not in row
+    got = rows.edge_from_props("a:x", "b:y", "SUPPLIES", row, table.records, table.rationales)
     assert got.to_dict() == e.to_dict()
 
 
