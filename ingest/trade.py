@@ -1,6 +1,7 @@
 """U.S. imports by partner from UN Comtrade extracts (``ingest/data/trade/``, issue 13).
 
-One CSV per mineral, ``<mineral>_trade_data.csv``, a verbatim copy of the extracts in
+One CSV per mineral, ``<stem>_trade_data.csv`` (:data:`MINERALS`: gallium; ``light_ree`` for
+rare earths), a verbatim copy of the extracts in
 ``../shared/data/comtrade_us_trade/`` (UN Comtrade via Redliana/cmm-data; ATTRIBUTION.md in the
 folder).  Each file mixes reporters (the U.S., code 842, and China, 156) and flows (M imports,
 X exports); the loader keeps the U.S.-reported imports (``reporterCode`` 842, ``flowCode`` M) of
@@ -37,8 +38,11 @@ BASKETS: dict[str, str] = {
     "811292": ("HS 811292 is a basket: unwrought metal, waste and scrap and powders of several "
                "minor metals (gallium among them); a partner's share of the basket stands in for "
                "its share of gallium, which the data cannot separate"),
+    "280530+2846": ("HS 2846 (rare-earth compounds) and 280530 (rare-earth metals) are summed: "
+                    "light and heavy rare earths in one figure, magnets (HS 8505) not included"),
 }
-MINERALS: dict[str, str] = {"gallium": "mineral:gallium"}
+# file stem -> mineral node (light_ree_trade_data.csv holds HS 2846 and 280530: all rare earths)
+MINERALS: dict[str, str] = {"gallium": "mineral:gallium", "light_ree": "mineral:rare-earths"}
 
 SOURCE = SourceInfo(
     key="trade",
@@ -75,8 +79,8 @@ def load(data_dir: Path = DATA_DIR, resolver: Resolver | None = None) -> LoadRes
 def read_file(path: Path) -> tuple[TradeShares, int]:
     """The latest year's U.S. imports by partner in one extract (and its data-row count)."""
     _header, recs = read_csv_rows(path, COLUMNS)
-    by_year: dict[int, dict[str, tuple[float, float, int]]] = {}
-    hs = ""
+    by_year: dict[int, dict[str, tuple[float, float, list[int]]]] = {}
+    codes: set[str] = set()
     for line, r in recs:
         if r["reporterCode"].strip() != US or r["flowCode"].strip() != "M":
             continue
@@ -88,8 +92,10 @@ def read_file(path: Path) -> tuple[TradeShares, int]:
                               row=line, column="partnerCode")
         kg = _num(path, line, "netWgt", r["netWgt"])
         usd = _num(path, line, "primaryValue", r["primaryValue"])
-        hs = hs or r["cmdCode"].strip()
-        by_year.setdefault(year, {})[code] = (kg, usd, line)
+        codes.add(r["cmdCode"].strip())
+        # several HS codes of one mineral (rare-earth compounds and metals) add up
+        old_kg, old_usd, lines = by_year.setdefault(year, {}).get(code, (0.0, 0.0, []))
+        by_year[year][code] = (old_kg + kg, old_usd + usd, [*lines, line])
     years = [y for y, d in by_year.items() if "0" in d]
     if not years:
         raise IngestError(rel(path), "no U.S. import row with partner 0 (world) in any year",
@@ -97,7 +103,8 @@ def read_file(path: Path) -> tuple[TradeShares, int]:
     y = max(years)
     d = by_year[y]
     parts = sorted(k for k in d if k != "0")
-    lines = ", ".join(str(d[k][2]) for k in ["0", *parts])
+    lines = ", ".join(str(x) for k in ["0", *parts] for x in d[k][2])
+    hs = "+".join(sorted(codes))
     src = (f"UN Comtrade via Redliana/cmm-data, trade/{path.name} lines {lines} "
            f"(reporter 842 U.S., flow M, {y}, netWgt kg, primaryValue USD)")
     t = TradeShares(source=src, hs=hs, hs_note=BASKETS.get(hs, ""), year=y, reporter="US",

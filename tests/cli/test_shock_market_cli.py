@@ -94,3 +94,13 @@ def test_errors(args: tuple[str, ...], message: str | None) -> None:
     assert "Traceback" not in err
     if message is not None:
         assert f"Error: {message}" in " ".join(err.split()), err
+
+
+def test_rare_earths_exports_to_says_where_the_location_is_unknown() -> None:
+    code, out, err = run("shock", "rare-earths", "--pct", "100", "--country", "CN", "--exports-to",
+                         "US", "--horizon", "0")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "US consumption 6600 t x net import reliance 80%" in flat
+    assert ("where riskgraph knows no provider, all of the product is assumed made in US (an "
+            "upper bound): NdFeB permanent magnets.") in flat

@@ -63,3 +63,14 @@ def test_trade_props_survive_a_csv_export(tmp_path: Path) -> None:
     assert {k: v for k, v in a.items() if k.startswith("trade_")} == \
         {k: v for k, v in b.items() if k.startswith("trade_")}
     assert trade_of(back.nodes["mineral:gallium"]) == trade_of(g.nodes["mineral:gallium"])
+
+
+def test_rare_earths_sum_compounds_and_metals() -> None:
+    t = trade_of(trade.load().graph.nodes["mineral:rare-earths"])
+    assert t is not None and t.hs == "280530+2846" and t.year == 2024
+    # 2024, U.S. imports from China: HS 2846 10,248,721 kg + HS 280530 68,353 kg; world
+    # 13,267,184 + 80,262 kg; values 116,100,303 + 3,672,400 of 170,469,283 + 4,695,777 USD
+    assert t.partner_kg == (10248721.0 + 68353.0,)
+    assert t.total_kg == 13267184.0 + 80262.0
+    assert t.share("CN")[0] == pytest.approx((116100303 + 3672400) / (170469283 + 4695777))
+    assert "lines 30, 62, 10, 50" in t.source and "summed" in t.hs_note
