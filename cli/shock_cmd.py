@@ -301,6 +301,8 @@ def market_caveat(result: dict[str, Any]) -> list[str]:
     mk = result.get("market")
     if not mk or (not mk["minerals"] and not mk.get("exports_to")):
         return [UPPER_BOUND + "."]
+    names = result.get("names") or {}
+    names = {**names, **{n["id"]: n["name"] for n in result.get("nodes", [])}}
     rule = mk["allocation"] + (f" allocation theta={mk['theta']:g}" if mk["theta"] is not None
                                else " allocation")
     if mk["allocation"] == "proportional" and not mk["supply_response"]:
@@ -334,6 +336,11 @@ def market_caveat(result: dict[str, Any]) -> list[str]:
             f"products made in {code} are hit.")
         if b.get("hs_note"):
             lines.append(b["hs_note"] + ".")
+        unknown = [names.get(p["node"], p["node"]) for p in ex.get("products", [])
+                   if str(p.get("basis", "")).startswith("no providers")]
+        if unknown:
+            lines.append(f"where riskgraph knows no provider, all of the product is assumed "
+                         f"made in {code} (an upper bound): {', '.join(unknown)}.")
     return lines
 
 
