@@ -243,8 +243,9 @@ def _band(out: dict[str, Any], o: Observation, r: ModelRun, entry: dict[str, Any
     if not isinstance(mc, dict):
         return
     band = None
-    if path is None and o.metric == "peak":
-        band = mc
+    if path is None and o.metric == "peak" and (
+            months_between(r.start, o.window[0]) <= 0 <= months_between(r.start, o.window[1])):
+        band = mc  # the static figure, held from the run's start, which the window holds
     elif path is not None and o.metric == "peak" and isinstance(mc.get("peak"), dict):
         first = months_between(r.start, o.window[0]) + 1
         last = months_between(r.start, o.window[1]) + 1
@@ -259,7 +260,7 @@ def _band(out: dict[str, Any], o: Observation, r: ModelRun, entry: dict[str, Any
     if (o.high is None or lo <= o.high + _EPS) and (o.low is None or hi >= o.low - _EPS):
         out["band_verdict"] = "overlaps"
     else:
-        out["band_verdict"] = "above" if o.low is not None and lo > (o.high or o.low) else "below"
+        out["band_verdict"] = "above" if o.high is not None and lo > o.high + _EPS else "below"
 
 
 def compare_price(graph: GraphData, o: Observation, result: dict[str, Any]) -> dict[str, Any]:
