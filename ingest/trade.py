@@ -94,8 +94,8 @@ def read_file(path: Path) -> tuple[TradeShares, int]:
         usd = _num(path, line, "primaryValue", r["primaryValue"])
         codes.add(r["cmdCode"].strip())
         # several HS codes of one mineral (rare-earth compounds and metals) add up
-        old_kg, old_usd, lines = by_year.setdefault(year, {}).get(code, (0.0, 0.0, []))
-        by_year[year][code] = (old_kg + kg, old_usd + usd, [*lines, line])
+        old_kg, old_usd, seen = by_year.setdefault(year, {}).get(code, (0.0, 0.0, []))
+        by_year[year][code] = (old_kg + kg, old_usd + usd, [*seen, line])
     years = [y for y, d in by_year.items() if "0" in d]
     if not years:
         raise IngestError(rel(path), "no U.S. import row with partner 0 (world) in any year",
