@@ -249,6 +249,30 @@ def test_dynamic_path_read_over_the_window() -> None:
     assert bt.monthly_path({"dynamic": {"horizon": 3, "nodes": []}}, "n:x") == [0.0] * 3
 
 
+def test_band_rules() -> None:
+    """Static run: the static band when the window holds the run's start; dynamic run: the
+    peak band only for a window over the whole horizon; above/below/overlaps."""
+    mc = {"median": 0.3, "p5": 0.2, "p95": 0.4}
+    static = {"monte_carlo": {"samples": 9}, "nodes": [{"id": "n:x", "shortfall": 0.3,
+                                                        "monte_carlo": mc}]}
+    c = bt.compare_shortfall(_graph(), _obs(low=0.0, high=0.1), _run(), static)
+    assert (c["model_band"], c["band_verdict"]) == ({"p5": 0.2, "median": 0.3, "p95": 0.4},
+                                                    "above")
+    c = bt.compare_shortfall(_graph(), _obs(low=0.35, high=0.5), _run(), static)
+    assert c["band_verdict"] == "overlaps"
+    c = bt.compare_shortfall(_graph(), _obs(window=("2022-01", "2022-12")), _run(), static)
+    assert c["model_band"] is None and c["band_note"].startswith("no band:")
+    dyn = {**static, "nodes": [{"id": "n:x", "shortfall": 0.3,
+                                "monte_carlo": {**mc, "peak": {"median": 0.1, "p5": 0.0,
+                                                               "p95": 0.2}}}],
+           "dynamic": {"horizon": 3, "nodes": [{"id": "n:x", "path": [0.0, 0.1, 0.3]}]}}
+    whole = _obs(window=("2023-08", "2023-10"), low=0.5, high=0.9)
+    c = bt.compare_shortfall(_graph(), whole, _run(), dyn)
+    assert (c["model"], c["model_band"]["p95"], c["band_verdict"]) == (0.3, 0.2, "below")
+    part = _obs(window=("2023-08", "2023-09"))
+    assert bt.compare_shortfall(_graph(), part, _run(), dyn)["model_band"] is None
+
+
 def test_degrades_without_engine_options() -> None:
     """An engine without --horizon/--exports-to: static answer with a note; an export control
     is not run (and says why)."""
