@@ -262,9 +262,9 @@ def sample_groups(data: Path, n: int) -> dict[str, list[dict[str, Any]]]:
 
 def delete_keys(driver: Any, db: str, groups: dict[str, list[dict[str, Any]]]) -> None:
     for t, rows in groups.items():
-        keys = [r["key"] for r in rows]
+        keys = [r["kid"] for r in rows]
         for k in range(0, len(keys), 2_000):
-            driver.execute_query(f"UNWIND $keys AS k MATCH ()-[r:{t} {{key: k}}]->() DELETE r",
+            driver.execute_query(f"UNWIND $keys AS k MATCH ()-[r:{t} {{kid: k}}]->() DELETE r",
                                  keys=keys[k:k + 2_000], database_=db)
 
 

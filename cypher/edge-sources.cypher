@@ -6,7 +6,9 @@
 // Example: riskgraph query edge-sources --param from=company:tsmc --param to=accelerator:nvidia-gpu
 // Returns: type, start, end, key, weight, source, as_of, confidence, rationale
 MATCH (a:Entity {id: $from})-[r]-(b:Entity {id: $to})
-RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, r.key AS key,
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end,
+       coalesce(r.key, startNode(r).id + '|' + type(r) + '|' + endNode(r).id
+                + coalesce('|' + r.key_tail, '')) AS key,
        r.weight AS weight,
        COLLECT { MATCH (src:Source {id: r.source_id})
                  RETURN coalesce(src.head, src.citation)

@@ -16,8 +16,9 @@
 MATCH (m:Mineral {id: $mineral})
 // owners of deployed accelerators first: none, no exposure (and no expansion at all)
 CALL () {
-  MATCH (o:Company) WHERE EXISTS { (o)-[:OWNS]->(:Accelerator) }
-  RETURN collect(o.id) AS owners
+  MATCH (acc:Accelerator)
+  MATCH (acc)<-[:OWNS]-(o:Company)
+  RETURN collect(DISTINCT o.id) AS owners
 }
 WITH m, owners WHERE size(owners) > 0
 // one INPUT_TO step per level, aggregated per node: chains counted, least chain kept

@@ -47,6 +47,8 @@ FOLDER_LICENCES: dict[str, str] = {
     "epoch": "MIT",
     "curated": "CC BY 4.0 (riskgraph project data); cited figures remain their publishers'",
     "financials": "SEC filings and company reports: public; riskgraph compilation CC BY 4.0",
+    "markets": "USGS data: public domain; company filings: public; riskgraph compilation CC BY 4.0",
+    "trade": "UN Comtrade data: attribute UN Comtrade (see ingest/data/trade/ATTRIBUTION.md)",
 }
 
 

@@ -109,7 +109,8 @@ def graph_rows(graph: GraphData, chunk_rows: int = CHUNK_ROWS,
         groups: LinkGroups = {}
         for n, e in enumerate(graph.iter_edges(), 1):
             groups.setdefault(rows.edge_rel_type(e), []).append(
-                {"src": e.src, "dst": e.dst, "key": e.key, "props": rows.edge_row(e, sources)})
+                {"src": e.src, "dst": e.dst, "key": e.key,
+                 "props": rows.edge_row(e, sources)})
             if n % chunk_rows == 0:
                 yield groups
                 groups = {}
@@ -306,7 +307,7 @@ def write_files(folder: Path, node_chunks: Iterable[NodeGroups],
                     fix = _unwritable(p, set(), types)
                     if fix:
                         out.relationship_fixups.setdefault(rtype, []).append(
-                            {"key": r["key"], "props": fix})
+                            {"kid": r["props"]["kid"], "props": fix})
                     yield [_Q(r["src"]), _Q(r["dst"]), t,
                            *(_cell(p.get(c), types[c], what) for c in cols)]
 
@@ -448,12 +449,16 @@ def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line
             k = int(np.flatnonzero(typ == t)[0])
             fmt.fail(path, first_line + k, "type", fmt.type_problem(t))
     key = strip["from"] + "|" + typ + "|" + strip["to"] + "|" + key_suffix
+    from riskgraph.graph.neo4j.rows import key_id
+
+    kid = np.array([key_id(k) for k in key.tolist()], dtype=object)
     sid, sline, slines = _source_columns(strip["source"], path, first_line, sources)
     rid = _rationale_column(strip["rationale"], sources)
     figs = {c: _figure(df, path, first_line, c) for c in bulk_fractions()}
     present = {c: ~np.isnan(v) for c, v in figs.items()}
     names = sorted(figs)
-    cols = ["as_of", "confidence", *names, "key", "rationale_id", "source_id", "source_line"]
+    cols = ["as_of", "confidence", *names, "key_tail", "kid", "rationale_id", "source_id",
+            "source_line"]
     header = [":START_ID", ":END_ID", ":TYPE"] + [
         f"{c}:double" if c in figs else ("source_line:long" if c == "source_line"
                                           else f"{c}:string")
@@ -463,7 +468,8 @@ def write_link_chunk(out: Path, df: Any, path: Path, key_suffix: str, first_line
     for c in names:
         cell = figs[c].astype(str).astype(object)
         parts.append(np.where(present[c], cell, ""))
-    parts += [_q(key), np.where(rid != "", _q(rid), ""), _q(sid),
+    parts += [_q(np.full(n, key_suffix, dtype=object)), _q(kid),
+              np.where(rid != "", _q(rid), ""), _q(sid),
               np.where(sline >= 0, sline.astype(str).astype(object), "")]
     if (slines != "").any():
         header.append("source_lines:string")
@@ -560,7 +566,7 @@ def after_import(driver: neo4j.Driver, database: str, files: ImportFiles | None 
         t = queries.check_rel_type(rtype, "import")
         for k in range(0, len(rows), 1000):
             driver.execute_query(
-                f"UNWIND $rows AS row MATCH ()-[r:{t} {{key: row.key}}]->() SET r += row.props",
+                f"UNWIND $rows AS row MATCH ()-[r:{t} {{kid: row.kid}}]->() SET r += row.props",
                 rows=rows[k:k + 1000], database_=database)
 
 

@@ -14,9 +14,10 @@ give for the graph that :func:`riskgraph.ingest.curated.load_user_dir` builds fr
   ``capacity`` and ``unit`` when given) and the reference to its source: the curated loader's
   citation ``"<source> (riskgraph curated, <file> line <n>)"`` as ``source_id`` (a ``Source``
   node per cell text and file, written once) and ``source_line`` (:mod:`..provenance`);
-* a relationship keeps ``key as_of confidence rationale``, its source reference and the
-  figures (``weight weight_low weight_high sales_share substitutability amount unit``) that are
-  not empty; ``key`` is ``"<from>|<type>|<to>|<source key>"`` (source key ``user:<folder slug>``);
+* a relationship keeps ``kid key_tail as_of confidence``, its source and rationale references and
+  the figures (``weight weight_low weight_high sales_share substitutability amount unit``) that
+  are not empty; its key is ``"<from>|<type>|<to>|<source key>"`` (source key
+  ``user:<folder slug>``): ``kid`` is its hash (the MERGE key), ``key_tail`` the source key;
 * labels and relationship types come only from the schema's whitelist (never from the file).
 
 Differences from the curated loader, on purpose (it is the scale path, like
@@ -51,6 +52,7 @@ from riskgraph.graph.curated_format import FRACTIONS, LINK_COLUMNS, NODE_COLUMNS
 from riskgraph.graph.figures import parse_number
 from riskgraph.graph.neo4j import store
 from riskgraph.graph.neo4j.connection import DEFAULT_DATABASE
+from riskgraph.graph.neo4j.rows import key_id
 from riskgraph.graph.provenance import SourceRecord, SourceTable
 
 if TYPE_CHECKING:
@@ -219,7 +221,8 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
         dst = cols["to"][i].strip()
         key = fmt.edge_key(src, rtype, dst, key_suffix)
         props: dict[str, Any] = {
-            "key": key,
+            "kid": key_id(key),
+            "key_tail": key_suffix,  # key = from|type|to|<source key>
             "as_of": cols["as_of"][i].strip(),
             "confidence": cols["confidence"][i].strip(),
         }
@@ -231,7 +234,8 @@ def link_rows(df: pd.DataFrame, path: Path, key_suffix: str, first_line: int = 2
                 props[c] = v
         if unit is not None and unit[i].strip():
             props["unit"] = unit[i].strip()
-        groups[rtype].append({"src": src, "dst": dst, "key": key, "props": props})
+        groups[rtype].append({"src": src, "dst": dst, "key": key, "kid": props["kid"],
+                              "props": props})
     return dict(groups)
 
 

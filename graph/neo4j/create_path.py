@@ -1,10 +1,10 @@
 """Incremental loads, faster: ``CREATE`` for relationships whose key is new, ``MERGE`` for the rest.
 
-The store's relationship statement is ``MERGE (a)-[r:T {key: row.key}]->(b) SET r = row.props``:
+The store's relationship statement is ``MERGE (a)-[r:T {kid: row.kid}]->(b) SET r = row.props``:
 idempotent, but every row pays the MERGE's pattern check and its locks, even when the key is
 new, as every key of a first load or of a new source is.  This path asks the database once per
 chunk which of the chunk's keys exist (one index seek each, read only, through the store's
-``rel_<type>_key`` uniqueness constraint), then writes:
+``rel_<type>_kid`` uniqueness constraint), then writes:
 
 * the new keys with ``CREATE`` (both ends by the ``Entity(id)`` index; the uniqueness
   constraint still refuses a duplicate, so a wrong guess fails loudly instead of doubling a
@@ -42,7 +42,7 @@ DEFAULT_BATCH = 5000  # rows per CREATE statement (benchmarks/bench_neo4j_scale.
 
 def existing_keys_query(rel_type: str) -> str:
     t = queries.check_rel_type(rel_type, "existing_keys")
-    return f"UNWIND $keys AS k MATCH ()-[r:{t} {{key: k}}]->() RETURN r.key AS k"
+    return f"UNWIND $keys AS k MATCH ()-[r:{t} {{kid: k}}]->() RETURN r.kid AS k"
 
 
 def create_edges(rel_type: str) -> str:
@@ -80,14 +80,14 @@ def split_new(tx: Any, groups: LinkGroups) -> tuple[LinkGroups, LinkGroups]:
     new: LinkGroups = {}
     old: LinkGroups = {}
     for rtype, rows in groups.items():
-        keys = [r["key"] for r in rows]
+        keys = [r["kid"] for r in rows]
         found: set[str] = set()
         for k in range(0, len(keys), 10_000):
             res = tx.run(existing_keys_query(rtype), keys=keys[k:k + 10_000])
             found.update(rec["k"] for rec in res)
-        new[rtype] = [r for r in rows if r["key"] not in found]
+        new[rtype] = [r for r in rows if r["kid"] not in found]
         if found:
-            old[rtype] = [r for r in rows if r["key"] in found]
+            old[rtype] = [r for r in rows if r["kid"] in found]
     return new, old
 
 

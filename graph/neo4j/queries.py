@@ -21,9 +21,10 @@ PING = "RETURN 1"
 AWAIT_INDEXES = "CALL db.awaitIndexes(120)"
 
 # Delete what the graph no longer has (one transaction, edges first).
+# A keyed relationship has ``kid`` (``key`` alone: the layout before slim provenance).
 PRUNE_EDGES = (
-    f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) WHERE r.key IS NOT NULL "
-    "AND NOT r.key IN $keys DELETE r RETURN count(r) AS c"
+    f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) WHERE (r.kid IS NOT NULL OR r.key IS NOT NULL) "
+    "AND NOT coalesce(r.kid, '') IN $kids DELETE r RETURN count(r) AS c"
 )
 PRUNE_NODES = f"MATCH (n:{ENTITY}) WHERE NOT n.id IN $ids DETACH DELETE n RETURN count(n) AS c"
 PRUNE_RATIONALES = (
@@ -41,8 +42,8 @@ READ_SOURCES = f"MATCH (s:{SOURCE}) WHERE NOT s:{ENTITY} RETURN properties(s) AS
 READ_RATIONALES = f"MATCH (t:{RATIONALE}) WHERE NOT t:{ENTITY} RETURN t.id AS id, t.text AS text"
 READ_NODES = f"MATCH (n:{ENTITY}) RETURN properties(n) AS p ORDER BY n.id"
 READ_EDGES = (
-    f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) WHERE r.key IS NOT NULL "
-    "RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS p ORDER BY r.key"
+    f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) WHERE r.kid IS NOT NULL OR r.key IS NOT NULL "
+    "RETURN a.id AS src, b.id AS dst, type(r) AS type, properties(r) AS p"
 )
 
 COUNT_LABELS = "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c"
@@ -89,8 +90,8 @@ def schema_statements() -> list[str]:
         out.append(f"CREATE INDEX {kind}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)")
     for rel in schema.REL_TYPES:
         out.append(
-            f"CREATE CONSTRAINT rel_{rel.lower()}_key IF NOT EXISTS "
-            f"FOR ()-[r:{rel}]-() REQUIRE r.key IS UNIQUE"
+            f"CREATE CONSTRAINT rel_{rel.lower()}_kid IF NOT EXISTS "
+            f"FOR ()-[r:{rel}]-() REQUIRE r.kid IS UNIQUE"
         )
     return out
 
@@ -111,16 +112,16 @@ def merge_nodes(labels: tuple[str, ...]) -> str:
 
 
 def merge_edges(rel_type: str) -> str:
-    """``UNWIND $rows MERGE`` of ``rel_type`` relationships keyed by ``row.key``.
+    """``UNWIND $rows MERGE`` of ``rel_type`` relationships keyed by ``row.kid``.
 
-    Each row is ``{"src", "dst", "key", "props"}``; both ends must exist (the returned count
+    Each row is ``{"src", "dst", "key", "kid", "props"}``; both ends must exist (the returned count
     ``c`` is lower than the batch otherwise).
     """
     rel_type = check_rel_type(rel_type, "merge_edges")
     return (
         f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.src}}) "
         f"MATCH (b:{ENTITY} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r = row.props RETURN count(r) AS c"
+        f"MERGE (a)-[r:{rel_type} {{kid: row.kid}}]->(b) SET r = row.props RETURN count(r) AS c"
     )
 
 

@@ -18,6 +18,7 @@ or a list holding ``None`` raises ``ValueError`` before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -47,9 +48,9 @@ NODE_FIELDS: tuple[str, ...] = (
     "other_sources",
     "rationale",
 )
-EDGE_FIELDS: tuple[str, ...] = ("key", "source_id", "source_line", "source_lines", "as_of",
-                                "confidence", "rationale_id", "prop_keys", "source",
-                                "rationale")
+EDGE_FIELDS: tuple[str, ...] = ("kid", "key_tail", "key", "source_id", "source_line",
+                                "source_lines", "as_of", "confidence", "rationale_id",
+                                "prop_keys", "source", "rationale")
 _NODE_SET = frozenset(NODE_FIELDS)
 _EDGE_SET = frozenset(EDGE_FIELDS)
 
@@ -162,10 +163,39 @@ def node_row(n: Node, sources: SourceTable | None = None) -> dict[str, Any]:
     return _flat_props(f"node {n.id}", fixed, n.props, NODE_FIELDS)
 
 
+def key_id(key: str) -> str:
+    """The stored identity of an edge key: 24 hex digits (96 bits) of its SHA-256, held inline
+    in the relationship's record and unique per type (the MERGE key and its constraint)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def key_props(src: str, rel_type: str, dst: str, key: str) -> dict[str, Any]:
+    """``kid`` and what rebuilds ``key``: nothing when it is ``src|type|dst``, ``key_tail``
+    when it is ``src|type|dst|<tail>`` (every shipped and curated key), else ``key`` itself."""
+    out: dict[str, Any] = {"kid": key_id(key)}
+    base = f"{src}|{rel_type}|{dst}"
+    if key == base:
+        return out
+    if key.startswith(base + "|"):
+        out["key_tail"] = key[len(base) + 1:]
+    else:
+        out["key"] = key
+    return out
+
+
+def edge_key(src: str, rel_type: str, dst: str, p: Mapping[str, Any]) -> str:
+    """The edge key a stored relationship stands for (the inverse of :func:`key_props`)."""
+    if p.get("key") is not None:
+        return str(p["key"])
+    base = f"{src}|{rel_type}|{dst}"
+    tail = p.get("key_tail")
+    return base if tail is None else f"{base}|{tail}"
+
+
 def edge_row(e: Edge, sources: SourceTable | None = None) -> dict[str, Any]:
     """The property map stored for ``e`` (fixed fields, props, ``prop_keys`` when needed)."""
     fixed: dict[str, Any] = {
-        "key": e.key,
+        **key_props(e.src, e.type, e.dst, e.key),
         "as_of": e.as_of,
         "confidence": e.confidence,
     }
@@ -229,7 +259,7 @@ def edge_from_props(src: str, dst: str, rel_type: str, p: Mapping[str, Any],
     """Rebuild an :class:`Edge` from its endpoints, type, stored property map and records."""
     return Edge.from_dict(
         {
-            "key": p.get("key"),
+            "key": edge_key(src, rel_type, dst, p),
             "as_of": p.get("as_of"),
             "confidence": p.get("confidence"),
             "rationale": _get_rationale(p, rationales or {}),

@@ -59,6 +59,7 @@ from riskgraph.graph.neo4j.rows import (
     edge_from_props,
     edge_rel_type,
     edge_row,
+    key_id,
     node_from_props,
     node_labels,
     node_row,
@@ -182,8 +183,9 @@ def plan_rows(
     edges: dict[str, list[dict]] = defaultdict(list)
     for k in unit.edge_keys:
         e = graph.edges[k]
+        props = edge_row(e, cited)
         edges[edge_rel_type(e)].append(
-            {"src": e.src, "dst": e.dst, "key": e.key, "props": edge_row(e, cited)}
+            {"src": e.src, "dst": e.dst, "key": e.key, "kid": props["kid"], "props": props}
         )
     return dict(nodes), dict(edges)
 
@@ -317,7 +319,7 @@ def prune(driver: neo4j.Driver, graph: GraphData, *, database: str,
     lacks; return the counts of nodes and relationships deleted."""
     table = sources if sources is not None else graph_sources(graph)
     with driver.session(database=database) as session, session.begin_transaction() as tx:
-        rec = tx.run(queries.PRUNE_EDGES, keys=list(graph.edges)).single()
+        rec = tx.run(queries.PRUNE_EDGES, kids=[key_id(k) for k in graph.edges]).single()
         edges = rec["c"] if rec else 0
         rec = tx.run(queries.PRUNE_NODES, ids=list(graph.nodes)).single()
         nodes = rec["c"] if rec else 0

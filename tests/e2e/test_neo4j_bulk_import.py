@@ -100,7 +100,7 @@ def test_bulk_import_of_the_shipped_graph_reads_back_exactly(
         recs, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS n",
                                           database_="neo4j")
         names = set(recs[0]["n"])
-        assert "entity_id" in names and "rel_produces_key" in names
+        assert "entity_id" in names and "rel_produces_kid" in names
         recs, _, _ = driver.execute_query(
             "MATCH (n:Entity) WHERE n.roles IS NULL RETURN count(n) AS c", database_="neo4j")
         # empty lists are not stored, by either path (slim layout)
@@ -110,6 +110,7 @@ def test_bulk_import_of_the_shipped_graph_reads_back_exactly(
         assert store.read_sources(driver, "neo4j") == sources.records
         recs, _, _ = driver.execute_query(
             "MATCH ()-[r]->() WHERE r.source IS NOT NULL OR r.source_id IS NULL "
+            "OR r.kid IS NULL "
             "RETURN count(r) AS c", database_="neo4j")
         assert recs[0]["c"] == 0
     finally:
@@ -152,7 +153,7 @@ def test_bulk_map_folder_holds_the_batched_rows(second: Second, tmp_path: Path, 
     for line, df in bulk.read_chunks(data / "links.csv", bulk.LINK_COLUMNS):
         for rows in bulk.link_rows(df, data / "links.csv", bulk.source_key(data), line,
                                    table).values():
-            want_links.update({x["key"]: x["props"] for x in rows})
+            want_links.update({x["kid"]: x["props"] for x in rows})
     driver = connect(second.settings)
     try:
         recs, _, _ = driver.execute_query("MATCH (n:Entity) RETURN properties(n) AS p",
@@ -160,7 +161,7 @@ def test_bulk_map_folder_holds_the_batched_rows(second: Second, tmp_path: Path, 
         got_nodes = {r["p"]["id"]: r["p"] for r in recs}
         recs, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN properties(r) AS p",
                                           database_="neo4j")
-        got_links = {r["p"]["key"]: r["p"] for r in recs}
+        got_links = {r["p"]["kid"]: r["p"] for r in recs}
         recs, _, _ = driver.execute_query("MATCH (s:Source) RETURN properties(s) AS p",
                                           database_="neo4j")
         got_sources = {r["p"]["id"]: r["p"] for r in recs}

@@ -100,7 +100,7 @@ def _duplicates(driver: Any, db: str) -> tuple[int, int]:
     )
     nodes = recs[0]["d"]
     recs, _, _ = driver.execute_query(
-        "MATCH ()-[r]->() WHERE r.key IS NOT NULL WITH type(r) AS t, r.key AS k, count(*) AS c "
+        "MATCH ()-[r]->() WHERE r.kid IS NOT NULL WITH type(r) AS t, r.kid AS k, count(*) AS c "
         "WHERE c > 1 RETURN count(*) AS d",
         database_=db,
     )

@@ -12,6 +12,7 @@ from typing import Any
 from riskgraph.graph import provenance
 from riskgraph.graph.model import Edge, GraphData, Node
 from riskgraph.graph.neo4j import admin_import, bulk
+from riskgraph.graph.neo4j.rows import key_id
 from riskgraph.graph.provenance import SourceTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -97,10 +98,10 @@ def _rel_props(files: admin_import.ImportFiles) -> dict[str, dict[str, Any]]:
     for p in files.relationship_files:
         for r in _parse(p):
             props = {k: v for k, v in r.items() if not k.startswith(":")}
-            out[props["key"]] = props
+            out[props["kid"]] = props
     for rows in files.relationship_fixups.values():
         for f in rows:
-            out[f["key"]].update(f["props"])
+            out[f["kid"]].update(f["props"])
     return out
 
 
@@ -114,7 +115,7 @@ def test_vectorised_links_equal_the_row_path(tmp_path: Path) -> None:
     want: dict[str, dict[str, Any]] = {}
     for line, df in bulk.read_chunks(data / "links.csv", bulk.LINK_COLUMNS):
         for rs in bulk.link_rows(df, data / "links.csv", bulk.source_key(data), line).values():
-            want.update({r["key"]: r["props"] for r in rs})
+            want.update({r["kid"]: r["props"] for r in rs})
     assert _rel_props(vec_files) == want
     assert _rel_props(rows_files) == want
 
@@ -150,8 +151,10 @@ def test_graph_rows_with_awkward_values(tmp_path: Path) -> None:
     header = files.node_files[0].read_text().splitlines()[0]
     assert "n:long" in header and "ok:boolean" in header and "roles:string[]" in header
     rels = _rel_props(files)
-    assert rels["k1"]["weight"] == 0.25 and "prop_keys" not in rels["k1"]
-    assert rels["k1"]["source_id"] == sid and "source" not in rels["k1"]
-    assert rels["k1"]["rationale_id"] == rid and "rationale" not in rels["k1"]
+    k1 = rels[key_id("k1")]
+    assert k1["weight"] == 0.25 and "prop_keys" not in k1
+    assert k1["key"] == "k1"  # not of the form src|type|dst|...: stored as it is
+    assert k1["source_id"] == sid and "source" not in k1
+    assert k1["rationale_id"] == rid and "rationale" not in k1
     args = files.arguments("neo4j")
     assert args[-1] == "neo4j" and "--overwrite-destination=true" in args

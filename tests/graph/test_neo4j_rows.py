@@ -65,7 +65,8 @@ def test_edge_row_round_trips() -> None:
     )
     table = SourceTable()
     row = rows.edge_row(e, table)
-    assert row["key"] == "a:x|SUPPLIES|b:y" and row["weight"] == 0.5 and "unit" not in row
+    assert row["kid"] == rows.key_id("a:x|SUPPLIES|b:y") and "key" not in row
+    assert "key_tail" not in row and row["weight"] == 0.5 and "unit" not in row
     assert row["rationale_id"] == provenance.rationale_id("why") and "rationale" not in row
     got = rows.edge_from_props("a:x", "b:y", "SUPPLIES", row, table.records, table.rationales)
     assert got.to_dict() == e.to_dict()
@@ -96,7 +97,7 @@ def test_unstorable_props_are_refused(props: dict, match: str) -> None:
 def test_labels_and_types_only_from_the_schema() -> None:
     built = [queries.merge_nodes(("Company", "Foundry")), queries.merge_edges("PRODUCES")]
     assert "SET n:Company:Foundry REMOVE n:" in built[0]
-    assert "MERGE (a)-[r:PRODUCES {key: row.key}]->(b)" in built[1]
+    assert "MERGE (a)-[r:PRODUCES {kid: row.kid}]->(b)" in built[1]
     with pytest.raises(ValueError, match="not in the schema"):
         queries.merge_nodes(("Company", "Foundry) DETACH DELETE n //"))
     with pytest.raises(ValueError, match="not in the schema"):
