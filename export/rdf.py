@@ -258,10 +258,10 @@ def to_rdf(graph: GraphData, base: str = DEFAULT_BASE) -> rdflib.Graph:
         for o in n.other_sources:
             res, ref = src(o)
             g.add((s, RG.otherSource, res))
-            b = BNode()
-            g.add((s, RG.otherSourceRef, b))
-            g.add((b, RG.source, res))
-            located(b, ref)
+            blank = BNode()
+            g.add((s, RG.otherSourceRef, blank))
+            g.add((blank, RG.source, res))
+            located(blank, ref)
         for k, v in n.props.items():
             if v is None:
                 continue

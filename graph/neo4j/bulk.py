@@ -109,11 +109,11 @@ def cited_refs(docs: list[str], path: Path, first_line: int,
     out: list[tuple[str, int | None, str | None]] = []
     for i, doc in enumerate(docs):
         line = first_line + i
-        got = seen.get(doc, False)
-        if got is False:
+        if doc not in seen:
             rec, ref = provenance.split(fmt.citation(doc, cite, line))
             # the same record for every line of this cell when the line is what was cut out
-            got = seen[doc] = (rec, line) if ref.line == line else None
+            seen[doc] = (rec, line) if ref.line == line else None
+        got = seen[doc]
         if got is not None:
             rec = got[0]
             ref = provenance.Ref(rec.id, line=line)
