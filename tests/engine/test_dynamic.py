@@ -389,3 +389,24 @@ def test_cycle_and_share_group_reach_the_static_answer() -> None:
     for d in r["dynamic"]["nodes"]:
         assert d["end"] == pytest.approx(q[d["id"]], abs=1e-9)
         assert max(d["path"]) <= q[d["id"]] + 1e-12
+
+
+def test_export_control_constants_stop_with_the_cut() -> None:
+    """simulate(): a market whose constant does not depend on q (an export control) reaches the
+    customer one month late and stops one month after the cut's last month (lifted_arcs)."""
+    from riskgraph.engine.compile import compile_graph
+
+    cg = compile_graph(two_stage())
+    arc = int(np.flatnonzero(cg.cus == cg.index["input:p"])[0])
+    mask = np.zeros(cg.m, dtype=bool)
+    mask[arc] = True
+
+    def market(q: np.ndarray, month: int) -> np.ndarray:
+        k = np.zeros(cg.m)
+        k[arc] = 0.3
+        return k
+
+    sim = dynamic.simulate(cg.groups, np.full(cg.m, 0.5), np.zeros(cg.n), horizon=6, duration=2,
+                           cover_months=np.zeros(cg.n), refill=0.1, market=market,
+                           market_arcs=mask, lifted_arcs=np.array([arc]))
+    assert sim.q[:, cg.index["input:p"]] == pytest.approx([0, .3, .3, 0, 0, 0])
