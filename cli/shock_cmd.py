@@ -176,6 +176,19 @@ def _dynamic_cells(d: dict[str, Any] | None, blk: dict[str, Any]) -> list[str]:
     return ["0%" if d["peak"] == 0 else _pct(d["peak"]), first, back]
 
 
+def _layer_dynamic(result: dict[str, Any], layer: str, dyn: dict[str, dict[str, Any]]
+                   ) -> list[str]:
+    """A layer's largest monthly shortfall within the horizon and its first month hit, over the
+    listed nodes of the layer (the table lists them all)."""
+    h = result["dynamic"]["horizon"]
+    ds = [dyn[n["id"]] for n in result["nodes"] if n["layer"] == layer and n["id"] in dyn]
+    if not ds:
+        return ["", ""]
+    peak = max(d["peak"] for d in ds)
+    firsts = [d["first_month"] for d in ds if d["first_month"] is not None]
+    return ["0%" if peak == 0 else _pct(peak), f"mo {min(firsts)}" if firsts else f"> {h}"]
+
+
 def dynamic_note(blk: dict[str, Any]) -> str:
     """What the dynamic columns mean, with the run's settings."""
     cut = ("lasting the whole horizon" if blk["permanent"]
@@ -268,17 +281,19 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
     if mc and marks:
         out.print(MC_NOTE)
     lt = Table(title="Per layer", title_justify="left")
-    for col in ("layer", "affected", "max", "mean", "most affected"):
+    dyn_cols = _dynamic_columns(result["dynamic"])[:2] if dyn is not None else ()
+    for col in ("layer", "affected", "max", "mean", *dyn_cols, "most affected"):
         lt.add_column(col)
     by_layer = {lay["layer"]: lay for lay in result["layers"]}
     order = [*schema.LAYERS, *sorted(set(by_layer) - set(schema.LAYERS))]
     for name in order:  # every layer down to the labs, the unaffected ones too
         lay = by_layer.get(name)
         if lay is None:
-            lt.add_row(name, "0", "-", "-", "-")
+            lt.add_row(name, "0", "-", "-", *("-" for _ in dyn_cols), "-")
         else:
+            extra = _layer_dynamic(result, name, dyn) if dyn is not None else []
             lt.add_row(name, str(lay["affected"]), _pct(lay["max_shortfall"]),
-                       _pct(lay["mean_shortfall"]), lay["top_node_name"])
+                       _pct(lay["mean_shortfall"]), *extra, lay["top_node_name"])
     out.print(lt)
     if sh.get("model") == "debtrank":
         out.print(DEBTRANK_NOTE)

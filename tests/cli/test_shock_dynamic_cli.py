@@ -42,6 +42,11 @@ def test_finite_cut_recovers_and_the_table_says_when() -> None:
     assert "peak <=12 mo" in out and "hit from" in out and "back by" in out
     assert "cut lasting 2 months" in out
     assert "mo 3" in out  # gallium is back in month 3
+    layer_table = out[out.index("Per layer"):]
+    head = next(line for line in layer_table.splitlines() if "most affected" in line)
+    assert "peak <=12 mo" in head and "hit from" in head
+    minerals = next(line for line in layer_table.splitlines() if "minerals" in line)
+    assert "50.0%" in minerals and "mo 1" in minerals
 
 
 def test_horizon_zero_is_the_static_table() -> None:
