@@ -6,7 +6,9 @@ exactly as ``riskgraph ingest --neo4j`` does (schema, one transaction per source
 with ``--batch-size`` rows per statement and once with one row per statement, each into a wiped
 database, and, as the naive loader does it, with one auto-commit transaction per row; it reports
 relationships per second (relationships written / wall time of the write,
-the wipe not included) and the ratio.  ``--repeat`` runs each mode several times (median);
+the wipe not included) and the ratio.  The batched write is measured with the store's MERGE and
+with CREATE (what ``write_graph`` uses when the database holds none of the keys, e.g. after
+``--wipe``).  ``--repeat`` runs each mode several times (median);
 a warm-up write first lets the server compile the query plans.  ``--scale K`` also writes a
 synthetic graph of K copies of the real graph's relationships (ids suffixed) for a larger run.
 
@@ -50,10 +52,12 @@ def scaled(g: GraphData, k: int) -> GraphData:
     return out
 
 
-def measure(driver, graph: GraphData, units, db: str, batch: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def measure(driver, graph: GraphData, units, db: str, batch: int,  # type: ignore[no-untyped-def]
+            create: bool = False) -> dict[str, float]:
     store.wipe(driver, database=db)
     t0 = time.perf_counter()
-    rep = store.write_graph(driver, graph, database=db, units=units, batch_size=batch)
+    rep = store.write_graph(driver, graph, database=db, units=units, batch_size=batch,
+                            create_new=create)
     wall = time.perf_counter() - t0
     n = store.counts(driver, database=db)["relationships"]
     assert n == graph.number_of_edges(), (n, graph.number_of_edges())
@@ -90,8 +94,9 @@ def measure_autocommit(driver, graph: GraphData, db: str) -> dict[str, float]:  
     return {"seconds": wall, "relationships": n, "relationships_per_s": n / wall}
 
 
-def run_mode(driver, graph, units, db, batch, repeat, label) -> dict:  # type: ignore[no-untyped-def]
-    runs = [measure(driver, graph, units, db, batch) for _ in range(repeat)]
+def run_mode(driver, graph, units, db, batch, repeat, label,  # type: ignore[no-untyped-def]
+             create=False) -> dict:
+    runs = [measure(driver, graph, units, db, batch, create) for _ in range(repeat)]
     med = statistics.median(r["relationships_per_s"] for r in runs)
     secs = statistics.median(r["seconds"] for r in runs)
     print(
@@ -141,6 +146,17 @@ def main() -> None:
     out["batched"] = run_mode(
         driver, g, units, db, args.batch_size, args.repeat, "real graph, batched UNWIND"
     )
+    measure(driver, g, units, db, args.batch_size, True)  # warm-up of the CREATE plans
+    out["batched_create"] = run_mode(
+        driver, g, units, db, args.batch_size, args.repeat, "real graph, batched CREATE",
+        create=True,
+    )
+    out["ratio_create_vs_merge"] = (
+        out["batched_create"]["median_relationships_per_s"]
+        / out["batched"]["median_relationships_per_s"]
+    )
+    print(f"batched CREATE (ingest --neo4j into an empty database) / batched MERGE: "
+          f"{out['ratio_create_vs_merge']:.2f}x", flush=True)
     out["row_by_row"] = run_mode(driver, g, units, db, 1, args.repeat, "real graph, row by row")
     out["ratio"] = (
         out["batched"]["median_relationships_per_s"]

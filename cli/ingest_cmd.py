@@ -176,8 +176,10 @@ def _to_neo4j(
             f"; removed {report.pruned_nodes} nodes and {report.pruned_edges} relationships "
             "the sources no longer have"
         )
+    created = "; relationships written with CREATE (the database held none)" \
+        if report.created else ""
     out.print(
         f"Neo4j now holds {after['nodes']} nodes and {after['relationships']} relationships "
         f"(graph: {report.nodes} nodes, {report.edges} edges) in {report.seconds:.1f} s"
-        f"{pruned}."
+        f"{pruned}{created}."
     )

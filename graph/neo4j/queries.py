@@ -51,6 +51,7 @@ COUNT_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
 COUNT_NODES = "MATCH (n) RETURN count(n) AS c"  # every node, Source records included
 COUNT_ENTITIES = f"MATCH (n:{ENTITY}) RETURN count(n) AS c"
 COUNT_SOURCES = f"MATCH (s:{SOURCE}) RETURN count(s) AS c"
+ANY_KEYED = "MATCH ()-[r]->() WHERE r.kid IS NOT NULL OR r.key IS NOT NULL RETURN 1 LIMIT 1"
 COUNT_RATIONALES = f"MATCH (t:{RATIONALE}) RETURN count(t) AS c"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS c"
 

@@ -144,6 +144,7 @@ class WriteReport:
     seconds: float
     pruned_nodes: int = 0
     pruned_edges: int = 0
+    created: bool = False  # relationships written with CREATE (the database had none)
 
     @property
     def edges_per_second(self) -> float:
@@ -256,6 +257,7 @@ def merge_edge_rows(
     *,
     what: str = "edges",
     prefix: str = "",
+    statement: Callable[[str], str] = queries.merge_edges,
 ) -> int:
     """Run :func:`queries.merge_edges` per type, ``batch_size`` rows a statement, in ``tx``.
 
@@ -273,7 +275,7 @@ def merge_edge_rows(
             return (f"{prefix}{rtype} {what} whose endpoints are not in the database "
                     f"(one of {missing})")
 
-        n += _merge_batches(tx, queries.merge_edges(rtype), rows, batch_size, on_batch, short)
+        n += _merge_batches(tx, statement(rtype), rows, batch_size, on_batch, short)
     return n
 
 
@@ -286,12 +288,18 @@ def write_unit(
     batch_size: int = DEFAULT_BATCH,
     progress: Progress | None = None,
     sources: SourceTable | None = None,
+    create: bool = False,
 ) -> UnitReport:
     """Write one unit in one explicit transaction (committed only when every batch succeeded).
 
     The unit's ``Source`` records go first, with their line range over the whole graph
-    (``sources``: :func:`graph_sources` of ``graph``, computed when not given).
+    (``sources``: :func:`graph_sources` of ``graph``, computed when not given).  ``create``:
+    the database holds none of the unit's keys, so its relationships are written with
+    ``CREATE`` (:func:`riskgraph.graph.neo4j.create_path.create_edges`; the uniqueness
+    constraint on ``kid`` still refuses a duplicate) instead of ``MERGE``.
     """
+    from riskgraph.graph.neo4j import create_path
+
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     cited = SourceTable()
@@ -308,7 +316,8 @@ def write_unit(
         merge_source_rows(tx, source_rows, batch_size=batch_size,
                           rationales=cited.rationale_rows())
         merge_node_rows(tx, node_groups, batch_size, on_batch)
-        merge_edge_rows(tx, edge_groups, batch_size, on_batch, prefix=f"unit {unit.name}: ")
+        merge_edge_rows(tx, edge_groups, batch_size, on_batch, prefix=f"unit {unit.name}: ",
+                        statement=create_path.create_edges if create else queries.merge_edges)
         tx.commit()
     return UnitReport(unit.name, len(unit.node_ids), len(unit.edge_keys), time.perf_counter() - t0)
 
@@ -346,8 +355,13 @@ def write_graph(
     wipe_first: bool = False,
     prune_stale: bool = True,
     progress: Progress | None = None,
+    create_new: bool | None = None,
 ) -> WriteReport:
     """Write ``graph`` to Neo4j: schema first, then one transaction per unit, then prune.
+
+    Relationships are written with ``CREATE`` when the database holds no keyed relationship
+    (a first load, or after ``wipe_first``: no key can be there, and units never share an
+    edge), with the store's ``MERGE`` otherwise (``create_new`` forces either).
 
     Parameters
     ----------
@@ -392,16 +406,24 @@ def write_graph(
     if wipe_first:
         wipe(driver, database=database)
     ensure_schema(driver, database)
+    create = (not has_keyed_relationships(driver, database)) if create_new is None \
+        else create_new
     reports = [
         write_unit(driver, graph, u, database=database, batch_size=batch_size, progress=progress,
-                   sources=sources)
+                   sources=sources, create=create)
         for u in units
     ]
     pn, pe = (prune(driver, graph, database=database, sources=sources) if prune_stale
               else (0, 0))
     return WriteReport(
-        reports, len(graph), graph.number_of_edges(), time.perf_counter() - t0, pn, pe
+        reports, len(graph), graph.number_of_edges(), time.perf_counter() - t0, pn, pe, create
     )
+
+
+def has_keyed_relationships(driver: neo4j.Driver, database: str) -> bool:
+    """Whether ``database`` holds any relationship the store wrote (one found is enough)."""
+    recs, _, _ = driver.execute_query(queries.ANY_KEYED, database_=database)
+    return bool(recs)
 
 
 # -- reading -----------------------------------------------------------------------------------

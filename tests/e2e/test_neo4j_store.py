@@ -172,6 +172,30 @@ def test_second_write_changes_no_count_and_prunes_what_is_gone(driver, neo4j_set
     assert store.read_graph(driver, database=db).to_dict() == smaller.to_dict()
 
 
+def test_first_load_creates_later_loads_merge(driver, neo4j_settings) -> None:
+    """Into a database with none of the keys the relationships are CREATEd (issue 15 item 3);
+    a later write MERGEs; both give the same database, and the uniqueness constraint on the
+    key id still refuses a duplicate CREATE."""
+    from neo4j.exceptions import ConstraintError
+
+    from riskgraph.graph.neo4j import create_path, rows
+
+    db = neo4j_settings.database
+    g = small_graph()
+    first = store.write_graph(driver, g, database=db, wipe_first=True)
+    assert first.created
+    after_create = store.read_graph(driver, database=db).to_dict()
+    assert after_create == g.to_dict()
+    again = store.write_graph(driver, g, database=db)
+    assert not again.created
+    assert store.read_graph(driver, database=db).to_dict() == after_create
+    e = g.edges["company:openai|SUPPLIES|company:tsmc"]
+    row = {"src": e.src, "dst": e.dst, "key": e.key, "props": rows.edge_row(e)}
+    with pytest.raises(ConstraintError):
+        driver.execute_query(create_path.create_edges("SUPPLIES"), rows=[row], database_=db)
+    assert store.counts(driver, database=db)["relationships"] == 4
+
+
 def test_unit_that_fails_half_way_leaves_nothing(driver, neo4j_settings) -> None:
     db = neo4j_settings.database
     g = small_graph()
