@@ -158,6 +158,15 @@ def _cell(v: Any) -> str:
     return csv_cell(str(v))
 
 
+def _prop_cell(v: Any) -> str:
+    """A prop cell: as :func:`_cell`, but a text the reader would take for something else (a
+    number, ``true``, JSON, empty) or that starts with ``"`` is written as a JSON string
+    (``"2024"``), so it reads back as the same text."""
+    if isinstance(v, str) and (v[:1] == '"' or _parse_cell(v) != v):
+        return csv_cell(json.dumps(v, ensure_ascii=False))
+    return _cell(v)
+
+
 def _prop_keys(items: list[dict[str, Any]]) -> list[str]:
     keys: set[str] = set()
     for it in items:
@@ -174,7 +183,7 @@ def _rows(items: list[dict[str, Any]], columns: tuple[str, ...]) -> Table:
     rows = []
     for it in items:
         row = [_cell(it.get(c)) for c in columns]
-        row += [_cell(it["props"].get(k)) for k in pkeys]
+        row += [_prop_cell(it["props"].get(k)) for k in pkeys]
         rows.append(row)
     return header, rows
 
@@ -224,6 +233,12 @@ def _parse_cell(v: str) -> Any:
         return None
     if v in ("true", "false"):
         return v == "true"
+    if v[:1] == '"':  # a text written JSON-quoted by _prop_cell
+        try:
+            got = json.loads(v)
+        except ValueError:
+            return v
+        return got if isinstance(got, str) else v
     if v[:1] in "[{":
         try:
             return json.loads(v)

@@ -97,3 +97,14 @@ def test_csv_into_a_file_is_an_error(graph, tmp_path):
     f.write_text("x")
     with pytest.raises(ExportError, match="not a folder"):
         write_csv(graph, f)
+
+
+def test_csv_keeps_text_props_that_look_like_other_types(tmp_path):
+    from riskgraph.graph.model import GraphData, Node
+
+    g = GraphData()
+    props = {"year_text": "2024", "share_text": "0.5", "flag_text": "true", "json_text": "[1]",
+             "empty": "", "quoted": '"q" x', "cik": "0001045810", "n": 2024, "x": 0.5}
+    g.add_node(Node("company:a", "company", "A", "s", "2024", "reported", props=props))
+    write_csv(g, tmp_path / "csv")
+    assert read_csv(tmp_path / "csv").nodes["company:a"].props == props
