@@ -97,7 +97,8 @@ def test_inventory_scope_node_beats_kind_beats_layer(real_graph: GraphData) -> N
     amd = inventory_of(real_graph.nodes["company:amd"])
     assert amd is not None and amd.scope == real_graph.nodes["company:amd"].layer == "chips"
     assert inventory_of(real_graph.nodes["input:wafer"]).scope == "inputs"  # type: ignore[union-attr]
-    assert inventory_of(real_graph.nodes["mineral:gallium"]).scope == "mineral:gallium"  # type: ignore[union-attr]
+    galli = inventory_of(real_graph.nodes["mineral:gallium"])
+    assert galli is not None and galli.scope == "minerals" and galli.weeks.value == 0.0
     assert inventory_of(real_graph.nodes["country:CN"]) is None  # no row for countries
     for layer in ("minerals", "inputs", "chips", "clouds", "labs"):
         assert any(inventory_of(n) is not None and inventory_of(n).scope == layer  # type: ignore[union-attr]
@@ -261,12 +262,12 @@ def test_show_gallium_prints_the_market() -> None:
     assert uses["gaas"]["nodes"] == ["input:gaas-devices", "input:compound-substrates"]
     assert uses["leds"]["nodes"] == [] and uses["leds"]["share"]["value"] == 0.30
     assert list(d["market"]["supply"]) == list(SUPPLY_PARAMS)
-    assert d["inventory"]["scope"] == "mineral:gallium"
+    assert d["inventory"]["scope"] == "minerals"
     assert not any(k.startswith(("mkt_", "inventory_")) for k in d["props"])
     r = CliRunner().invoke(app, ["show", "gallium"], env={"COLUMNS": "120"})
     assert r.exit_code == 0, r.output
     for text in ("Market: world end uses", "Supply response", "spare_capacity",
-                 "Cost share of the mineral", "Inventory cover: 7.3 (2 to 12) weeks",
+                 "Cost share of the mineral", "Inventory cover: 0 weeks of input (scope minerals",
                  "(outside the graph)", "[M1] "):
         assert text in r.output, text
 
