@@ -579,6 +579,12 @@ def capex_target(graph: GraphData, text: str, usd: float | None, direction: str,
 
 def money_block(graph: GraphData, targets: list[str], pct: float,
                 shock: MoneyShock | None = None, *, top: int = 25,
-                year: int | None = None) -> dict[str, Any]:
-    """The ``money`` block of an upstream shock result (``shock`` for capex targets)."""
+                year: int | None = None) -> dict[str, Any] | None:
+    """The ``money`` block of an upstream shock result (``shock`` for capex targets).
+
+    ``None`` when the graph holds no AI spend flows at all (a user's own supplier map, a small
+    test graph) and no year or capex target asks for them: there is no money to propagate.
+    """
+    if shock is None and year is None and not any(e.type == REL for e in graph.edges.values()):
+        return None
     return run_money(graph, shock or MoneyShock(list(targets), pct=pct), top=top, year=year)

@@ -225,3 +225,22 @@ def test_exposure_of_vertiv_lists_customers_with_sources(graph: GraphData) -> No
     assert {r["customer"] for r in e["customers"]} >= {"company:microsoft", "company:meta"}
     assert all(r["source"] and r["rationale"] for r in e["customers"])
     assert e["ai_revenue_usd_m"] == pytest.approx(sum(r["amount_usd_m"] for r in e["customers"]))
+
+
+def test_upstream_shock_on_a_graph_without_flows_has_no_money_block() -> None:
+    """A graph with no SELLS_TO flows (a user's own supplier map) runs upstream with
+    ``money`` null instead of failing on the year choice."""
+    from riskgraph.engine.shock import run_shock
+    from riskgraph.graph.model import Edge, GraphData, Node
+
+    g = GraphData()
+    for nid in ("company:a", "company:b"):
+        g.add_node(Node(nid, "company", nid[-1].upper(), source="fixture", as_of="2024",
+                        confidence="reported", layer="chips"))
+    g.add_edge(Edge("company:a", "company:b", "SUPPLIES", source="fixture", as_of="2024",
+                    confidence="estimated", rationale="fixture",
+                    props={"weight": 1.0, "sales_share": 0.5}))
+    r = run_shock(g, "company:b", 30, direction="upstream")
+    assert r["money"] is None
+    assert {n["id"]: round(n["shortfall"], 6) for n in r["nodes"]} == {
+        "company:b": 0.3, "company:a": 0.15}
