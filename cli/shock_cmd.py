@@ -426,6 +426,9 @@ def shock(
     duration: Annotated[int | None, typer.Option(
         "--duration", help="Months the cut lasts in the dynamic model (default: the whole "
                            "horizon); after it, recovery.", metavar="MONTHS")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Upstream: calendar year of the money model's flows and revenue "
+                       "(default: the latest year with complete data).")] = None,
 ) -> None:
     """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much.
 
@@ -469,6 +472,7 @@ def shock(
                 allocation=None if allocation is None else allocation.value,
                 supply_response=supply_response, exports_to=exports_to,
                 backend=backend.value, usd=usd, horizon=horizon, duration=duration,
+                money_year=year,
             )
 
         if top < 1:
