@@ -235,6 +235,12 @@ def resolve_year(graph: GraphData, year: int | None = None) -> YearChoice:
 
     Raises :class:`UsageError` naming the years available.
     """
+    if year is not None and not 1 <= year <= 9999:  # beyond any calendar date
+        table0 = years(graph)
+        listed0 = ", ".join(str(y) for y, (n, sellers, miss) in table0.items()
+                            if n and len(miss) < len(sellers)) or "none"
+        raise UsageError(f"no AI spend flows in force in {year} in {FLOWS_FILE}; years "
+                         f"available: {listed0}")
     table = years(graph, () if year is None else (year,))
     available = [y for y, (n, sellers, miss) in table.items() if n and len(miss) < len(sellers)]
     complete = [y for y in available if not table[y][2]]
