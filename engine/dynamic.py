@@ -11,6 +11,9 @@ model month by month (docs/model.md, "Time: inventories, ramp-up and recovery"):
   default ``inventory_weeks`` of engine/defaults.toml [dynamic]); the stock fills the gap while
   it lasts and is rebuilt at the refill rate :math:`\rho` once the group's suppliers are whole;
 * **shock profile**: the cut *c* holds in months ``1..duration`` and is lifted after;
+* **sites**: an arc from a country (its mines, its LOCATED_IN capacity share of a firm) is where
+  the output is made, not an input the customer stocks: a country's cut stops that output in
+  the same month, with no lag and no inventory (``site_arcs``);
 * **capital goods**: an arc from a supplier of capital goods (a tool or an equipment maker,
   :func:`riskgraph.graph.markets.capital_of`: ``ingest/data/markets/capital_goods.csv``) to a
   customer that is not itself one does not pass the supplier's shortfall on at once: the
@@ -142,7 +145,8 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
              duration: int, cover_months: np.ndarray, refill: float,
              exogenous: np.ndarray | None = None, market: Any = None,
              market_arcs: np.ndarray | None = None, lifted_arcs: np.ndarray | None = None,
-             capital_months: np.ndarray | None = None, tol: float = 1e-10) -> Path:
+             capital_months: np.ndarray | None = None, site_arcs: np.ndarray | None = None,
+             tol: float = 1e-10) -> Path:
     r"""Run the monthly model (module docstring) for ``horizon`` months.
 
     Parameters
@@ -161,16 +165,23 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
         cuts trade and leaves the mineral's own shortfall at 0): 0 after month ``duration``.
     capital_months : per arc, the installed base in months of deliveries :math:`L` of a
         capital-good arc (0: an ordinary arc); see the module docstring.
+    site_arcs : per arc, True for an arc from a country (a site of the customer's output): it
+        passes the sender's cut of the same month, with no lag and no stock.
     """
     n, m = groups.n, values.size
     exo = np.zeros(m, dtype=bool) if exogenous is None else exogenous
     mk = np.zeros(m, dtype=bool) if market is None or market_arcs is None else market_arcs
     life = np.zeros(m) if capital_months is None else np.asarray(capital_months, dtype=float)
-    cap = (life > 0) & ~exo & ~mk
+    site = np.zeros(m, dtype=bool) if site_arcs is None else np.asarray(site_arcs, dtype=bool)
+    site = site & ~exo & ~mk
+    cap = (life > 0) & ~exo & ~mk & ~site
     life_m = np.maximum(1, np.rint(np.where(cap, life, 1.0))).astype(int)
-    G = groups.matrix(np.where(exo | mk | cap, np.nan, values))
+    G = groups.matrix(np.where(exo | mk | cap | site, np.nan, values))
+    Gs = groups.matrix(np.where(site, values, np.nan)) if site.any() else None
     Gx = groups.matrix(np.where(exo, values, np.nan)) if exo.any() else None
     tau = np.asarray(cover_months, dtype=float)[groups.owner]
+    if site.any():  # a site's output is not stocked by the node it belongs to
+        tau[np.unique(groups.group[site])] = 0.0
     cap_arcs = np.flatnonzero(cap)
     if cap_arcs.size:  # installed bases, not stocks, buffer capital goods
         tau[np.unique(groups.group[cap_arcs])] = 0.0
@@ -187,6 +198,8 @@ def simulate(groups: Groups, values: np.ndarray, c: np.ndarray, *, horizon: int,
         u = np.asarray(G @ q_prev, dtype=float)
         if Gx is not None:
             u += Gx @ c_prev
+        if Gs is not None:  # sites: the country's cut of this month (countries are roots)
+            u += Gs @ ct
         if k_prev is not None:
             u += groups.matrix(np.where(mk, k_prev, np.nan)) @ ones
         if cap_arcs.size:
@@ -295,11 +308,13 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
     ctx = getattr(setup, "market", None)
     exports = getattr(ctx, "exports", None)
     life = capital_months(setup)
+    sites = np.array([cg.graph.nodes[cg.ids[int(j)]].kind == "country" for j in cg.sup],
+                     dtype=bool)
     sim = simulate(cg.groups, prop.arc_values, pert.c, horizon=horizon, duration=dur,
                    cover_months=months, refill=p.refill_rate, exogenous=cg.exogenous,
                    market=market, market_arcs=market_arcs,
                    lifted_arcs=None if exports is None else np.asarray(exports.arcs),
-                   capital_months=life, tol=p.tol)
+                   capital_months=life, site_arcs=sites, tol=p.tol)
     nodes = []
     for i in expl.listed:
         s = node_summary(sim.q[:, i], duration=dur, min_shortfall=p.min_shortfall)
@@ -317,6 +332,7 @@ def block(setup: Setup, pert: Perturbation, prop: Propagation, expl: Explanation
         "default_inventory_weeks": float(p.inventory_weeks),
         "nodes_with_own_inventory": int((origin == 1).sum()),
         "capital_arcs": int((life > 0).sum()),
+        "site_arcs": int(sites.sum()),
         "market": market is not None,
         "min_shortfall": float(p.min_shortfall),
         "nodes": nodes,

@@ -85,3 +85,31 @@ def test_shipped_asml_cut_is_gradual_for_fabs_and_reaches_the_static_limit(
                            cover_months=np.zeros(cg.n), refill=0.1, exogenous=cg.exogenous,
                            capital_months=dynamic.capital_months(setup))
     assert np.max(np.abs(sim.q[-1] - prop.q)) < 1e-9
+
+
+def country_fab() -> GraphData:
+    """Country X hosts 60% of fab F's capacity (LOCATED_IN share 0.6); F holds 2 months of input
+    cover, customer K 1 month (requirement, weight 1)."""
+    g = GraphData()
+    for nid, kind, weeks in (("country:XA", "country", 0.0), ("company:f", "company", 8.69),
+                             ("input:k", "input", 4.345)):
+        g.add_node(Node(nid, kind, nid.split(":")[1].upper(), source="fixture", as_of="2024",
+                        confidence="reported", layer="countries" if kind == "country" else "chips",
+                        props={"inventory_weeks": weeks}))
+    g.add_edge(Edge("company:f", "country:XA", "LOCATED_IN", source="fixture", as_of="2024",
+                    confidence="estimated", rationale="fixture", props={"weight": 0.6}))
+    g.add_edge(Edge("company:f", "input:k", "SUPPLIES", source="fixture", as_of="2024",
+                    confidence="estimated", rationale="fixture",
+                    props={"weight": 1.0, "dependency": "requirement"}))
+    return g
+
+
+def test_a_country_cut_stops_its_sites_at_once_by_hand() -> None:
+    """X -100% from month 1: F's sites in X stop in month 1 (0.6; its own 2 months of input
+    cover do not run a closed plant); K gets F's month-1 shortfall in month 2 and draws its
+    1 month of cover: 0.6 of it in month 2, the last 0.4 in month 3 (0.2 short), then 0.6."""
+    r = run_shock(country_fab(), "country:XA", 100, horizon=5, top=10)
+    d = by_id(r)
+    assert np.allclose(d["company:f"]["path"], [0.6] * 5)
+    assert np.allclose(d["input:k"]["path"], [0, 0, 0.2, 0.6, 0.6])
+    assert r["dynamic"]["site_arcs"] == 1
