@@ -305,6 +305,9 @@ def render_table(result: dict[str, Any], *, top: int | None = None,
 
 
 UPPER_BOUND = "no-mitigation upper bound: no reallocation, no supply response, no inventories"
+UPPER_BOUND_DYNAMIC = ("shortfall: the no-mitigation upper bound of the long run (no reallocation, "
+                       "no supply response); the monthly columns add inventories, lags and "
+                       "installed bases")
 
 
 def market_caveat(result: dict[str, Any]) -> list[str]:
@@ -314,14 +317,15 @@ def market_caveat(result: dict[str, Any]) -> list[str]:
     if sh.get("direction") != "downstream" or sh.get("model") != "iim":
         return []
     mk = result.get("market")
+    bound = UPPER_BOUND_DYNAMIC if result.get("dynamic") else UPPER_BOUND
     if not mk or (not mk["minerals"] and not mk.get("exports_to")):
-        return [UPPER_BOUND + "."]
+        return [bound + "."]
     names = result.get("names") or {}
     names = {**names, **{n["id"]: n["name"] for n in result.get("nodes", [])}}
     rule = mk["allocation"] + (f" allocation theta={mk['theta']:g}" if mk["theta"] is not None
                                else " allocation")
     if mk["allocation"] == "proportional" and not mk["supply_response"]:
-        lines = [UPPER_BOUND + " (--allocation proportional --no-supply-response)."]
+        lines = [bound + " (--allocation proportional --no-supply-response)."]
     else:
         resp = "after supply response" if mk["supply_response"] else "without supply response"
         lines = [f"long-run shortfall {resp}, {rule}; upper bound without either: "

@@ -41,6 +41,10 @@ def test_upper_bound_caveat() -> None:
             "(--allocation proportional --no-supply-response).") in out
     code, out, err = run("shock", "TSMC", "--pct", "30", "--horizon", "0")
     assert "no-mitigation upper bound: no reallocation, no supply response, no inventories." in out
+    code, out, err = run("shock", "TSMC", "--pct", "30")  # the monthly model runs by default
+    assert ("shortfall: the no-mitigation upper bound of the long run (no reallocation, no "
+            "supply response); the monthly columns add inventories, lags and installed "
+            "bases.") in out
 
 
 def test_rules_order_and_json_block() -> None:
