@@ -414,8 +414,8 @@ def shock(
     supply_response: Annotated[bool | None, typer.Option(
         "--supply-response/--no-supply-response",
         help="Spare capacity, secondary supply, substitution and re-routing close part of a "
-             "mineral's gap (default: on). --allocation proportional --no-supply-response is "
-             "the no-mitigation upper bound.")] = None,
+             "mineral's gap (default: on; off with --allocation proportional, today's rule and "
+             "the no-mitigation upper bound, unless --supply-response is given).")] = None,
     exports_to: Annotated[str | None, typer.Option(
         "--exports-to", help="With --country and a mineral: cut that country's exports to this "
                              "destination (e.g. US) instead of its production.",

@@ -317,7 +317,12 @@ def build(graph: GraphData, setup: Setup, *, allocation: str | None = None,
     if rule not in ALLOCATIONS:
         raise UsageError(f"--allocation must be one of {', '.join(ALLOCATIONS)}, not {rule!r}")
     th = p.theta if theta is None else float(theta)
-    resp = p.supply_response if supply_response is None else bool(supply_response)
+    if supply_response is not None:
+        resp = bool(supply_response)
+    elif allocation == "proportional":  # asked for by name: the v0.1 rule, the upper bound
+        resp = False  # (supply response with it: --allocation proportional --supply-response)
+    else:
+        resp = bool(p.supply_response)
     cg = setup.compiled
     arc_values = cg.arc_astar(setup.arrays.w, setup.arrays.s, setup.arrays.b)
     overrides = _supply_overrides(setup)

@@ -199,6 +199,19 @@ def test_tiny_graph_long_run_mixed() -> None:
     assert lab["paths"][0]["contribution"] == pytest.approx(0.2)
 
 
+def test_allocation_proportional_by_name_is_the_v01_bound() -> None:
+    """``--allocation proportional`` alone is today's (v0.1) rule: no supply response unless
+    ``--supply-response`` asks for it."""
+    a = run_shock(_tiny(), "mineral:x", 50, top=100, horizon=0, allocation="proportional")
+    b = run_shock(_tiny(with_market=False), "mineral:x", 50, top=100, horizon=0)
+    assert a["market"]["supply_response"] is False
+    assert {n["id"]: n["shortfall"] for n in a["nodes"]} == pytest.approx(
+        {n["id"]: n["shortfall"] for n in b["nodes"]})
+    c = run_shock(_tiny(), "mineral:x", 50, top=100, horizon=0, allocation="proportional",
+                  supply_response=True)
+    assert c["market"]["supply_response"] is True
+
+
 def test_tiny_graph_proportional_without_response_is_v01() -> None:
     a = run_shock(_tiny(), "mineral:x", 50, top=100, horizon=0, allocation="proportional",
                   supply_response=False)
@@ -212,7 +225,7 @@ def test_tiny_graph_proportional_without_response_is_v01() -> None:
 
 def test_tiny_graph_set_overrides_reach_the_market() -> None:
     r = run_shock(_tiny(), "mineral:x", 50, top=100, horizon=0, allocation="proportional",
-                  sets=["spare_capacity[mineral:x]=0.3"])
+                  supply_response=True, sets=["spare_capacity[mineral:x]=0.3"])
     # d = 0.5 - 0.3 = 0.2 for every use
     assert _q(r, "input:chips") == pytest.approx(0.2)
     m = r["market"]["minerals"][0]
@@ -233,7 +246,7 @@ def test_tiny_graph_country_cut_uses_the_market_too() -> None:
 def test_tiny_graph_exports_to() -> None:
     g = _tiny(with_trade=True)
     r = run_shock(g, "mineral:x", 100, country="AA", exports_to="US", top=100, horizon=0,
-                  allocation="proportional")
+                  allocation="proportional", supply_response=True)
     ex = r["market"]["exports_to"]
     # C 10 t, n 1, s 0.4 (by value), P 1: lost 4 t; reroute 0.5 x 4 = 2 t (available 100 x (0.1
     # + 0.1 spare) = 20 t) -> net 2 t, shortfall 0.2 of US consumption; world supply not cut
@@ -249,7 +262,7 @@ def test_tiny_graph_exports_to() -> None:
     assert _q(r, "input:plain") == pytest.approx(0.1)
     # differs from a production cut of the same country
     prod = run_shock(g, "mineral:x", 100, country="AA", top=100, horizon=0,
-                     allocation="proportional")
+                     allocation="proportional", supply_response=True)
     assert _q(prod, "input:chips") == pytest.approx(0.8)
 
 
@@ -281,7 +294,7 @@ def test_arc_constants_month_and_stocks() -> None:
 
     g = _tiny()
     setup = resolve(g, "mineral:x")
-    ctx = market.build(g, setup, allocation="proportional")
+    ctx = market.build(g, setup, allocation="proportional", supply_response=True)
     assert ctx.active and int(ctx.mineral_arcs.sum()) == 3
     c = perturb(g, setup, 50).c
     # month 5: spare 0.1 x 5/10 = 0.05 -> d 0.45 (no stocks passed)
