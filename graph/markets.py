@@ -353,6 +353,33 @@ def market_props(m: MineralMarket) -> dict[str, PropValue]:
     return out
 
 
+def _scoped_fields(props: dict[str, PropValue], prefix: str, measure: str
+                   ) -> dict[str, Any] | None:
+    """The fields of a scoped scalar record stored as ``<prefix><measure>[_low|_high]`` plus
+    ``<prefix>source/as_of/confidence/rationale/scope`` (inventory cover, capital goods), or
+    ``None`` when the node has none."""
+    v = props.get(prefix + measure)
+    if v is None or isinstance(v, list | bool | str):
+        return None
+    lo, hi = props.get(f"{prefix}{measure}_low", v), props.get(f"{prefix}{measure}_high", v)
+    out: dict[str, Any] = {measure: Range(float(v), _f(lo), _f(hi))}
+    for key in ("source", "as_of", "confidence", "rationale", "scope"):
+        out[key] = _s(props.get(prefix + key))
+    return out
+
+
+def _scoped_props(prefix: str, measure: str, rec: Inventory | Capital) -> dict[str, PropValue]:
+    """The props that store ``rec`` (the inverse of :func:`_scoped_fields`)."""
+    r: Range = getattr(rec, measure)
+    return {
+        prefix + measure: float(r.value),
+        f"{prefix}{measure}_low": float(r.low),
+        f"{prefix}{measure}_high": float(r.high),
+        **{prefix + key: getattr(rec, key)
+           for key in ("source", "as_of", "confidence", "rationale", "scope")},
+    }
+
+
 def inventory_of(node: Node) -> Inventory | None:
     """The inventory cover stored on ``node``, or ``None`` when it has none.
 
@@ -361,31 +388,13 @@ def inventory_of(node: Node) -> Inventory | None:
     Inventory or None
         ``weeks`` of input cover with its range and provenance.
     """
-    p = node.props
-    w = p.get("inventory_weeks")
-    if w is None or isinstance(w, list | bool | str):
-        return None
-    lo, hi = p.get("inventory_weeks_low", w), p.get("inventory_weeks_high", w)
-    return Inventory(
-        weeks=Range(float(w), _f(lo), _f(hi)),
-        source=_s(p.get("inventory_source")), as_of=_s(p.get("inventory_as_of")),
-        confidence=_s(p.get("inventory_confidence")),
-        rationale=_s(p.get("inventory_rationale")), scope=_s(p.get("inventory_scope")),
-    )
+    f = _scoped_fields(node.props, INVENTORY_PREFIX, "weeks")
+    return None if f is None else Inventory(**f)
 
 
 def inventory_props(inv: Inventory) -> dict[str, PropValue]:
     """The ``inventory_*`` props that store ``inv`` (the inverse of :func:`inventory_of`)."""
-    return {
-        "inventory_weeks": float(inv.weeks.value),
-        "inventory_weeks_low": float(inv.weeks.low),
-        "inventory_weeks_high": float(inv.weeks.high),
-        "inventory_source": inv.source,
-        "inventory_as_of": inv.as_of,
-        "inventory_confidence": inv.confidence,
-        "inventory_rationale": inv.rationale,
-        "inventory_scope": inv.scope,
-    }
+    return _scoped_props(INVENTORY_PREFIX, "weeks", inv)
 
 
 CAPITAL_PREFIX = "capital_"
@@ -416,31 +425,13 @@ class Capital:
 
 def capital_of(node: Node) -> Capital | None:
     """The capital-good record stored on ``node`` (a supplier), or ``None``."""
-    p = node.props
-    m = p.get("capital_months")
-    if m is None or isinstance(m, list | bool | str):
-        return None
-    lo, hi = p.get("capital_months_low", m), p.get("capital_months_high", m)
-    return Capital(
-        months=Range(float(m), _f(lo), _f(hi)),
-        source=_s(p.get("capital_source")), as_of=_s(p.get("capital_as_of")),
-        confidence=_s(p.get("capital_confidence")),
-        rationale=_s(p.get("capital_rationale")), scope=_s(p.get("capital_scope")),
-    )
+    f = _scoped_fields(node.props, CAPITAL_PREFIX, "months")
+    return None if f is None else Capital(**f)
 
 
 def capital_props(cap: Capital) -> dict[str, PropValue]:
     """The ``capital_*`` props that store ``cap`` (the inverse of :func:`capital_of`)."""
-    return {
-        "capital_months": float(cap.months.value),
-        "capital_months_low": float(cap.months.low),
-        "capital_months_high": float(cap.months.high),
-        "capital_source": cap.source,
-        "capital_as_of": cap.as_of,
-        "capital_confidence": cap.confidence,
-        "capital_rationale": cap.rationale,
-        "capital_scope": cap.scope,
-    }
+    return _scoped_props(CAPITAL_PREFIX, "months", cap)
 
 
 def without_markets(props: dict[str, Any]) -> dict[str, Any]:

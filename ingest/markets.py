@@ -29,8 +29,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from riskgraph.errors import IngestError, suggest
 from riskgraph.graph import schema
@@ -380,12 +382,41 @@ def _read_costs(path: Path, ctx: _Context) -> tuple[dict[str, list[CostShare]], 
     return dict(out), len(rows)
 
 
-def _read_inventories(path: Path, ctx: _Context) -> tuple[dict[str, Inventory], int]:
-    rows = _rows(path, INVENTORY_COLUMNS)
-    out: dict[str, Inventory] = {}
+def _read_scoped(path: Path, columns: tuple[str, ...], measure: str,
+                 check_scope: Callable[[str, int], None], *, positive: bool = False
+                 ) -> tuple[dict[str, dict[str, Any]], int]:
+    """Rows of a file keyed by ``scope`` (inventories.csv, capital_goods.csv): each scope
+    checked by ``check_scope(scope, line)``, once; ``measure`` with its low/high (``positive``:
+    low > 0); provenance."""
+    rows = _rows(path, columns)
+    out: dict[str, dict[str, Any]] = {}
     seen: dict[str, int] = {}
     for line, row in rows:
         scope = _text(row, "scope", path, line)
+        check_scope(scope, line)
+        if scope in seen:
+            raise IngestError(path, f"duplicate scope {scope} (first on line {seen[scope]})",
+                              row=line, column="scope")
+        seen[scope] = line
+        src, as_of, conf, rat = _provenance(row, path, line)
+        value = _range(row, (measure, "low", "high"), path, line, conf, lo_bound=0.0)
+        if positive and value.low <= 0:
+            raise IngestError(path, f"{measure} must be > 0, got {value.low:g}", row=line,
+                              column="low")
+        out[scope] = {measure: value, "source": src, "as_of": as_of, "confidence": conf,
+                      "rationale": rat, "scope": scope}
+    return out, len(rows)
+
+
+def _node_scope(path: Path, ctx: _Context, scope: str, line: int, forms: str) -> None:
+    if scope not in ctx.graph.nodes:
+        near = suggest(scope, list(ctx.graph.nodes), n=1)
+        hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
+        raise IngestError(path, f"unknown node {scope!r}{hint}{forms}", row=line, column="scope")
+
+
+def _read_inventories(path: Path, ctx: _Context) -> tuple[dict[str, Inventory], int]:
+    def check(scope: str, line: int) -> None:
         if scope.startswith("kind:"):
             kind = scope.removeprefix("kind:")
             if kind not in ctx.kinds:
@@ -393,35 +424,23 @@ def _read_inventories(path: Path, ctx: _Context) -> tuple[dict[str, Inventory], 
                 hint = f"; did you mean 'kind:{near[0]}'?" if near else ""
                 raise IngestError(path, f"unknown kind {kind!r}{hint}", row=line, column="scope")
         elif ":" in scope:
-            if scope not in ctx.graph.nodes:
-                near = suggest(scope, list(ctx.graph.nodes), n=1)
-                hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
-                raise IngestError(path, f"unknown node {scope!r}{hint}", row=line, column="scope")
+            _node_scope(path, ctx, scope, line, "")
         elif scope not in ctx.layers:
             near = suggest(scope, ctx.layers)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             raise IngestError(path, f"unknown layer {scope!r}{hint} (a scope is a layer, "
                                     "kind:<kind> or a node id)", row=line, column="scope")
-        if scope in seen:
-            raise IngestError(path, f"duplicate scope {scope} (first on line {seen[scope]})",
-                              row=line, column="scope")
-        seen[scope] = line
-        src, as_of, conf, rat = _provenance(row, path, line)
-        weeks = _range(row, ("weeks", "low", "high"), path, line, conf, lo_bound=0.0)
-        out[scope] = Inventory(weeks=weeks, source=src, as_of=as_of, confidence=conf,
-                               rationale=rat, scope=scope)
-    return out, len(rows)
+
+    recs, n = _read_scoped(path, INVENTORY_COLUMNS, "weeks", check)
+    return {k: Inventory(**v) for k, v in recs.items()}, n
 
 
 def _read_capital(path: Path, ctx: _Context) -> tuple[dict[str, Capital], int]:
-    rows = _rows(path, CAPITAL_COLUMNS)
     roles = sorted({r for n in ctx.graph.nodes.values() for r in n.roles})
     types = sorted({str(n.props["type"]) for n in ctx.graph.nodes.values()
                     if isinstance(n.props.get("type"), str)})
-    out: dict[str, Capital] = {}
-    seen: dict[str, int] = {}
-    for line, row in rows:
-        scope = _text(row, "scope", path, line)
+
+    def check(scope: str, line: int) -> None:
         for prefix, valid in (("role:", roles), ("type:", types)):
             if scope.startswith(prefix):
                 value = scope.removeprefix(prefix)
@@ -430,25 +449,11 @@ def _read_capital(path: Path, ctx: _Context) -> tuple[dict[str, Capital], int]:
                     hint = f"; did you mean '{prefix}{near[0]}'?" if near else ""
                     raise IngestError(path, f"unknown {prefix[:-1]} {value!r}{hint}", row=line,
                                       column="scope")
-                break
-        else:
-            if scope not in ctx.graph.nodes:
-                near = suggest(scope, list(ctx.graph.nodes), n=1)
-                hint = "; did you mean " + " or ".join(repr(s) for s in near) + "?" if near else ""
-                raise IngestError(path, f"unknown node {scope!r}{hint} (a scope is role:<role>, "
-                                        "type:<type> or a node id)", row=line, column="scope")
-        if scope in seen:
-            raise IngestError(path, f"duplicate scope {scope} (first on line {seen[scope]})",
-                              row=line, column="scope")
-        seen[scope] = line
-        src, as_of, conf, rat = _provenance(row, path, line)
-        months = _range(row, ("months", "low", "high"), path, line, conf, lo_bound=0.0)
-        if months.low <= 0:
-            raise IngestError(path, f"months must be > 0, got {months.low:g}", row=line,
-                              column="low")
-        out[scope] = Capital(months=months, source=src, as_of=as_of, confidence=conf,
-                             rationale=rat, scope=scope)
-    return out, len(rows)
+                return
+        _node_scope(path, ctx, scope, line, " (a scope is role:<role>, type:<type> or a node id)")
+
+    recs, n = _read_scoped(path, CAPITAL_COLUMNS, "months", check, positive=True)
+    return {k: Capital(**v) for k, v in recs.items()}, n
 
 
 __all__ = ["SOURCE", "Markets", "apply", "load"]
