@@ -192,17 +192,26 @@ def _read_window(value: Callable[[int], float], o: Observation, r: ModelRun) -> 
     return max(got) if o.metric == "peak" else sum(got) / len(got)
 
 
+def _resolve(graph: GraphData, name: str, out: dict[str, Any], key: str) -> str | None:
+    """The node ``name`` names, recorded in ``out`` under ``key`` (and ``node_name``); ``None``
+    with ``out["why"]`` set when the graph cannot express it."""
+    try:
+        nid = find_node(graph, name)
+    except RiskgraphError as e:
+        out["why"] = f"the graph cannot express it: {e}"
+        return None
+    out[key] = nid
+    out["node_name"] = graph.nodes[nid].name
+    return nid
+
+
 def compare_shortfall(graph: GraphData, o: Observation, r: ModelRun, result: dict[str, Any]
                       ) -> dict[str, Any]:
     out = _base(o)
     assert o.node is not None
-    try:
-        nid = find_node(graph, o.node)
-    except RiskgraphError as e:
-        out["why"] = f"the graph cannot express it: {e}"
+    nid = _resolve(graph, o.node, out, "node")
+    if nid is None:
         return out
-    out["node"] = nid
-    out["node_name"] = graph.nodes[nid].name
     out["_sampled"] = bool(result.get("monte_carlo"))
     entry = _node_entry(result, nid)
     static = float(entry["shortfall"]) if entry else 0.0
@@ -266,13 +275,9 @@ def _band(out: dict[str, Any], o: Observation, r: ModelRun, entry: dict[str, Any
 def compare_price(graph: GraphData, o: Observation, result: dict[str, Any]) -> dict[str, Any]:
     out = _base(o)
     assert o.mineral is not None
-    try:
-        mid = find_node(graph, o.mineral)
-    except RiskgraphError as e:
-        out["why"] = f"the graph cannot express it: {e}"
+    mid = _resolve(graph, o.mineral, out, "mineral")
+    if mid is None:
         return out
-    out["mineral"] = mid
-    out["node_name"] = graph.nodes[mid].name
     sig = price_signal(result, mid)
     if sig is None:
         out["why"] = (f"the shock engine gives no price signal for {mid} in this run "
