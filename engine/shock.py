@@ -566,7 +566,7 @@ def _override(setup: Setup, o: Any) -> dict[str, Any]:
                               else setup.compiled.ids)
                 if setup.compiled.graph.nodes[nid].kind == "mineral")
         d["reaches"] = {"count": n, "of": n, "what": "minerals",
-                        "text": f"{n} mineral{'s' if n != 1 else ''}' market parameter"}
+                        "text": f"the market parameter of {n} mineral{'s' if n != 1 else ''}"}
         return d
     reach = setup.compiled.override_reach(o.key, o.target, setup.resolve)
     if reach is not None:
