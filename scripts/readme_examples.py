@@ -13,7 +13,7 @@
   output (first lines, the rest counted).
 * ``make``, ``docker`` and Python lines are not run.  The Neo4j block runs only with ``--neo4j``
   (a throw-away local server on a free port, started by ``riskgraph neo4j start`` itself; its
-  files in the scratch folder).
+  files in the scratch folder); without it, the block's earlier output is kept as it is.
 * ``--riskgraph PATH``: the executable to run (default: ``riskgraph`` on PATH), e.g. the one of
   a wheel installed outside the checkout.  ``--check``: run everything, write nothing, exit 1 if
   a command fails (non-zero exit) or prints a traceback.
@@ -127,10 +127,13 @@ def render(text: str, runner: Runner) -> str:
         k = i
         while k < len(lines) and not lines[k].strip():
             k += 1
+        skipped = is_neo4j and not runner.neo4j
         if k < len(lines) and lines[k] == BEGIN:
             e = lines.index(END, k)
+            if skipped:  # not run this time: keep the output an earlier --neo4j run wrote
+                out += lines[i:e + 1]
             i = e + 1
-        if not cmds or (is_neo4j and not runner.neo4j):
+        if not cmds or skipped:
             continue
         shown = [f"$ {c}\n{trim(runner.run(c), limit(c))}" for c in cmds]
         out += ["", BEGIN, f"<details><summary>Real output of these {len(cmds)} commands"

@@ -83,3 +83,21 @@ def test_the_example_block_shows_exactly_what_the_cli_prints(tmp_path: Path,
                      if "load " not in line)  # timings differ from run to run
     got = "\n".join(line for line in shown.splitlines() if "load " not in line)
     assert got == want
+
+
+def test_a_skipped_neo4j_block_keeps_its_earlier_output() -> None:
+    """Without ``--neo4j`` the Neo4j block is not run, and the output an earlier ``--neo4j`` run
+    wrote stays as it was (it used to be deleted)."""
+
+    class NoRun:
+        neo4j = False
+        failures: list[str] = []
+
+        def run(self, cmd: str) -> str:
+            raise AssertionError(f"ran {cmd!r}")
+
+    block = "\n".join([GEN.BEGIN, "<details><summary>Real output</summary>", "",
+                       "```console", "$ riskgraph neo4j start\nstarted", "```", "</details>",
+                       GEN.END])
+    text = f"# x\n\n```bash\nriskgraph neo4j start\n```\n\n{block}\n\nafter\n"
+    assert GEN.render(text, NoRun()) == text
