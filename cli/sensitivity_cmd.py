@@ -19,6 +19,7 @@ from riskgraph.cli.common import (
     handle_errors,
     print_json,
 )
+from riskgraph.cli.shock_cmd import AllocationOpt, SupplyResponseOpt
 
 if TYPE_CHECKING:
     from riskgraph.graph.model import GraphData
@@ -81,6 +82,10 @@ def render_table(res: dict[str, Any]) -> None:
                   f"{src} [{a['confidence']}]")
     console = Console(width=max(Console().width, 140), markup=False)
     console.print(t)
+    from riskgraph.cli.shock_cmd import market_caveat
+
+    for line in market_caveat(res):
+        console.print("Shortfall: " + line)
     ck = res.get("check")
     if ck:
         verdict = "agrees" if ck["agrees"] else "DISAGREES"
@@ -121,10 +126,14 @@ def sensitivity(
                           "Carlo variance each explains (N draws, as shock --samples).")] = 0,
     seed: Annotated[int | None, typer.Option(
         "--seed", help="Seed of the Monte Carlo draws (default 0).")] = None,
+    allocation: AllocationOpt = None,
+    supply_response: SupplyResponseOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Rank every assumption by its effect on NODE's shortfall under the shock: exact
-    derivative (adjoint of the fixed point), swing over its range, the --set that changes it."""
+    derivative (adjoint of the fixed point), swing over its range, the --set that changes it.
+    The shortfall is the one `riskgraph shock` prints with the same options (shortage
+    economics of the minerals included; the upper bound: --allocation proportional)."""
     with handle_errors():
         from riskgraph.errors import UsageError
 
@@ -137,7 +146,9 @@ def sensitivity(
         if seed is not None and samples == 0:
             raise UsageError("--seed needs --samples N")
         res = run_sensitivity(graph, target, pct, node=node, country=country, sets=set_ or [],
-                              top=top, samples=samples, seed=seed)
+                              top=top, samples=samples, seed=seed,
+                              allocation=None if allocation is None else allocation.value,
+                              supply_response=supply_response)
         if html is not None:
             from riskgraph.views.report import write_tornado_page
 

@@ -45,6 +45,19 @@ class Allocation(StrEnum):  # issue 13: how a scarce mineral is shared (engine/m
     mixed = "mixed"
 
 
+AllocationOpt = Annotated[Allocation | None, typer.Option(
+    "--allocation", help="How a scarce mineral (with market data) is shared among its end "
+                         "uses: proportional (all alike: the upper bound), priority (by "
+                         "value per unit of mineral), mixed (theta x priority + rest "
+                         "proportional; --set theta=0.3). Default: engine/defaults.toml "
+                         "[market] (mixed).")]
+SupplyResponseOpt = Annotated[bool | None, typer.Option(
+    "--supply-response/--no-supply-response",
+    help="Spare capacity, secondary supply, substitution and re-routing close part of a "
+         "mineral's gap (default: on; off with --allocation proportional, today's rule and "
+         "the no-mitigation upper bound, unless --supply-response is given).")]
+
+
 def load(backend: Backend, data_dir: list[Path] | None) -> GraphData:
     """The graph from the embedded store (cached build) or from Neo4j (NEO4J_* env)."""
     if backend == Backend.neo4j:
@@ -405,17 +418,8 @@ def shock(
         "--backend", help="Where the graph comes from: embedded (no server) or neo4j "
                           "(NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD).")] = Backend.embedded,
     data_dir: DataDirOpt = None,
-    allocation: Annotated[Allocation | None, typer.Option(
-        "--allocation", help="How a scarce mineral (with market data) is shared among its end "
-                             "uses: proportional (all alike: the upper bound), priority (by "
-                             "value per unit of mineral), mixed (theta x priority + rest "
-                             "proportional; --set theta=0.3). Default: engine/defaults.toml "
-                             "[market] (mixed).")] = None,
-    supply_response: Annotated[bool | None, typer.Option(
-        "--supply-response/--no-supply-response",
-        help="Spare capacity, secondary supply, substitution and re-routing close part of a "
-             "mineral's gap (default: on; off with --allocation proportional, today's rule and "
-             "the no-mitigation upper bound, unless --supply-response is given).")] = None,
+    allocation: AllocationOpt = None,
+    supply_response: SupplyResponseOpt = None,
     exports_to: Annotated[str | None, typer.Option(
         "--exports-to", help="With --country and a mineral: cut that country's exports to this "
                              "destination (e.g. US) instead of its production.",

@@ -93,6 +93,10 @@ class Gradients:
     lam: np.ndarray  # adjoint per node
     d_v: np.ndarray  # dq_k / d(arc value a*) per arc (0 for arcs that do not bind)
     d_c: np.ndarray  # dq_k / d(initial shock c*) per node
+    # issue 13's market pass: dq_k / d(constant k_arc) per mineral arc (0 elsewhere) and the
+    # minerals' gross cuts the constants were computed from (None: no market in the run)
+    d_k: np.ndarray | None = None
+    q_gross: np.ndarray | None = None
 
 
 def _entries(M: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -155,7 +159,10 @@ def gradients(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation, n
     active[active] = u[bind[active]] <= 1.0 + 1e-12
     vals = prop.arc_values
     exo = cg.exogenous
-    G = groups.matrix(np.where(exo, np.nan, vals))
+    ctx = _market_of(setup, prop)
+    # with the market pass the mineral arcs carry constants k (engine/market.py), not a* q
+    mineral = ctx.mineral_arcs if ctx is not None else np.zeros(cg.m, dtype=bool)
+    G = groups.matrix(np.where(exo | mineral, np.nan, vals))
     rows = np.flatnonzero(active)
     P = sp.csr_array((np.ones(rows.size), (rows, bind[rows])), shape=(n, groups.ng))
     J = (P @ G).tocsc()
@@ -170,7 +177,7 @@ def gradients(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation, n
     # partial of F_i (i = the arc's customer) w.r.t. the arc's value, where its group binds
     sel = active[cg.cus] & (bind[cg.cus] == groups.group)
     g = np.zeros(cg.m)
-    rep = _representative(groups.group, cg.sup, ~exo & sel, vals, G)
+    rep = _representative(groups.group, cg.sup, ~exo & ~mineral & sel, vals, G)
     g[rep] = q[cg.sup[rep]]
     lam_g = P.T @ (lam * active)  # adjoint per group (binding groups of active nodes)
     d_c = lam * own
@@ -180,8 +187,45 @@ def gradients(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation, n
         g[rep_x] = c[cg.sup[rep_x]]
         d_c = d_c + D.T @ lam_g
     d_v = lam[cg.cus] * g
+    d_k = q_gross = None
+    if ctx is not None:
+        d_k = np.where(mineral & sel, lam[cg.cus], 0.0)
+        q_gross = np.zeros(n)
+        for mc in ctx.minerals:
+            m = prop.market_info["minerals"].get(mc.id)
+            if m is not None:
+                q_gross[mc.index] = m["gross"]
     return Gradients(node=node, q=q, active=active, own=own, lam=lam, d_v=d_v,
-                     d_c=np.asarray(d_c, dtype=float))
+                     d_c=np.asarray(d_c, dtype=float), d_k=d_k, q_gross=q_gross)
+
+
+def _market_of(setup: eng.Setup, prop: eng.Propagation) -> Any:
+    """The run's market context when its second pass ran (a market mineral is short), else
+    None (the run is the plain IIM)."""
+    if setup.market is None or getattr(prop, "market_info", None) is None:
+        return None
+    if setup.market.exports is not None:
+        raise UsageError("sensitivity does not support --exports-to")
+    return setup.market
+
+
+def _market_term(setup: eng.Setup, grad: Gradients, v0: np.ndarray, v1: np.ndarray, h: float,
+                 c_shift: np.ndarray | None = None, ctx1: Any = None) -> float:
+    """``d_k . dk/dtheta``: the change of the mineral arcs' constants (the market's own
+    :func:`~riskgraph.engine.market.arc_constants`) under a step ``h`` of an assumption that
+    moves the arc values ``v0 -> v1``, the minerals' cuts by ``c_shift``, or the market
+    context (``ctx1``, a supply parameter)."""
+    from riskgraph.engine import market
+
+    if grad.d_k is None or grad.q_gross is None or not grad.d_k.any():
+        return 0.0
+    ctx = setup.market
+    qg1 = grad.q_gross if c_shift is None else grad.q_gross + np.where(grad.q_gross > 0,
+                                                                       c_shift, 0.0)
+    k0, _ = market.arc_constants(ctx, grad.q_gross, arc_values=np.nan_to_num(v0, nan=0.0))
+    k1, _ = market.arc_constants(ctx if ctx1 is None else ctx1, qg1,
+                                 arc_values=np.nan_to_num(v1, nan=0.0))
+    return float(grad.d_k @ ((k1 - k0) / h))
 
 
 def _gradients_additive(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation,
@@ -246,12 +290,14 @@ def assumption_derivative(graph: GraphData, setup: eng.Setup, pert: eng.Perturba
     v1, w1 = arc_values(setup, p, ovs)
     dv = (np.nan_to_num(v1, nan=0.0) - np.nan_to_num(v0, nan=0.0)) / h
     d = float(grad.d_v @ dv)
+    c_shift = None
     if pert.country is not None:
         ra1 = replace(setup.arrays, w=w1)
         c1 = eng.perturb(graph, replace(setup, arrays=ra1, params=p), pct,
                          country=pert.country).c
         d += float(grad.d_c @ ((c1 - pert.c) / h))
-    return d
+        c_shift = c1 - pert.c
+    return d + _market_term(setup, grad, v0, v1, h, c_shift)
 
 
 H = 1e-7
@@ -302,12 +348,16 @@ def _targeted(cg: CompiledGraph, setup: eng.Setup, key: str) -> tuple[np.ndarray
 
 
 def assumptions(graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, grad: Gradients,
-                ranges: Ranges, pct: float) -> list[Assumption]:
+                ranges: Ranges, pct: float, mk: Market | None = None) -> list[Assumption]:
     """Every assumption of the run with its derivative of the node's shortfall."""
+    mk = Market() if mk is None else mk
     cg, ra, p = setup.compiled, setup.arrays, setup.params
     names = {nid: graph.nodes[nid].name for nid in cg.ids}
     v0, _ = arc_values(setup, p, list(setup.overrides))
-    touched = np.flatnonzero(grad.d_v != 0.0)  # arcs whose value moves q_k
+    moves = grad.d_v != 0.0
+    if grad.d_k is not None:
+        moves |= grad.d_k != 0.0
+    touched = np.flatnonzero(moves)  # arcs whose value moves q_k
 
     def deriv(key: str, target: str | None, value: float) -> float:
         return assumption_derivative(graph, setup, pert, grad, v0, key=key, target=target,
@@ -425,13 +475,55 @@ def assumptions(graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, grad
             basis = f"none stated: value x (1 -/+ {rel:g})"
         d = deriv(key, None, v)
         if d == 0.0:  # it may act elsewhere than on arc values: a difference of the solve
-            d = _solve_difference(graph, setup, pert, grad.node, key, v, pct)
+            d = _solve_difference(graph, setup, pert, grad.node, key, v, pct, mk)
         found.append(Assumption(
             set_key=key, kind="model parameter", label=f"model parameter {key}", value=v,
             low=float(min(bounds[0], v)), high=float(max(bounds[1], v)), range_basis=basis,
             derivative=d,
             source=f"{DEFAULTS_REF} [model] {key}", confidence="estimated"))
+    # 6. the market parameters of each short mineral (engine/market.py; issue 13)
+    found += _market_assumptions(setup, grad, v0)
     return found
+
+
+# the supply parameters that move the long-run (static) answer; the others act in the monthly
+# model (restart_months, secondary_months, stocks_months), on the price (elasticities) or on an
+# export control (reroute_share)
+STATIC_SUPPLY_KEYS = ("spare_capacity", "secondary_supply")
+
+
+def _market_assumptions(setup: eng.Setup, grad: Gradients, v0: np.ndarray) -> list[Assumption]:
+    """A short mineral's supply parameters with the range on file (the markets data)."""
+    ctx = setup.market
+    if ctx is None or grad.d_k is None or grad.q_gross is None:
+        return []
+    out: list[Assumption] = []
+    for j, mc in enumerate(ctx.minerals):
+        if grad.q_gross[mc.index] <= 0:
+            continue
+        for key in STATIC_SUPPLY_KEYS:
+            rec = mc.market.supply.get(key)
+            v = float(mc.params[key])
+            if rec is None:
+                lo = hi = v
+                basis, src, conf, why, as_of = ("none on file", mc.sources[key], "estimated",
+                                                "", "")
+            else:
+                lo, hi = min(float(rec.value.low), v), max(float(rec.value.high), v)
+                basis = "low/high of the markets data"
+                src, conf, why, as_of = rec.source, rec.confidence, rec.rationale, rec.as_of
+            if mc.sources[key].startswith("--set"):
+                src = mc.sources[key]
+            h = H if v + H <= 1.0 else -H
+            mc1 = replace(mc, params={**mc.params, key: v + h})
+            ctx1 = replace(ctx, minerals=[*ctx.minerals[:j], mc1, *ctx.minerals[j + 1:]])
+            d = _market_term(setup, grad, v0, v0, h, ctx1=ctx1)
+            out.append(Assumption(
+                set_key=f"{key}[{mc.id}]", kind="market parameter",
+                label=f"{key.replace('_', ' ')} of {mc.name} (share of world supply)",
+                value=v, low=lo, high=hi, range_basis=basis, derivative=d, source=src,
+                confidence=conf, rationale=why, as_of=str(as_of)))
+    return out
 
 
 _HANDLED = frozenset({"default_weight", "default_weight_low", "default_weight_high",
@@ -449,23 +541,39 @@ def _other_model_keys(p: Params) -> list[str]:
 
 
 def _solve_difference(graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, node: int,
-                      key: str, value: float, pct: float) -> float:
+                      key: str, value: float, pct: float, mk: Market) -> float:
     """Forward difference of the whole solve in one parameter (step ``H``)."""
     h = H if value + H <= 1.0 else -H
     changes: dict[str, Any] = {key: value + h}
-    s2 = replace(setup, params=replace(setup.params, **changes))
+    s2 = replace(setup, params=replace(setup.params, **changes), market=None)
     s2 = replace(s2, arrays=run_arrays(s2.compiled, s2.params, list(s2.overrides), s2.resolve))
-    c2 = eng.perturb(graph, s2, pct, country=pert.country).c
-    q2 = eng.propagate(s2, c2, model="iim", upstream=False).q
+    p2 = eng.perturb(graph, s2, pct, country=pert.country)
+    mk.apply(graph, s2, p2, pct, pert.country)
+    q2 = eng.propagate(s2, p2.c, model="iim", upstream=False).q
     q1 = eng.propagate(setup, pert.c, model="iim", upstream=False).q
     return float((q2[node] - q1[node]) / h)
 
 
 # -- the run -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Market:
+    """The shortage-economics options of the run, as ``riskgraph shock`` takes them
+    (``None``: ``defaults.toml [market]``); the answer is the one ``shock`` prints."""
+
+    allocation: str | None = None
+    supply_response: bool | None = None
+
+    def apply(self, graph: GraphData, setup: eng.Setup, pert: eng.Perturbation, pct: float,
+              country: str | None) -> None:
+        eng.with_market(graph, setup, pert, pct, country=country, allocation=self.allocation,
+                        supply_response=self.supply_response)
+
+
 def _solve(graph: GraphData, target: str, pct: float, country: str | None, sets: list[str],
-           compiled: CompiledGraph, node: int) -> float:
+           compiled: CompiledGraph, node: int, mk: Market) -> float:
     setup = eng.resolve(graph, target, sets=sets, compiled=compiled)
     pert = eng.perturb(graph, setup, pct, country=country)
+    mk.apply(graph, setup, pert, pct, country)
     prop = eng.propagate(setup, pert.c, model="iim", upstream=False)
     return float(prop.q[node])
 
@@ -483,9 +591,18 @@ def run_sensitivity(
     check: bool = True,
     samples: int = 0,
     seed: int | None = None,
+    allocation: str | None = None,
+    supply_response: bool | None = None,
 ) -> dict[str, Any]:
     """Rank the assumptions by their effect on ``node``'s shortfall (schema
     ``riskgraph.sensitivity/1``).
+
+    The shortfall is the one ``riskgraph shock`` prints with the same options: the shortage
+    economics of minerals with market data (``allocation``, ``supply_response``: as ``shock
+    --allocation/--supply-response``; ``None``: ``defaults.toml [market]``) are part of the
+    solve, and their supply parameters are ranked with the other assumptions.
+    ``allocation="proportional"`` (without ``supply_response=True``) is the no-mitigation
+    upper bound.
 
     Raises
     ------
@@ -503,17 +620,21 @@ def run_sensitivity(
     nid = setup.resolve(node)
     k = cg.index[nid]
     pert = eng.perturb(graph, setup, pct, country=country)
+    mk = Market(allocation=allocation, supply_response=supply_response)
+    mk.apply(graph, setup, pert, pct, country)
     prop = eng.propagate(setup, pert.c, model="iim", upstream=False)
     grad = gradients(setup, pert, prop, k)
     ranges = load_ranges()
-    found = assumptions(graph, setup, pert, grad, ranges, pct)
+    found = assumptions(graph, setup, pert, grad, ranges, pct, mk)
     ranked = sorted(found, key=lambda a: (-a.linear_swing, -abs(a.derivative), a.set_key))
     listed = [a for a in ranked if a.derivative != 0.0][:top]
     q0 = float(prop.q[k])
     rows = []
     for a in listed:
-        q_lo = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(a.low)}"], cg, k)
-        q_hi = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(a.high)}"], cg, k)
+        q_lo = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(a.low)}"], cg, k,
+                      mk)
+        q_hi = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(a.high)}"], cg, k,
+                      mk)
         rows.append((a, q_lo, q_hi))
     rows.sort(key=lambda r: (-abs(r[2] - r[1]), -abs(r[0].derivative), r[0].set_key))
     out_rows = []
@@ -529,7 +650,7 @@ def run_sensitivity(
         })
     fd_check = None
     if check and out_rows:
-        fd_check = _fd_check(graph, target, pct, country, sets, cg, k, rows[0][0])
+        fd_check = _fd_check(graph, target, pct, country, sets, cg, k, rows[0][0], mk)
     variance = None
     if samples > 0:
         variance = variance_shares(graph, setup, pert, k, samples, 0 if seed is None else seed,
@@ -538,10 +659,15 @@ def run_sensitivity(
         for r in out_rows:
             r["variance_share"] = shares.get(r["set_key"])
     node_obj = graph.nodes[nid]
+    from riskgraph.engine import market as _market
+
+    market_block = (_market.block(setup.market, prop.market_info, graph)
+                    if setup.market is not None and prop.market_info is not None else None)
     return {
         "schema": SCHEMA,
         "shock": {"target": target, "targets": setup.targets, "pct": float(pct),
                   "country": pert.country, "direction": "downstream", "model": "iim"},
+        "market": market_block,
         "node": {"id": nid, "name": node_obj.name, "layer": node_obj.layer,
                  "shortfall": q0, "capped": not bool(grad.active[k])},
         "method": METHOD,
@@ -624,18 +750,18 @@ def _upstream(cg: CompiledGraph, node: int) -> np.ndarray:
 
 
 def _fd_check(graph: GraphData, target: str, pct: float, country: str | None, sets: list[str],
-              cg: CompiledGraph, k: int, a: Assumption) -> dict[str, Any]:
+              cg: CompiledGraph, k: int, a: Assumption, mk: Market) -> dict[str, Any]:
     """Central difference of the top assumption (inside its range where possible)."""
     h = 1e-5
     lo, hi = max(a.low, a.value - h), min(a.high, a.value + h)
     if hi - lo <= 0:
         lo, hi = max(0.0, a.value - h), min(1.0, a.value + h)
-    q_lo = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(lo)}"], cg, k)
-    q_hi = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(hi)}"], cg, k)
+    q_lo = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(lo)}"], cg, k, mk)
+    q_hi = _solve(graph, target, pct, country, [*sets, f"{a.set_key}={_fmt(hi)}"], cg, k, mk)
     fd = (q_hi - q_lo) / (hi - lo) if hi > lo else float("nan")
     ok = math.isfinite(fd) and abs(fd - a.derivative) <= 1e-4 * max(1.0, abs(a.derivative))
     return {"set_key": a.set_key, "from": lo, "to": hi, "finite_difference": fd,
             "derivative": a.derivative, "agrees": bool(ok)}
 
 
-__all__ = ["Gradients", "Ranges", "SCHEMA", "gradients", "load_ranges", "run_sensitivity"]
+__all__ = ["Gradients", "Market", "Ranges", "SCHEMA", "gradients", "load_ranges", "run_sensitivity"]

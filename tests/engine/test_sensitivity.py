@@ -31,10 +31,14 @@ def graph():  # type: ignore[no-untyped-def]
 
 
 def shortfall(graph, target: str, pct: float, node_id: str, sets: list[str],  # type: ignore[no-untyped-def]
-              country: str | None = None) -> float:
-    """The engine's shortfall of one node with these --set options (the shock's own stages)."""
+              country: str | None = None, allocation: str | None = None,
+              supply_response: bool | None = None) -> float:
+    """The engine's shortfall of one node with these --set options (the shock's own stages,
+    the minerals' market pass included)."""
     setup = eng.resolve(graph, target, sets=sets, compiled=_CG[id(graph)])
     pert = eng.perturb(graph, setup, pct, country=country)
+    eng.with_market(graph, setup, pert, pct, country=country, allocation=allocation,
+                    supply_response=supply_response)
     q = eng.propagate(setup, pert.c, model="iim", upstream=False).q
     return float(q[setup.compiled.index[node_id]])
 
@@ -73,24 +77,56 @@ def test_top_assumption_set_by_a_small_step_moves_the_node_by_derivative_times_s
     res = run_sensitivity(graph, "gallium", 50, node="OpenAI")
     top = res["assumptions"][0]
     q0 = res["node"]["shortfall"]
-    # the whole shock, as the CLI runs it; sensitivity ranks the assumptions of the no-mitigation
-    # model (issue 13: shock's default adds allocation and supply response for gallium)
-    full = run_shock(graph, "gallium", 50, top=40, allocation="proportional",
-                     supply_response=False)
+    # the whole shock, as the CLI runs it by default (gallium's market pass included): the
+    # shortfall sensitivity explains is the one shock prints
+    full = run_shock(graph, "gallium", 50, top=40)
     assert q0 == next(n["shortfall"] for n in full["nodes"] if n["id"] == "company:openai")
+    assert res["market"]["allocation"] == full["market"]["allocation"]
     text, h = stepped(top)
     # the CLI itself, with the assumption's own --set moved by the step
     r = runner.invoke(app, ["shock", "gallium", "--pct", "50", "--top", "200", "--set", text,
-                            "--format", "json", "--allocation", "proportional",
-                            "--no-supply-response"])
+                            "--format", "json"])
     assert r.exit_code == 0, r.stderr
     q1 = next(n["shortfall"] for n in json.loads(r.stdout)["nodes"] if n["id"] == "company:openai")
     assert q1 - q0 == pytest.approx(top["derivative"] * h, rel=0.02, abs=1e-9)
     assert abs(q1 - q0) > 1e-6  # the step moves it at all
 
 
+def test_the_upper_bound_is_asked_for_by_name(graph) -> None:
+    # --allocation proportional: the no-mitigation model, as shock gives it with the same flag
+    res = run_sensitivity(graph, "gallium", 50, node="Microsoft", top=3, check=False,
+                          allocation="proportional")
+    full = run_shock(graph, "gallium", 50, top=40, allocation="proportional")
+    q_ub = next(n["shortfall"] for n in full["nodes"] if n["id"] == "company:microsoft")
+    assert res["node"]["shortfall"] == pytest.approx(q_ub, abs=1e-12)
+    dflt = run_sensitivity(graph, "gallium", 50, node="Microsoft", top=3, check=False)
+    assert dflt["node"]["shortfall"] < q_ub  # mitigation lowers it
+    assert not any(a["kind"] == "market parameter" for a in res["assumptions"])
+    r = runner.invoke(app, ["sensitivity", "gallium", "--pct", "50", "--node", "Microsoft",
+                            "--top", "2", "--allocation", "proportional"])
+    assert r.exit_code == 0, r.stderr
+    assert "Shortfall: no-mitigation upper bound" in r.stdout
+
+
+def test_a_minerals_spare_capacity_is_ranked_and_exact(graph) -> None:
+    res = run_sensitivity(graph, "gallium", 50, node="Microsoft", top=40, check=False)
+    nid = res["node"]["id"]
+    a = next(a for a in res["assumptions"] if a["set_key"] == "spare_capacity[mineral:gallium]")
+    assert a["kind"] == "market parameter" and a["derivative"] < 0  # more spare, less short
+    assert (a["low"], a["value"], a["high"]) == pytest.approx((0.04, 0.1, 0.19))
+    assert "USGS" in a["source"]
+    q0 = res["node"]["shortfall"]
+    text, h = stepped(a)
+    fd = (shortfall(graph, "gallium", 50, nid, [text]) - q0) / h
+    assert fd == pytest.approx(a["derivative"], rel=0.02)
+    assert a["shortfall_low"] == pytest.approx(
+        shortfall(graph, "gallium", 50, nid, ["spare_capacity[gallium]=0.04"]), abs=1e-12)
+
+
 @pytest.mark.parametrize(("target", "pct", "node", "country", "sets"), [
     ("gallium", 50, "OpenAI", None, []),
+    ("gallium", 50, "Microsoft", None, ["secondary_supply[gallium]=0.02"]),
+    ("germanium", 40, "Microsoft", None, []),
     ("gallium", 50, "Meta", "CN", ["buffer[Microsoft]=0.2"]),
     ("TSMC", 30, "Microsoft", None, ["substitutability=0.1"]),
     ("Optical transceivers (datacom)", 60, "Microsoft", None, []),
