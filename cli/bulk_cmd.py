@@ -79,5 +79,7 @@ def bulk_shock(
             t.add_row(str(r["rank"]), r["id"], f"{100 * r['shortfall']:.1f}%")
         c = console()
         c.print(t)
+        if result.get("bound"):
+            c.print("Shortfall: " + result["bound"] + ".")
         c.print(f"{result['arcs']} supply arcs; load {result['load_seconds']:.2f} s, shock "
                 f"{result['shock_seconds']:.3f} s ({result['iterations']} iterations)")

@@ -6,7 +6,7 @@ payload that ``riskgraph bulk-shock --format json`` prints (the table and CSV re
 made from the same dict)::
 
     {"schema": "riskgraph.bulkshock/1", "folder", "target", "pct", "direction", "model": "iim",
-     "nodes", "arcs", "iterations", "affected", "load_seconds", "shock_seconds",
+     "bound": BOUND (downstream: what the figures are), "nodes", "arcs", "iterations", "affected", "load_seconds", "shock_seconds",
      "top": [{"rank", "id", "shortfall"}, ...]}
 
 ``affected`` counts nodes with a shortfall above ``AFFECTED_TOL``; ``top`` lists the ``top``
@@ -25,6 +25,15 @@ from riskgraph.engine.columnar import load_dir
 
 SCHEMA = "riskgraph.bulkshock/1"
 AFFECTED_TOL = 1e-6  # a shortfall at or below this counts as unaffected (numerical noise)
+# a bulk map carries no market data and no time: its downstream figures are the capped IIM's,
+# which `riskgraph shock` gives with --allocation proportional --no-supply-response
+BOUND = ("no-mitigation upper bound: no reallocation, no supply response, no inventories "
+         "(the capped IIM; `riskgraph shock --allocation proportional --no-supply-response`)")
+
+
+def bound_of(direction: str) -> str | None:
+    """What a bulk shock's figures are (None upstream: demand shares, no mitigation model)."""
+    return BOUND if direction == "downstream" else None
 
 
 def bulk_shock(
@@ -59,6 +68,7 @@ def bulk_shock(
         "pct": pct,
         "direction": direction,
         "model": "iim",
+        "bound": bound_of(direction),
         "nodes": g.n,
         "arcs": g.m,
         "iterations": int(iterations),

@@ -472,14 +472,15 @@ def bulk_shock(folder: str | Path, target: str, pct: float, *, direction: str = 
                top: int = 20, **kw: Any) -> dict[str, Any]:
     """The ``riskgraph.bulkshock/1`` payload of ``riskgraph bulk-shock --engine spark`` (the
     columnar one's keys, :mod:`riskgraph.engine.bulk_result`, plus ``"engine": "spark"``)."""
-    from riskgraph.engine.bulk_result import AFFECTED_TOL, SCHEMA
+    from riskgraph.engine.bulk_result import AFFECTED_TOL, SCHEMA, bound_of
 
     r = shock(folder, target, pct, direction=direction, **kw)
     rows = [{"rank": k + 1, "id": i, "shortfall": q}
             for k, (i, q) in enumerate(r.top(top, AFFECTED_TOL))]
     return {
         "schema": SCHEMA, "folder": str(folder), "target": target, "pct": pct,
-        "direction": direction, "model": "iim", "engine": "spark", "nodes": r.nodes,
+        "direction": direction, "model": "iim", "bound": bound_of(direction), "engine": "spark",
+        "nodes": r.nodes,
         "arcs": r.arcs, "iterations": r.iterations, "affected": r.affected(AFFECTED_TOL),
         "load_seconds": round(r.load_seconds, 3), "shock_seconds": round(r.shock_seconds, 3),
         "top": rows,

@@ -42,17 +42,20 @@ def test_downstream_chain(folder: Path) -> None:
     assert (d["nodes"], d["arcs"], d["affected"]) == (3, 2, 3)
     got = {r["id"]: round(r["shortfall"], 12) for r in d["top"]}
     assert got == {"company:a": 0.5, "company:b": 0.25, "company:c": 0.2}  # 0.5, .5*.5, .8*.25
+    assert d["bound"].startswith("no-mitigation upper bound")  # no market data, no time
 
 
 def test_upstream_by_sales_shares(folder: Path) -> None:
     d = _json(str(folder), "company:c", "--pct", "50", "--direction", "upstream")
     got = {r["id"]: round(r["shortfall"], 12) for r in d["top"]}
     assert got == {"company:c": 0.5, "company:b": 0.5, "company:a": 0.2}  # 1*.5, .4*.5
+    assert d["bound"] is None
 
 
 def test_table_and_unknown_target(folder: Path) -> None:
     r = runner.invoke(app, ["bulk-shock", str(folder), "company:a", "--pct", "50"])
     assert r.exit_code == 0 and "25.0%" in r.stdout
+    assert "Shortfall: no-mitigation upper bound: no reallocation" in r.stdout
     r = runner.invoke(app, ["bulk-shock", str(folder), "company:x", "--pct", "50"])
     assert r.exit_code == 2
     assert r.stderr.strip() == ("Error: unknown node 'company:x'; did you mean 'company:c' or "
