@@ -193,6 +193,10 @@ def _financials_table(info: dict[str, Any]) -> None:
     if seg and seg["status"] == "none disclosed":
         c.print(f"AI-relevant segment: {seg['text']}: {escape(seg['note'])} "
                 f"(source: {escape(seg['source'])})")
+    elif seg and seg.get("none_segment"):
+        c.print(f"AI-relevant segment: {seg['none_segment']}: {escape(seg['note'])} "
+                f"(source: {escape(seg['source'])}); AI figures on file: "
+                f"{escape(', '.join(seg['segments']))}")
     elif seg and seg["status"] == "not in the data":
         c.print(f"AI-relevant segment: {seg['text']}")
     figs = info.get("financials") or []

@@ -97,16 +97,24 @@ def ai_segment_of(node: Node) -> dict[str, Any] | None:
     """Whether the company's AI-relevant revenue is on file, and if not, why (said plainly).
 
     ``status`` is ``disclosed`` (segment or AI revenue figures on file, their names in
-    ``segments``), ``none disclosed`` (the filings report no AI-relevant segment; ``note`` and
+    ``segments``; with ``note``/``source`` as well when only ``ai_revenue`` figures are on file
+    and the filings report no AI-relevant segment), ``none disclosed`` (the filings report no AI-relevant segment; ``note`` and
     ``source`` cite them) or ``not in the data`` (figures on file, but no segment figure and no
     statement).  ``None`` for a node without financials or such a statement.
     """
     figs = financials_of(node)
     names = sorted({str(f["segment"]) for f in figs if f["metric"] in AI_METRICS})
+    none_note = node.props.get("ai_segment") == "none disclosed"
     if names:
-        return {"status": "disclosed", "text": "AI-relevant segment revenue on file",
-                "segments": names}
-    if node.props.get("ai_segment") == "none disclosed":
+        out: dict[str, Any] = {"status": "disclosed", "text": "AI-relevant segment revenue on file",
+                               "segments": names}
+        if none_note:  # an AI figure that is not a segment (ai_revenue), and the statement that
+            # the filings report no AI-relevant segment (it covers the years without a figure)
+            out.update(none_segment=NONE_DISCLOSED,
+                       note=str(node.props.get("ai_segment_note") or ""),
+                       source=str(node.props.get("ai_segment_source") or ""))
+        return out
+    if none_note:
         return {"status": "none disclosed", "text": NONE_DISCLOSED,
                 "note": str(node.props.get("ai_segment_note") or ""),
                 "source": str(node.props.get("ai_segment_source") or "")}
