@@ -103,9 +103,9 @@ def test_segment_revenue_never_above_total(result: financials.LoadResult) -> Non
 def test_non_usd_figures_are_converted_with_a_cited_rate(result: financials.LoadResult) -> None:
     sk = result.graph.nodes["company:sk-hynix"]
     usd = revenue_usd(sk, 2024)
-    assert usd == pytest.approx(66_190_000 / 1379.0526)
+    assert usd == pytest.approx(66_190_000 / 1363.4381)  # Fed G.5A 2024
     f = [x for x in financials_of(sk) if x["fiscal_year"] == "FY2024"][0]
-    assert "KRW per USD (2024, estimated; fx.csv)" in f["fx"]
+    assert "KRW per USD (2024, reported; fx.csv)" in f["fx"]
 
 
 def test_identifiers(result: financials.LoadResult) -> None:
