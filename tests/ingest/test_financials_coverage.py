@@ -114,17 +114,12 @@ OPEN_GAPS: tuple[str, ...] = (
     "Dell FY2023: no AI segment revenue, no cited 'none disclosed' note",
     "Dell FY2024: no AI segment revenue, no cited 'none disclosed' note",
     "Schneider Electric FY2023: no AI segment revenue, no cited 'none disclosed' note",
-    "SUMCO FY2025: no revenue",
     "Amkor FY2023: no AI segment revenue, no cited 'none disclosed' note",
     "Amkor FY2024: no AI segment revenue, no cited 'none disclosed' note",
     "Amkor FY2025: no AI segment revenue, no cited 'none disclosed' note",
-    "ASE FY2023: no AI segment revenue, no cited 'none disclosed' note",
     "Coherent FY2023: no AI segment revenue, no cited 'none disclosed' note",
-    "Coherent FY2024: no AI segment revenue, no cited 'none disclosed' note",
     "Coherent FY2025: no AI segment revenue, no cited 'none disclosed' note",
     "Lumentum FY2025: no AI segment revenue, no cited 'none disclosed' note",
-    "Innolight FY2025: no revenue",
-    "Innolight FY2025: no AI segment revenue, no cited 'none disclosed' note",
 )
 
 
