@@ -244,7 +244,8 @@ class ShockResult:
         o = self.options
         return sensitivity(o["target"], pct=o["pct"], node=node, country=o["country"],
                            sets=o["sets"], top=top, samples=samples, seed=seed,
-                           graph=self.graph)
+                           allocation=o.get("allocation"),
+                           supply_response=o.get("supply_response"), graph=self.graph)
 
     def compare(self, other: ShockResult | dict[str, Any]) -> dict[str, Any]:
         """What changed from this result to ``other`` (see ``riskgraph compare``)."""
@@ -378,16 +379,21 @@ def sensitivity(
     top: int = 15,
     samples: int = 0,
     seed: int | None = None,
+    allocation: str | None = None,
+    supply_response: bool | None = None,
     graph: GraphData | None = None,
 ) -> SensitivityResult:
     """Rank every assumption by its effect on ``node``'s shortfall under a shock of ``target``
     (exact derivatives by the adjoint of the fixed point; swings over the stated ranges;
-    with ``samples``, the share of the Monte Carlo variance each uncertain weight explains)."""
+    with ``samples``, the share of the Monte Carlo variance each uncertain weight explains).
+    The shortfall is the one :func:`shock` gives with the same ``allocation`` and
+    ``supply_response`` (``allocation="proportional"``: the no-mitigation upper bound)."""
     from riskgraph.engine.sensitivity import run_sensitivity
 
     g = _graph(graph)
     data = run_sensitivity(g, target, pct, node=node, country=country, sets=list(sets),
-                           top=top, compiled=_compiled(g), samples=samples, seed=seed)
+                           top=top, compiled=_compiled(g), samples=samples, seed=seed,
+                           allocation=allocation, supply_response=supply_response)
     return SensitivityResult(data)
 
 

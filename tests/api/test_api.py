@@ -106,7 +106,7 @@ def test_paths_show_and_errors() -> None:
 
 
 def test_sensitivity_and_compare_from_the_api(tmp_path) -> None:
-    # sensitivity ranks the no-mitigation model (issue 13): compare with that shock
+    # a result's sensitivity explains that result's shortfall: here the no-mitigation model
     upper = {"allocation": "proportional", "supply_response": False}
     r1 = rg.shock("gallium", pct=50, top=60, **upper)  # every affected node listed
     s = r1.sensitivity("OpenAI", top=5)
@@ -121,6 +121,11 @@ def test_sensitivity_and_compare_from_the_api(tmp_path) -> None:
     saved = tmp_path / "a.json"
     r1.to_json(saved)
     assert rg.compare(saved, r2) == cmp
+    # and the default shock (gallium's market step) gives the default sensitivity
+    d = rg.shock("gallium", pct=50, top=60)
+    q = next(n["shortfall"] for n in d.to_dict()["nodes"] if n["id"] == "company:openai")
+    assert d.sensitivity("OpenAI", top=1).to_dict()["node"]["shortfall"] == pytest.approx(q)
+    assert q < row["a"]
 
 
 def test_paths_of_a_node_beyond_top_match_a_listing_that_includes_it() -> None:
