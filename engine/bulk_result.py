@@ -6,7 +6,8 @@ payload that ``riskgraph bulk-shock --format json`` prints (the table and CSV re
 made from the same dict)::
 
     {"schema": "riskgraph.bulkshock/1", "folder", "target", "pct", "direction", "model": "iim",
-     "bound": BOUND (downstream: what the figures are), "nodes", "arcs", "iterations", "affected", "load_seconds", "shock_seconds",
+     "bound": BOUND (downstream: what the figures are), "nodes", "arcs", "iterations",
+     "affected", "load_seconds", "shock_seconds",
      "top": [{"rank", "id", "shortfall"}, ...]}
 
 ``affected`` counts nodes with a shortfall above ``AFFECTED_TOL``; ``top`` lists the ``top``
