@@ -100,7 +100,8 @@ def ai_segment_of(node: Node) -> dict[str, Any] | None:
     ``segments``; with ``note``/``source`` as well when only ``ai_revenue`` figures are on file
     and the filings report no AI-relevant segment), ``none disclosed`` (the filings report no
     AI-relevant segment; ``note`` and ``source`` cite them) or ``not in the data`` (figures on
-    file, but no segment figure and no statement).  ``None`` for a node without financials or such a statement.
+    file, but no segment figure and no statement).  ``None`` for a node without financials or
+    such a statement.
     """
     figs = financials_of(node)
     names = sorted({str(f["segment"]) for f in figs if f["metric"] in AI_METRICS})
