@@ -191,8 +191,9 @@ def gradients(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation, n
     if ctx is not None:
         d_k = np.where(mineral & sel, lam[cg.cus], 0.0)
         q_gross = np.zeros(n)
+        info: dict[str, Any] = prop.market_info or {"minerals": {}}
         for mc in ctx.minerals:
-            m = prop.market_info["minerals"].get(mc.id)
+            m = info["minerals"].get(mc.id)
             if m is not None:
                 q_gross[mc.index] = m["gross"]
     return Gradients(node=node, q=q, active=active, own=own, lam=lam, d_v=d_v,
@@ -220,6 +221,8 @@ def _market_term(setup: eng.Setup, grad: Gradients, v0: np.ndarray, v1: np.ndarr
     if grad.d_k is None or grad.q_gross is None or not grad.d_k.any():
         return 0.0
     ctx = setup.market
+    if ctx is None:
+        return 0.0
     qg1 = grad.q_gross if c_shift is None else grad.q_gross + np.where(grad.q_gross > 0,
                                                                        c_shift, 0.0)
     k0, _ = market.arc_constants(ctx, grad.q_gross, arc_values=np.nan_to_num(v0, nan=0.0))
