@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from riskgraph.engine import market
 from riskgraph.engine import shock as eng
 from riskgraph.engine.compile import CompiledGraph, run_arrays
 from riskgraph.engine.defaults import Override, Params
@@ -97,6 +98,7 @@ class Gradients:
     # minerals' gross cuts the constants were computed from (None: no market in the run)
     d_k: np.ndarray | None = None
     q_gross: np.ndarray | None = None
+    k0: np.ndarray | None = None  # the mineral arcs' constants of the run
 
 
 def _entries(M: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -187,7 +189,7 @@ def gradients(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation, n
         g[rep_x] = c[cg.sup[rep_x]]
         d_c = d_c + D.T @ lam_g
     d_v = lam[cg.cus] * g
-    d_k = q_gross = None
+    d_k = q_gross = k0 = None
     if ctx is not None:
         d_k = np.where(mineral & sel, lam[cg.cus], 0.0)
         q_gross = np.zeros(n)
@@ -196,8 +198,9 @@ def gradients(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation, n
             m = info["minerals"].get(mc.id)
             if m is not None:
                 q_gross[mc.index] = m["gross"]
+        k0, _ = market.arc_constants(ctx, q_gross, arc_values=np.nan_to_num(vals, nan=0.0))
     return Gradients(node=node, q=q, active=active, own=own, lam=lam, d_v=d_v,
-                     d_c=np.asarray(d_c, dtype=float), d_k=d_k, q_gross=q_gross)
+                     d_c=np.asarray(d_c, dtype=float), d_k=d_k, q_gross=q_gross, k0=k0)
 
 
 def _market_of(setup: eng.Setup, prop: eng.Propagation) -> Any:
@@ -210,25 +213,20 @@ def _market_of(setup: eng.Setup, prop: eng.Propagation) -> Any:
     return setup.market
 
 
-def _market_term(setup: eng.Setup, grad: Gradients, v0: np.ndarray, v1: np.ndarray, h: float,
+def _market_term(setup: eng.Setup, grad: Gradients, v1: np.ndarray, h: float,
                  c_shift: np.ndarray | None = None, ctx1: Any = None) -> float:
     """``d_k . dk/dtheta``: the change of the mineral arcs' constants (the market's own
     :func:`~riskgraph.engine.market.arc_constants`) under a step ``h`` of an assumption that
-    moves the arc values ``v0 -> v1``, the minerals' cuts by ``c_shift``, or the market
+    moves the arc values to ``v1``, the minerals' cuts by ``c_shift``, or the market
     context (``ctx1``, a supply parameter)."""
-    from riskgraph.engine import market
-
-    if grad.d_k is None or grad.q_gross is None or not grad.d_k.any():
-        return 0.0
-    ctx = setup.market
-    if ctx is None:
+    ctx = setup.market if ctx1 is None else ctx1
+    if grad.d_k is None or grad.q_gross is None or grad.k0 is None or ctx is None \
+            or not grad.d_k.any():
         return 0.0
     qg1 = grad.q_gross if c_shift is None else grad.q_gross + np.where(grad.q_gross > 0,
                                                                        c_shift, 0.0)
-    k0, _ = market.arc_constants(ctx, grad.q_gross, arc_values=np.nan_to_num(v0, nan=0.0))
-    k1, _ = market.arc_constants(ctx if ctx1 is None else ctx1, qg1,
-                                 arc_values=np.nan_to_num(v1, nan=0.0))
-    return float(grad.d_k @ ((k1 - k0) / h))
+    k1, _ = market.arc_constants(ctx, qg1, arc_values=np.nan_to_num(v1, nan=0.0))
+    return float(grad.d_k @ ((k1 - grad.k0) / h))
 
 
 def _gradients_additive(setup: eng.Setup, pert: eng.Perturbation, prop: eng.Propagation,
@@ -300,7 +298,7 @@ def assumption_derivative(graph: GraphData, setup: eng.Setup, pert: eng.Perturba
                          country=pert.country).c
         d += float(grad.d_c @ ((c1 - pert.c) / h))
         c_shift = c1 - pert.c
-    return d + _market_term(setup, grad, v0, v1, h, c_shift)
+    return d + _market_term(setup, grad, v1, h, c_shift)
 
 
 H = 1e-7
@@ -520,7 +518,7 @@ def _market_assumptions(setup: eng.Setup, grad: Gradients, v0: np.ndarray) -> li
             h = H if v + H <= 1.0 else -H
             mc1 = replace(mc, params={**mc.params, key: v + h})
             ctx1 = replace(ctx, minerals=[*ctx.minerals[:j], mc1, *ctx.minerals[j + 1:]])
-            d = _market_term(setup, grad, v0, v0, h, ctx1=ctx1)
+            d = _market_term(setup, grad, v0, h, ctx1=ctx1)
             out.append(Assumption(
                 set_key=f"{key}[{mc.id}]", kind="market parameter",
                 label=f"{key.replace('_', ' ')} of {mc.name} (share of world supply)",
@@ -662,9 +660,7 @@ def run_sensitivity(
         for r in out_rows:
             r["variance_share"] = shares.get(r["set_key"])
     node_obj = graph.nodes[nid]
-    from riskgraph.engine import market as _market
-
-    market_block = (_market.block(setup.market, prop.market_info, graph)
+    market_block = (market.block(setup.market, prop.market_info, graph)
                     if setup.market is not None and prop.market_info is not None else None)
     return {
         "schema": SCHEMA,
