@@ -110,13 +110,9 @@ def gaps() -> list[str]:
 # only shrink: a new gap fails the test below; when data close a gap, delete its line here
 # (test_open_gaps_issue_12 says which).  Empty list = the issue's coverage "Done when" is met.
 OPEN_GAPS: tuple[str, ...] = (
-    "Dell FY2023: no AI segment revenue, no cited 'none disclosed' note",
-    "Schneider Electric FY2023: no AI segment revenue, no cited 'none disclosed' note",
     "Amkor FY2023: no AI segment revenue, no cited 'none disclosed' note",
     "Amkor FY2024: no AI segment revenue, no cited 'none disclosed' note",
     "Amkor FY2025: no AI segment revenue, no cited 'none disclosed' note",
-    "Coherent FY2023: no AI segment revenue, no cited 'none disclosed' note",
-    "Coherent FY2025: no AI segment revenue, no cited 'none disclosed' note",
 )
 
 
