@@ -98,6 +98,15 @@ REL_TYPE = "SELLS_TO"
 _FY_RE = re.compile(r"^FY(\d{4})$")
 _CIK_RE = re.compile(r"^\d{10}$")
 _LEI_RE = re.compile(r"^[A-Z0-9]{18}\d{2}$")
+
+
+def _lei_checks(lei: str) -> bool:
+    """True when an LEI's two check digits verify (ISO 17442, ISO 7064 MOD 97-10).
+
+    >>> _lei_checks("HWUPKR0MPOU8FGXBT394"), _lei_checks("HWUPKR0MPOU8FGXBT395")
+    (True, False)
+    """
+    return int("".join(str(int(c, 36)) for c in lei)) % 97 == 1
 _QID_RE = re.compile(r"^Q[1-9]\d*$")
 _TICKER_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
 _CUR_RE = re.compile(r"^[A-Z]{3}$")
@@ -275,6 +284,9 @@ def _read_identifiers(path: Path, companies: _Companies
             v = row[col].strip()
             if v and not rx.match(v):
                 raise IngestError(path, f"{v!r} is not {what}", row=line, column=col)
+            if v and col == "lei" and not _lei_checks(v):
+                raise IngestError(path, f"LEI {v!r} fails its ISO 17442 check digits "
+                                  "(a typo in one of its 20 characters)", row=line, column=col)
             if v:
                 rec[col] = v
         if row["exchange"].strip():

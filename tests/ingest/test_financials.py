@@ -245,6 +245,25 @@ def test_bad_identifiers(tmp_path: Path) -> None:
     _edit(p, 2, "wikidata", "182477")
     assert _error(tmp) == (f"{p}, line 2, column 'wikidata': '182477' is not a Wikidata QID "
                            "such as Q182477")
+    _edit(p, 2, "wikidata", "Q182477")
+    _edit(p, 2, "lei", "549300S4KLFTLO7GSQ81")  # Nvidia's LEI with its last check digit off by one
+    assert _error(tmp) == (f"{p}, line 2, column 'lei': LEI '549300S4KLFTLO7GSQ81' fails its "
+                           "ISO 17442 check digits (a typo in one of its 20 characters)")
+
+
+def test_shipped_leis_verify_and_link_their_gleif_record(
+        result: financials.LoadResult) -> None:
+    ids = {n.id: identifiers_of(n) for n in result.graph.nodes.values()
+           if n.id.startswith("company:")}
+    leis = {k: v["lei"] for k, v in ids.items() if v.get("lei")}
+    assert leis["company:nvidia"] == "549300S4KLFTLO7GSQ80"
+    assert len(leis) >= 19 and len(set(leis.values())) == len(leis)  # one LEI, one company
+    rows = {r["company"]: r for r in csv.DictReader(
+        (DATA_DIR / "financials" / "identifiers.csv").open(encoding="utf-8"))}
+    for cid, lei in leis.items():
+        assert financials._lei_checks(lei), cid
+        row = rows[cid.removeprefix("company:")]
+        assert f"search.gleif.org/#/record/{lei}" in row["verified_by"]
 
 
 def test_new_company_needs_name_roles_country(tmp_path: Path) -> None:
