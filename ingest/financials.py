@@ -98,6 +98,9 @@ REL_TYPE = "SELLS_TO"
 _FY_RE = re.compile(r"^FY(\d{4})$")
 _CIK_RE = re.compile(r"^\d{10}$")
 _LEI_RE = re.compile(r"^[A-Z0-9]{18}\d{2}$")
+_QID_RE = re.compile(r"^Q[1-9]\d*$")
+_TICKER_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
+_CUR_RE = re.compile(r"^[A-Z]{3}$")
 
 
 def _lei_checks(lei: str) -> bool:
@@ -107,9 +110,6 @@ def _lei_checks(lei: str) -> bool:
     (True, False)
     """
     return int("".join(str(int(c, 36)) for c in lei)) % 97 == 1
-_QID_RE = re.compile(r"^Q[1-9]\d*$")
-_TICKER_RE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
-_CUR_RE = re.compile(r"^[A-Z]{3}$")
 
 
 def slugify(name: str) -> str:
