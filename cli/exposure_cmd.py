@@ -80,7 +80,11 @@ def _table(res: dict[str, Any]) -> None:
 
     c = Console(width=max(Console().width, 140), markup=False, soft_wrap=False)
     head = f"AI exposure of {res['name']} ({res['year']})"
-    if res["revenue_usd_m"]:
+    if not res["covered"]:
+        head += ": not measured"
+        if res["revenue_usd_m"]:
+            head += f" (revenue {_usd(res['revenue_usd_m'])})"
+    elif res["revenue_usd_m"]:
         head += (f": {_usd(res['ai_revenue_usd_m'])} of {_usd(res['revenue_usd_m'])} revenue = "
                  f"{_share(res['share_of_revenue'])} (range {_share(res['share_low'])}-"
                  f"{_share(res['share_high'])})")
@@ -90,8 +94,9 @@ def _table(res: dict[str, Any]) -> None:
     c.print(f"year: {res['year_choice']['basis']}")
     if res["revenue_source"]:
         c.print(f"revenue: {res['revenue_source']}")
+    if not res["covered"]:
+        c.print(f"coverage: {res['coverage']}.")
     if not res["customers"]:
-        c.print("No AI spend flows to this company in ingest/data/financials/flows.csv.")
         return
     t = Table(title="Through which customers (USD per year)", title_justify="left")
     for col in ("customer", "year", "category", "USD", "range", "share", "confidence",
@@ -157,6 +162,10 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
     for r in m.get("not_in_force") or []:
         c.print(f"Not propagated: {r['supplier_name']} -> {r['customer_name']} "
                 f"({r['category']}, {_usd(r['amount_usd_m'])} per year), {r['reason']}.")
+    if m.get("not_covered"):
+        c.print("Not measured (revenue on file but in no AI spend flow of the year, so no "
+                "USD figure; not a zero): "
+                f"{', '.join(r['name'] for r in m['not_covered'])}.")
     if m.get("targets_without_flows"):
         c.print(f"No AI spend flows for: {', '.join(m['targets_without_flows'])} "
                 "(they add nothing in USD).")

@@ -388,6 +388,11 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
             "by_customer": by_customer,
             "paths": paths.get(i, []),
         })
+    in_flows = set(net.ids)  # sellers and buyers of the year's flows
+    not_covered = sorted(
+        ({"id": nid, "name": n.name} for nid, n in graph.nodes.items()
+         if n.kind == "company" and nid not in in_flows and revenue_usd(n, year)),
+        key=lambda r: r["name"].casefold())
     cut_usd = float(sum(f.amount * c[f.cus] for f in net.flows if c[f.cus] > 0)
                     + sum(f.amount * capex_cut.get(f.cus, 0.0) for f in net.flows
                           if f.category in CAPEX_CATEGORIES))
@@ -413,6 +418,7 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
                             if f.in_force < 1],
         "not_in_force": net.not_in_force,
         "companies": companies,
+        "not_covered": not_covered,
         "names": {**{t: graph.nodes[t].name for t in shock.targets if t in graph.nodes},
                   **dict(zip(net.ids, net.names, strict=True))},
         "notes": [
@@ -423,6 +429,9 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
             f"Year {year}: {choice.basis}.",
             *([f"{len(net.not_in_force)} contract flow(s) not in force in {year} are not "
                "propagated (not_in_force)."] if net.not_in_force else []),
+            *([f"{len(not_covered)} companies with {year} revenue on file are in no AI spend "
+               f"flow in force in {year} (not_covered): their revenue at risk is not "
+               "measured, which is not the same as zero."] if not_covered else []),
         ],
     }
 
@@ -468,6 +477,9 @@ def _top_paths(net: Network, c: np.ndarray, capex_cut: dict[int, float], amounts
     return found
 
 
+EXPOSURE_SCHEMA = "riskgraph.exposure/2"
+
+
 def exposure(graph: GraphData, company: str, *, year: int | None = None) -> dict[str, Any]:
     """What share of ``company``'s revenue comes from AI spending, through which customers.
 
@@ -475,6 +487,9 @@ def exposure(graph: GraphData, company: str, *, year: int | None = None) -> dict
     AI data centres); the result names each customer, the amount with its range, and sources.
     ``year`` as in :func:`run_money`; flows not in force in it (other years, contracts that
     start later) are listed with ``counted`` false and not added up.
+
+    ``covered`` is false when no flow to the company is in force in the year: then the USD
+    figures and shares are ``None`` (not measured), never 0, and ``coverage`` says why.
     """
     choice = resolve_year(graph, year)
     year = choice.year
@@ -503,22 +518,40 @@ def exposure(graph: GraphData, company: str, *, year: int | None = None) -> dict
                              else _not_in_force(graph, e, year)["reason"]),
         })
     now = [r for r in rows if r["counted"]]
+    covered = bool(now)
     total = sum(_num(r["amount_usd_m"]) * r["in_force"] for r in now)
     low = sum(_num(r["amount_low_usd_m"]) * r["in_force"] for r in now)
     high = sum(_num(r["amount_high_usd_m"]) * r["in_force"] for r in now)
     rows.sort(key=lambda r: (not r["counted"], -_num(r["amount_usd_m"])))
     excluded = [r for r in rows if r["not_in_force"]]
+    if covered:
+        coverage = (f"measured: {len(now)} AI spend flow(s) to {node.name} in force in {year} "
+                    f"({sum(r['confidence'] == 'reported' for r in now)} reported)")
+    elif rows:
+        coverage = (f"not measured: none of the {len(rows)} AI spend flow(s) to {node.name} in "
+                    f"{FLOWS_FILE} is in force in {year}; no figure is given because missing "
+                    "data is not zero exposure")
+    else:
+        coverage = (f"not measured: {FLOWS_FILE} holds no AI spend flow to {node.name}; no "
+                    "figure is given because missing data is not zero exposure")
+
+    def share(v: float) -> float | None:
+        return min(1.0, v / x) if covered and x else None
+
     return {
-        "schema": "riskgraph.exposure/1",
+        "schema": EXPOSURE_SCHEMA,
         "company": company, "name": node.name, "year": year,
         "year_choice": choice.to_dict(),
+        "covered": covered, "coverage": coverage,
         "revenue_usd_m": x,
         "revenue_source": None if rev_fig is None else
         f"{rev_fig['source']} ({rev_fig['fiscal_year']}; verified: {rev_fig['verified_by']})",
-        "ai_revenue_usd_m": total, "ai_revenue_low_usd_m": low, "ai_revenue_high_usd_m": high,
-        "share_of_revenue": total / x if x else None,
-        "share_low": low / x if x else None,
-        "share_high": min(1.0, high / x) if x else None,
+        "ai_revenue_usd_m": total if covered else None,
+        "ai_revenue_low_usd_m": low if covered else None,
+        "ai_revenue_high_usd_m": high if covered else None,
+        "share_of_revenue": (total / x if x else None) if covered else None,
+        "share_low": (low / x if x else None) if covered else None,
+        "share_high": share(high),
         "units": {"usd_m": "USD million per year", "share": "fraction of revenue, 0..1",
                   "in_force": "fraction of the year the flow is in force, 0..1"},
         "customers": rows,
@@ -538,9 +571,9 @@ def money_targets(graph: GraphData, targets: Iterable[str]) -> list[str]:
     return [t for t in targets if t in ends]
 
 
-__all__ = ["CAPEX_CATEGORIES", "EQUATION", "MODEL", "MoneyShock", "Network", "YearChoice",
-           "build_network", "exposure", "in_force", "money_targets", "resolve_year", "run_money",
-           "solve", "years"]
+__all__ = ["CAPEX_CATEGORIES", "EQUATION", "EXPOSURE_SCHEMA", "MODEL", "MoneyShock", "Network",
+           "YearChoice", "build_network", "exposure", "in_force", "money_targets", "resolve_year",
+           "run_money", "solve", "years"]
 
 
 # -- hooks for engine/shock.py ------------------------------------------------------------------

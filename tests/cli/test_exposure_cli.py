@@ -20,8 +20,9 @@ def test_exposure_vertiv_json_and_csv() -> None:
     code, out, _ = _run("exposure", "Vertiv", "--format", "json")
     assert code == 0
     d = json.loads(out)
-    assert d["schema"] == "riskgraph.exposure/1" and d["company"] == "company:vertiv"
+    assert d["schema"] == "riskgraph.exposure/2" and d["company"] == "company:vertiv"
     assert 0 < d["share_of_revenue"] < 1 and d["units"]["usd_m"] == "USD million per year"
+    assert d["covered"] is True and d["coverage"].startswith("measured: ")
     assert all(r["source"] for r in d["customers"])
     code, out, _ = _run("exposure", "Vertiv", "--format", "csv")
     assert code == 0
@@ -39,12 +40,29 @@ def test_exposure_table_and_errors() -> None:
     assert code == 2 and err == "Error: 'gallium' is mineral:gallium, not a company\n"
 
 
+def test_exposure_without_flows_says_not_measured_not_zero() -> None:
+    code, out, _ = _run("exposure", "NuScale", "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["covered"] is False and d["share_of_revenue"] is None
+    assert d["ai_revenue_usd_m"] is None and d["revenue_usd_m"] > 0
+    code, out, _ = _run("exposure", "NuScale")
+    assert code == 0
+    assert out.startswith("AI exposure of NuScale Power (2024): not measured (revenue ")
+    assert ("coverage: not measured: ingest/data/financials/flows.csv holds no AI spend flow to "
+            "NuScale Power; no figure is given because missing data is not zero exposure.") in out
+    assert "0%" not in out
+
+
 def test_shock_upstream_prints_revenue_at_risk_in_usd() -> None:
     code, out, _ = _run("shock", "labs", "--pct", "30", "--direction", "upstream")
     assert code == 0
     assert "Revenue at risk in USD (2024 AI spend flows; demand-side IIM)" in out
     for name in ("Nvidia", "Vertiv", "Constellation Energy", "Vistra", "ASML"):
         assert name in out.split("Revenue at risk in USD")[1]
+    (line,) = [ln for ln in out.splitlines() if ln.startswith("Not measured")]
+    assert line.startswith("Not measured (revenue on file but in no AI spend flow of the year, "
+                           "so no USD figure; not a zero): ") and "NuScale Power" in line
 
 
 def test_shock_capex_usd_and_its_errors() -> None:

@@ -155,3 +155,34 @@ def test_exposure_counts_only_flows_in_force(g: GraphData) -> None:
     assert [r["reason"] for r in e["not_in_force"]] == [
         "not yet in force in 2024 (starts 2025-07-01)"]
     assert "contracts not in force in 2024 are listed but not counted" in e["note"]
+
+
+def test_a_company_in_no_flow_of_the_year_is_not_measured_never_zero() -> None:
+    """No flow in force is missing data: the exposure gives no figure (None, not 0) and says
+    why; an upstream run lists such companies in ``not_covered``."""
+    g = GraphData()
+    g.add_node(_company("l"))
+    g.add_node(_company("c", {2024: 1000}))
+    g.add_node(_company("p", {2024: 100, 2025: 100}))
+    g.add_node(_company("z", {2024: 500}))
+    _flow(g, "c", "l", 100, "cloud_compute", 2024)
+    _flow(g, "p", "c", 50, "electricity", 2025, start="2025-07-01", end="2026")
+    z = money.exposure(g, "company:z", year=2024)
+    assert z["schema"] == "riskgraph.exposure/2" and z["covered"] is False
+    assert [z[k] for k in ("ai_revenue_usd_m", "ai_revenue_low_usd_m", "ai_revenue_high_usd_m",
+                           "share_of_revenue", "share_low", "share_high")] == [None] * 6
+    assert z["coverage"] == (f"not measured: {FLOWS} holds no AI spend flow to Z; no figure is "
+                             "given because missing data is not zero exposure")
+    p = money.exposure(g, "company:p", year=2024)
+    assert p["covered"] is False and p["share_of_revenue"] is None
+    assert p["coverage"] == (f"not measured: none of the 1 AI spend flow(s) to P in {FLOWS} is "
+                             "in force in 2024; no figure is given because missing data is not "
+                             "zero exposure")
+    c = money.exposure(g, "company:c", year=2024)
+    assert c["covered"] is True and c["share_of_revenue"] == pytest.approx(0.1)
+    assert c["coverage"] == "measured: 1 AI spend flow(s) to C in force in 2024 (0 reported)"
+    m = run_money(g, MoneyShock(["company:l"], pct=30), year=2024)
+    assert m["not_covered"] == [{"id": "company:p", "name": "P"},
+                                {"id": "company:z", "name": "Z"}]
+    assert ("2 companies with 2024 revenue on file are in no AI spend flow in force in 2024 "
+            "(not_covered)") in m["notes"][-1]
