@@ -561,7 +561,9 @@ def exposure(graph: GraphData, company: str, *, year: int | None = None) -> dict
                           "key": r["key"]} for r in excluded],
         "note": (f"AI spend flows of {FLOWS_FILE} in force in {year}; "
                  "estimates carry a range and a rationale. Flows of other years and contracts "
-                 f"not in force in {year} are listed but not counted."),
+                 f"not in force in {year} are listed but not counted. Only customers on file "
+                 "count: AI revenue from customers not in the table is missing, so the share is "
+                 "a lower bound on the company's AI exposure (its band is the flows' range)."),
     }
 
 

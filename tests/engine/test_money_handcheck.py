@@ -68,3 +68,28 @@ def test_nvidia_by_hand(graph: GraphData, money: dict) -> None:
     nv = {c["id"]: c for c in money["companies"]}["company:nvidia"]
     assert nv["revenue_at_risk_usd_m"] == pytest.approx(by_hand, rel=1e-9)
     assert nv["share_of_revenue"] == pytest.approx(by_hand / x("nvidia"), rel=1e-9)
+
+
+def test_reported_and_server_flows_by_hand(graph: GraphData) -> None:
+    """Arista's two reported customer shares and the Dell / Super Micro racks for xAI's
+    Colossus, checked by hand on ``shock clouds --pct 30 --direction upstream``."""
+    from riskgraph.engine.money import exposure
+
+    arista = revenue_usd(graph.nodes["company:arista"], 2024)
+    assert arista == 7003
+    e = exposure(graph, "company:arista")
+    assert e["covered"] and {r["customer"]: r["confidence"] for r in e["customers"]} == {
+        "company:microsoft": "reported", "company:meta": "reported"}
+    assert e["ai_revenue_usd_m"] == pytest.approx((0.20 + 0.146) * arista)
+    for slug in ("dell", "supermicro"):
+        (row,) = exposure(graph, f"company:{slug}")["customers"]
+        assert (row["customer"], row["amount_usd_m"]) == ("company:xai", 1700)
+    m = run_shock(graph, "clouds", 100 * CUT, direction="upstream", top=100)["money"]
+    c = {x["id"]: x for x in m["companies"]}
+    # Microsoft and Meta cut their purchases by the full 30%: Arista loses 30% of both flows
+    assert c["company:arista"]["revenue_at_risk_usd_m"] == pytest.approx(
+        CUT * (0.20 + 0.146) * arista)
+    for slug in ("dell", "supermicro"):
+        assert c[f"company:{slug}"]["revenue_at_risk_usd_m"] == pytest.approx(CUT * 1700)
+        assert c[f"company:{slug}"]["revenue_at_risk_low_usd_m"] == pytest.approx(CUT * 1000)
+    assert "company:supermicro" not in {r["id"] for r in m["not_covered"]}
