@@ -23,8 +23,8 @@ __version__ = "0.1.0"
 
 _layout.install(__name__, __path__)
 
-_API = ("load_graph", "shock", "paths", "sensitivity", "show", "compare", "ShockResult",
-        "SensitivityResult")
+_API = ("load_graph", "shock", "paths", "sensitivity", "show", "compare", "exposure",
+        "ShockResult", "SensitivityResult", "ExposureResult")
 __all__ = ["__version__", *_API]
 
 

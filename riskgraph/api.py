@@ -11,6 +11,8 @@
     rg.sensitivity("gallium", pct=50, node="OpenAI").to_frame()
     rg.paths("gallium", "OpenAI")            # dependency paths between two nodes
     rg.show("TSMC")                          # one node, as `riskgraph show TSMC --format json`
+    rg.exposure("Vertiv").to_frame()         # AI share of revenue, by customer (USD million)
+    rg.shock("labs", pct=30, direction="upstream").revenue_at_risk()   # the money table
 
 ``riskgraph/__init__.py`` exposes these names lazily (PEP 562), so ``import riskgraph`` and the
 CLI stay fast; this module imports the engine and the loaders when first used.
@@ -238,6 +240,34 @@ class ShockResult:
         return [path_to_dict(cg, pp, upstream=upstream, arrays=setup.arrays)
                 for pp in got.get(i, [])]
 
+    def revenue_at_risk(self) -> pd.DataFrame:
+        """The money table of an upstream run: one row per company with revenue at risk
+        (USD million, with the low/high band of the flows), its share of revenue and the main
+        path; companies in no flow of the year (``not_covered``) are not rows, as they are not
+        measured. Raises :class:`UsageError` for a downstream run, which has no money model.
+        """
+        import pandas as pd
+
+        m = self.data.get("money")
+        if not m:
+            raise UsageError("revenue at risk needs an upstream shock (direction='upstream') "
+                             "on a graph with AI spend flows")
+        names = {**(self.data.get("names") or {}), **(m.get("names") or {})}
+        cols = ["id", "name", "revenue_at_risk_usd_m", "revenue_at_risk_low_usd_m",
+                "revenue_at_risk_high_usd_m", "share_of_revenue", "revenue_usd_m",
+                "purchase_cut", "main_path", "main_path_usd_m"]
+        rows = []
+        for co in m["companies"]:
+            row = {k: co.get(k) for k in cols[:-2]}
+            row["main_path"] = row["main_path_usd_m"] = None
+            if co["paths"]:
+                hops = co["paths"][0]["hops"]
+                chain = [hops[0]["customer"], *(h["supplier"] for h in hops)]
+                row["main_path"] = " -> ".join(names.get(n, n) for n in reversed(chain))
+                row["main_path_usd_m"] = co["paths"][0]["usd_m"]
+            rows.append(row)
+        return pd.DataFrame(rows, columns=cols).set_index("id")
+
     def sensitivity(self, node: str, *, top: int = 15, samples: int = 0,
                     seed: int | None = None) -> SensitivityResult:
         """Which assumptions move ``node``'s shortfall in this shock (see :func:`sensitivity`)."""
@@ -397,6 +427,57 @@ def sensitivity(
     return SensitivityResult(data)
 
 
+class ExposureResult:
+    """What share of one company's revenue depends on AI spending (``riskgraph exposure``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def __repr__(self) -> str:
+        d = self.data
+        if not d["covered"]:
+            return f"<ExposureResult {d['name']} ({d['year']}): not measured>"
+        share = d["share_of_revenue"]
+        tail = f" = {100 * share:.1f}% of revenue" if share is not None else ""
+        return (f"<ExposureResult {d['name']} ({d['year']}): "
+                f"{d['ai_revenue_usd_m']:,.0f} USD million{tail}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p>{html.escape(repr(self))}</p>" + self.to_frame().to_html()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Equal to ``riskgraph exposure ... --format json`` (schema ``riskgraph.exposure/2``)."""
+        out: dict[str, Any] = _jsonable(self.data)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per customer flow (the CSV columns of ``riskgraph exposure``)."""
+        import pandas as pd
+
+        cols = ["customer", "customer_name", "year", "start", "end", "counted", "in_force",
+                "category", "amount_usd_m", "amount_low_usd_m", "amount_high_usd_m",
+                "share_of_revenue", "confidence", "source", "rationale"]
+        return pd.DataFrame([{k: r.get(k) for k in cols} for r in self.data["customers"]],
+                            columns=cols)
+
+
+def exposure(company: str, *, year: int | None = None,
+             graph: GraphData | None = None) -> ExposureResult:
+    """The AI exposure of ``company`` (as ``riskgraph exposure COMPANY``): the flows of
+    ``flows.csv`` into it, customer by customer, with sources. ``covered`` is false, and the
+    figures ``None``, when no flow of the year reaches it (not measured, not zero)."""
+    from riskgraph.engine.money import exposure as compute
+    from riskgraph.graph.lookup import find_node
+
+    g = _graph(graph)
+    nid = find_node(g, company)
+    if g.nodes[nid].kind != "company":
+        raise UsageError(f"{company!r} is {nid}, not a company")
+    return ExposureResult(compute(g, nid, year=year))
+
+
 def show(name: str, *, graph: GraphData | None = None) -> dict[str, Any]:
     """One node: properties, suppliers, customers, concentration, sources (as ``riskgraph show
     NAME --format json``)."""
@@ -423,5 +504,5 @@ def compare(a: ShockResult | dict[str, Any] | str | Path,
     return compare_results(as_dict(a), as_dict(b))
 
 
-__all__ = ["ShockResult", "SensitivityResult", "compare", "load_graph", "paths", "sensitivity",
-           "shock", "show"]
+__all__ = ["ExposureResult", "SensitivityResult", "ShockResult", "compare", "exposure",
+           "load_graph", "paths", "sensitivity", "shock", "show"]

@@ -142,3 +142,35 @@ def test_sensitivity_to_dict_equals_the_cli_json() -> None:
     s = rg.sensitivity("gallium", pct=50, node="OpenAI", top=4)
     assert s.to_dict() == cli_json("sensitivity", "gallium", "--pct", "50", "--node", "OpenAI",
                                    "--top", "4", "--format", "json")
+
+
+def test_exposure_equals_the_cli_json_and_frames_its_customers() -> None:
+    assert {"exposure", "ExposureResult"} <= set(rg.__all__)
+    e = rg.exposure("Vertiv")
+    assert e.to_dict() == cli_json("exposure", "Vertiv", "--format", "json")
+    df = e.to_frame()
+    assert list(df["customer"]) == [r["customer"] for r in e.data["customers"]]
+    assert df["amount_usd_m"].sum() == pytest.approx(e.data["ai_revenue_usd_m"])
+    assert repr(e) == "<ExposureResult Vertiv (2024): 2,868 USD million = 35.8% of revenue>"
+    n = rg.exposure("NuScale")
+    assert repr(n) == "<ExposureResult NuScale Power (2024): not measured>"
+    assert n.to_dict()["share_of_revenue"] is None and n.to_frame().empty
+    with pytest.raises(UsageError) as ei:
+        rg.exposure("gallium")
+    assert str(ei.value) == "'gallium' is mineral:gallium, not a company"
+
+
+def test_revenue_at_risk_frames_the_money_block(gallium: rg.ShockResult) -> None:
+    r = rg.shock("labs", pct=30, direction="upstream")
+    df = r.revenue_at_risk()
+    m = r.to_dict()["money"]
+    assert list(df.index) == [c["id"] for c in m["companies"]]
+    nv = df.loc["company:nvidia"]
+    assert nv["revenue_at_risk_usd_m"] == pytest.approx(106.57, abs=0.01)
+    assert nv["main_path"] == "Nvidia -> Microsoft -> OpenAI"
+    assert (df["revenue_at_risk_usd_m"] <= df["revenue_at_risk_high_usd_m"] + 1e-9).all()
+    assert not set(df.index) & {c["id"] for c in m["not_covered"]}
+    with pytest.raises(UsageError) as ei:
+        gallium.revenue_at_risk()
+    assert str(ei.value) == ("revenue at risk needs an upstream shock (direction='upstream') on "
+                             "a graph with AI spend flows")

@@ -93,3 +93,24 @@ def test_reported_and_server_flows_by_hand(graph: GraphData) -> None:
         assert c[f"company:{slug}"]["revenue_at_risk_usd_m"] == pytest.approx(CUT * 1700)
         assert c[f"company:{slug}"]["revenue_at_risk_low_usd_m"] == pytest.approx(CUT * 1000)
     assert "company:supermicro" not in {r["id"] for r in m["not_covered"]}
+
+
+def test_equipment_flows_from_regional_revenue_by_hand(graph: GraphData) -> None:
+    """Applied Materials' flows are its FY2024 Taiwan and Korea revenue (reported) times the
+    estimated customer split; under a shock its loss is each flow times the customer's cut."""
+    from riskgraph.engine.money import exposure
+
+    amat = revenue_usd(graph.nodes["company:applied-materials"], 2024)
+    assert amat == 27176
+    rows = {r["customer"]: r for r in exposure(graph, "company:applied-materials")["customers"]}
+    assert rows["company:tsmc"]["amount_usd_m"] == pytest.approx(0.111 * amat)
+    korea = rows["company:samsung"]["amount_high_usd_m"] + rows["company:sk-hynix"][
+        "amount_high_usd_m"]
+    assert korea <= 4493 + 1e-6  # the high ends together stay within the Korea line
+    m = run_shock(graph, "clouds", 100 * CUT, direction="upstream", top=100)["money"]
+    c = {x["id"]: x for x in m["companies"]}
+    by_hand = sum(rows[k]["amount_usd_m"] * c[k]["purchase_cut"]
+                  for k in ("company:tsmc", "company:samsung", "company:sk-hynix"))
+    assert c["company:applied-materials"]["revenue_at_risk_usd_m"] == pytest.approx(by_hand)
+    assert c["company:applied-materials"]["share_of_revenue"] < c["company:tsmc"][
+        "share_of_revenue"]
