@@ -13,6 +13,7 @@ import typer
 
 from riskgraph.cli.common import (
     DataDirOpt,
+    Direction,
     FormatOpt,
     OutputFormat,
     err,
@@ -49,13 +50,25 @@ def report(
     pdf: Annotated[Path | None, typer.Option(
         "--pdf", help="Also print the report to this PDF (headless Chromium).",
         dir_okay=False)] = None,
+    direction: Annotated[Direction, typer.Option(
+        "--direction", help="downstream: a supply shock (who loses supply); upstream: a "
+                            "demand shock (buyers spend less: whose revenue is at risk, in "
+                            "USD).", case_sensitive=False)] = Direction.downstream,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Upstream only: calendar year of the AI spend flows and revenue "
+                       "(default: the latest year with complete data).")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Write a self-contained HTML report of a shock: summary, charts, paths, assumptions."""
+    """Write a self-contained HTML report of a shock: summary, charts, paths, assumptions
+    (with --direction upstream: revenue at risk in US dollars)."""
     with handle_errors():
         from riskgraph.errors import UsageError
 
         check_shock_options(pct, set_)
+        if target.strip().casefold().startswith("capex:"):
+            raise UsageError(f"{target!r}: a capex target needs --usd, which report does not "
+                             "take; use riskgraph shock capex:COMPANY --usd N --direction "
+                             "upstream")
         if top < 1 or samples < 0:
             raise UsageError("--top must be at least 1 and --samples at least 0")
         saved = None
@@ -67,7 +80,8 @@ def report(
         from riskgraph.views.report import build_report_data, print_pdf, write_report
 
         data = build_report_data(graph, target, pct, country=country, sets=set_ or [],
-                                 samples=samples, seed=seed, node=node, top=top, vs=saved)
+                                 samples=samples, seed=seed, node=node, top=top, vs=saved,
+                                 direction=direction.value, money_year=year)
         write_report(data, output, graph)
         err(f"Wrote {output}")
         if pdf is not None:

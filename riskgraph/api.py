@@ -286,13 +286,15 @@ class ShockResult:
 
     def report(self, path: str | Path, *, samples: int = 200, seed: int = 0,
                sensitivity_node: str | None = None) -> Path:
-        """Write the HTML client report of this shock (as ``riskgraph report``)."""
+        """Write the HTML client report of this shock (as ``riskgraph report``; an upstream
+        run gives the demand-shock report with revenue at risk in US dollars)."""
         from riskgraph.views.report import build_report_data, write_report
 
         o = self.options
         data = build_report_data(self.graph, o["target"], o["pct"], country=o["country"],
                                  sets=o["sets"], samples=samples, seed=seed,
-                                 node=sensitivity_node, top=o["top"])
+                                 node=sensitivity_node, top=o["top"],
+                                 direction=o["direction"], money_year=o["money_year"])
         write_report(data, path)
         return Path(path)
 

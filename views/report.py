@@ -59,21 +59,34 @@ def build_report_data(
     top: int = 20,
     vs: dict[str, Any] | None = None,
     sensitivity_top: int = 12,
+    direction: str = "downstream",
+    money_year: int | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (schema ``riskgraph.report/1``).
 
     ``node`` is the node whose assumptions the tornado ranks (default: the most affected node
     of the last layer reached, e.g. the top lab); ``vs`` a saved shock result to compare with.
+    ``direction="upstream"`` reports a demand shock: buyers spend less, and the page adds the
+    revenue at risk in US dollars (``money_year`` as ``--year``); the tornado ranks supply-shock
+    assumptions only, so it is left out (the USD band comes from the flows' ranges).
     """
     from riskgraph.engine.compile import compile_graph
     from riskgraph.engine.sensitivity import run_sensitivity
     from riskgraph.engine.shock import run_shock
 
     sets = list(sets)
+    upstream = direction == "upstream"
+    if upstream and node is not None:
+        raise UsageError("--node picks whose assumptions the tornado ranks, which is for supply "
+                         "shocks only: leave it out with --direction upstream")
+    if money_year is not None and not upstream:
+        raise UsageError("--year is the year of the money model: use it with --direction "
+                         "upstream")
     cg = compile_graph(graph)
     result = run_shock(graph, target, pct, country=country, top=top, sets=sets,
-                       samples=samples, seed=seed if samples else None, compiled=cg)
-    if node is None and result["layers"]:
+                       samples=samples, seed=seed if samples else None, compiled=cg,
+                       direction=direction, money_year=money_year)
+    if node is None and result["layers"] and not upstream:
         node = result["layers"][-1]["top_node"]
     sens = None
     if node is not None:
@@ -89,12 +102,13 @@ def build_report_data(
         "riskgraph": __version__,
         "result": result,
         "sensitivity": sens,
-        "producers": _producers(graph, cg, result, sets),
+        "producers": None if upstream else _producers(graph, cg, result, sets),
         "sources": _sources(result),
         "estimated": _estimated(graph, result),
         "comparison": comparison,
         "names": _names(graph, result),
-        "summary": summary_text(result, sens, _names(graph, result)),
+        "summary": (demand_summary_text(result, _names(graph, result)) if upstream
+                    else summary_text(result, sens, _names(graph, result))),
     }
 
 
@@ -266,6 +280,48 @@ def summary_text(result: dict[str, Any], sens: dict[str, Any] | None,
     return " ".join(parts)
 
 
+def _usd(v: float | None) -> str:
+    """USD million as text: ``1.20 bn``, ``510 m``, ``0.558 m``."""
+    if v is None:
+        return "n/a"
+    if v >= 1000:
+        return f"{v / 1000:,.2f} bn"
+    return f"{v:,.0f} m" if v >= 1 else f"{v:,.3f} m"
+
+
+def demand_summary_text(result: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """The plain-language paragraph of a demand shock (``--direction upstream``): what was
+    cut, whose revenue is at risk in US dollars and how sure that is, who is not measured."""
+    names = {**names_of(result), **(names or {})}
+    sh = result["shock"]
+    targets = sh["targets"]
+    tname = (names.get(targets[0], targets[0]) if len(targets) == 1
+             else f"every node of the {sh['target']} layer")
+    parts = [f"If {tname} cut their purchases by {sh['pct']:g}%, demand falls back along the "
+             f"chain to their suppliers: the share-based model reaches {result['affected']} "
+             "nodes."]
+    m = result.get("money")
+    if m and m["companies"]:
+        top = m["companies"][:3]
+        bits = [f"{c['name']} {_usd(c['revenue_at_risk_usd_m'])} "
+                f"({_usd(c['revenue_at_risk_low_usd_m'])}-"
+                f"{_usd(c['revenue_at_risk_high_usd_m'])}"
+                + (f"; {_pct(c['share_of_revenue'], 2)} of revenue" if c["share_of_revenue"]
+                   is not None else "") + ")" for c in top]
+        cut = (f"a capex cut of {_usd(m['capex']['cut_usd_m'])}" if m.get("capex")
+               else f"{_usd(m['direct_cut_usd_m'])} of purchases cut")
+        parts.append(f"In US dollars ({m['year']} AI spend flows, demand-side inoperability "
+                     f"model; {cut}), {m['companies_affected']} companies have revenue at "
+                     "risk; the largest: " + "; ".join(bits) + ".")
+    if m and m.get("not_covered"):
+        parts.append(f"{len(m['not_covered'])} companies with accounts are in no flow of the "
+                     "year, so their revenue at risk is not measured (not zero).")
+    parts.append("Most flows are the riskgraph team's estimates with a stated range, which "
+                 "gives each figure its band; a company's purchases are assumed to fall in "
+                 "proportion to its revenue, and the model is static.")
+    return " ".join(parts)
+
+
 # -- page ----------------------------------------------------------------------------------------
 _CSS = """
 body { font-family: system-ui, sans-serif; color: #222; margin: 0 auto; max-width: 1100px;
@@ -384,6 +440,52 @@ def _path_view(result: dict[str, Any], graph: GraphData | None) -> str:
             f'srcdoc="{html.escape(text, quote=True)}"></iframe>')
 
 
+def _money_section(result: dict[str, Any]) -> str:
+    """Revenue at risk in US dollars (the ``money`` block of an upstream run)."""
+    m = result.get("money")
+    out = ["<h2>Revenue at risk in US dollars</h2>"]
+    if not m:
+        out.append('<p class="note">No AI spend flows in this graph: nothing to count in US '
+                   "dollars.</p>")
+        return "".join(out)
+    names = {**names_of(result), **(m.get("names") or {})}
+    rows: list[list[str]] = []
+    srcs: dict[str, str] = {}
+    for co in m["companies"]:
+        path = ""
+        if co["paths"]:
+            hops = co["paths"][0]["hops"]
+            chain = [hops[0]["customer"], *(h["supplier"] for h in hops)]
+            path = " -> ".join(names.get(i, i) for i in reversed(chain))
+            path += f" ({_usd(co['paths'][0]['usd_m'])})"
+            for h in hops:
+                srcs.setdefault(h["source"], h["confidence"])
+        rows.append([_e(co["name"]), _usd(co["revenue_at_risk_usd_m"]),
+                     f"{_usd(co['revenue_at_risk_low_usd_m'])}-"
+                     f"{_usd(co['revenue_at_risk_high_usd_m'])}",
+                     _pct(co["share_of_revenue"], 2), _usd(co["revenue_usd_m"]), _e(path)])
+    out.append(_table(["company", "at risk", "range", "share of revenue", "revenue",
+                       "main path"], rows, {1, 2, 3, 4}))
+    cut = (f"capex cut {_usd(m['capex']['cut_usd_m'])}" if m.get("capex")
+           else f"the shocked buyers cut {_usd(m['direct_cut_usd_m'])} of purchases")
+    out.append(f'<p class="note">{_e(m["year"])} AI spend flows ({_e(m["year_choice"]["basis"])}'
+               f"); {_e(cut)}; {_e(m['model'])}: {_e(m['equation'])}. No company loses more "
+               "than the cut of its customers' purchases.</p>")
+    for r in m.get("not_in_force") or []:
+        out.append(f'<p class="note">Not propagated: {_e(r["supplier_name"])} -> '
+                   f"{_e(r['customer_name'])} ({_e(r['category'])}, "
+                   f"{_usd(r['amount_usd_m'])} per year), {_e(r['reason'])}.</p>")
+    if m.get("not_covered"):
+        out.append('<p class="note">Not measured (revenue on file but in no AI spend flow of '
+                   "the year, so no dollar figure; not a zero): "
+                   + _e(", ".join(r["name"] for r in m["not_covered"])) + ".</p>")
+    if srcs:
+        out.append('<p class="note">Flow sources on these paths: '
+                   + "; ".join(f"{_e(s)} [{_e(c)}]" for s, c in sorted(srcs.items()))
+                   + "</p>")
+    return "".join(out)
+
+
 def render_report(data: dict[str, Any], graph: GraphData | None = None) -> str:
     """The report page (HTML text) of :func:`build_report_data`'s data."""
     from riskgraph.views import charts
@@ -393,7 +495,8 @@ def render_report(data: dict[str, Any], graph: GraphData | None = None) -> str:
     sh = result["shock"]
     tname = (names.get(sh["targets"][0], sh["target"]) if len(sh["targets"]) == 1
              else sh["target"])
-    title = f"Supply shock: {tname} -{sh['pct']:g}%"
+    upstream = sh["direction"] == "upstream"
+    title = f"{'Demand' if upstream else 'Supply'} shock: {tname} -{sh['pct']:g}%"
     if sh.get("country"):
         title += f" (output of {names.get(sh['country'], sh['country'])})"
     figures: list[tuple[str, Any]] = []
@@ -446,18 +549,27 @@ def render_report(data: dict[str, Any], graph: GraphData | None = None) -> str:
     figures.append(("rg-sankey", charts.sankey(result)))
 
     prod = data.get("producers")
-    parts.append("<h2>Who produces the shocked input</h2>")
-    if prod:
-        parts.append(_chart("rg-producers"))
-        figures.append(("rg-producers", charts.producers(prod["rows"], prod["title"])))
-        srcs = sorted({r["source"] for r in prod["rows"]})[:6]
-        parts.append('<p class="note">Sources: ' + "; ".join(_e(s) for s in srcs) + "</p>")
+    if upstream:
+        parts.append(_money_section(result))
     else:
-        parts.append('<p class="note">No supplier shares for this target (a layer, or a node '
-                     "without stated suppliers).</p>")
+        parts.append("<h2>Who produces the shocked input</h2>")
+        if prod:
+            parts.append(_chart("rg-producers"))
+            figures.append(("rg-producers", charts.producers(prod["rows"], prod["title"])))
+            srcs = sorted({r["source"] for r in prod["rows"]})[:6]
+            parts.append('<p class="note">Sources: ' + "; ".join(_e(s) for s in srcs)
+                         + "</p>")
+        else:
+            parts.append('<p class="note">No supplier shares for this target (a layer, or a '
+                         "node without stated suppliers).</p>")
 
     parts.append("<h2>Which assumptions matter</h2>")
-    if sens and sens["assumptions"]:
+    if upstream:
+        parts.append('<p class="note">The tornado ranks the assumptions of supply shocks. For '
+                     "this demand shock each dollar figure's band comes from running every AI "
+                     "spend flow at the low and at the high end of its stated range (table "
+                     "above).</p>")
+    elif sens and sens["assumptions"]:
         parts.append(_chart("rg-tornado"))
         figures.append(("rg-tornado", charts.tornado(sens)))
         trows = [[str(a["rank"]), _e(a["label"]), f"{a['value']:.3g}",

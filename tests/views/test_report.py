@@ -85,3 +85,49 @@ def test_report_with_a_comparison_and_errors(tmp_path) -> None:
     missing = tmp_path / "no" / "r.html"
     r = runner.invoke(app, ["report", "gallium", "--pct", "50", "-o", str(missing)])
     assert r.exit_code != 0 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_an_upstream_report_shows_revenue_at_risk_in_usd(tmp_path) -> None:
+    out = tmp_path / "up.html"
+    r = runner.invoke(app, ["report", "clouds", "--pct", "30", "--direction", "upstream",
+                            "-o", str(out), "--samples", "0"])
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "<h1>Demand shock: clouds -30%</h1>" in page
+    assert "<h2>Revenue at risk in US dollars</h2>" in page
+    assert "Who produces the shocked input" not in page and 'id="rg-tornado"' not in page
+    assert ("If every node of the clouds layer cut their purchases by 30%, demand falls back "
+            "along the chain to their suppliers") in text
+    m = rg.shock("clouds", pct=30, direction="upstream", top=20).to_dict()["money"]
+    nv = m["companies"][0]
+    assert nv["name"] == "Nvidia"
+    assert f"Nvidia {nv['revenue_at_risk_usd_m'] / 1000:,.2f} bn" in text
+    assert "Not measured (revenue on file but in no AI spend flow of the year" in text
+    assert "NuScale Power" in text.split("Not measured")[-1]
+    assert "Nvidia -&gt; Meta" in page  # paths are escaped text
+
+
+def test_upstream_report_errors() -> None:
+    for args, msg in (
+        (["--direction", "upstream", "--node", "Nvidia"],
+         "Error: --node picks whose assumptions the tornado ranks, which is for supply shocks "
+         "only: leave it out with --direction upstream\n"),
+        (["--year", "2024"],
+         "Error: --year is the year of the money model: use it with --direction upstream\n"),
+    ):
+        r = runner.invoke(app, ["report", "clouds", "--pct", "30", "-o", "x.html", *args])
+        assert (r.exit_code, r.stderr) == (2, msg)
+    r = runner.invoke(app, ["report", "capex:microsoft", "--pct", "10", "--direction",
+                            "upstream", "-o", "x.html"])
+    assert (r.exit_code, r.stderr) == (2, (
+        "Error: 'capex:microsoft': a capex target needs --usd, which report does not take; "
+        "use riskgraph shock capex:COMPANY --usd N --direction upstream\n"))
+
+
+def test_the_api_report_of_an_upstream_run_is_the_demand_report(tmp_path) -> None:
+    path = rg.shock("labs", pct=30, direction="upstream").report(tmp_path / "r.html",
+                                                                  samples=0)
+    page = path.read_text(encoding="utf-8")
+    assert "<h1>Demand shock: labs -30%</h1>" in page
+    assert "<h2>Revenue at risk in US dollars</h2>" in page and "Microsoft -&gt; OpenAI" in page
