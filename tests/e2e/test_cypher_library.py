@@ -403,6 +403,34 @@ def test_estimated_relationships(run, loaded) -> None:
                 by_key[r["key"]].dst) for r in rows)
 
 
+@covers("company-ai-customers")
+def test_company_ai_customers(run, loaded) -> None:
+    from riskgraph.engine.money import exposure
+
+    def flows(company: str) -> set[tuple]:
+        return {(e.dst, e.props["category"], e.props["year"], e.props["amount"], e.confidence,
+                 e.source, e.rationale)
+                for e in loaded.out_edges(company) if e.type == "SELLS_TO"}
+
+    rows = run("company-ai-customers", company="company:arista")
+    got = {(r["customer"], r["category"], r["year"], r["amount_usd_m"], r["confidence"],
+            r["source"], r["rationale"]) for r in rows}
+    assert got == flows("company:arista") and len(rows) == 2
+    assert {r["confidence"] for r in rows} == {"reported"}
+    # the default company: its rows add up to what `riskgraph exposure Vertiv` counts
+    rows = run("company-ai-customers")
+    e = exposure(loaded, "company:vertiv", year=2024)
+    assert {r["customer"] for r in rows} == {c["customer"] for c in e["customers"]}
+    assert sum(r["amount_usd_m"] for r in rows) == pytest.approx(e["ai_revenue_usd_m"])
+    assert all(r["amount_low_usd_m"] <= r["amount_usd_m"] <= r["amount_high_usd_m"]
+               and r["rationale"] for r in rows)
+    # contracts keep their term; a company in no flow has no rows (not measured, not zero)
+    ceg = run("company-ai-customers", company="company:constellation-energy")
+    assert ("company:meta", "2027-06-01", "2047-05-31") in {
+        (r["customer"], r["start"], r["end"]) for r in ceg}
+    assert run("company-ai-customers", company="company:nuscale") == []
+
+
 def test_every_library_query_is_tested() -> None:
     assert {q.name for q in library.list_queries()} == TESTED
 
