@@ -114,3 +114,18 @@ def test_equipment_flows_from_regional_revenue_by_hand(graph: GraphData) -> None
     assert c["company:applied-materials"]["revenue_at_risk_usd_m"] == pytest.approx(by_hand)
     assert c["company:applied-materials"]["share_of_revenue"] < c["company:tsmc"][
         "share_of_revenue"]
+
+
+def test_tokyo_electron_flows_stay_within_its_regional_bounds(graph: GraphData) -> None:
+    """Tokyo Electron's flows rest on two quarters' regional shares: the Korea flows' high
+    ends together stay within the Korea high (25% of revenue), Taiwan's within 23%."""
+    from riskgraph.engine.money import exposure
+
+    tel = revenue_usd(graph.nodes["company:tokyo-electron"], 2024)
+    assert tel is not None and tel > 0
+    rows = {r["customer"]: r for r in exposure(graph, "company:tokyo-electron")["customers"]}
+    assert set(rows) == {"company:tsmc", "company:samsung", "company:sk-hynix"}
+    assert rows["company:samsung"]["amount_high_usd_m"] + rows["company:sk-hynix"][
+        "amount_high_usd_m"] <= 0.25 * tel + 1e-6
+    assert rows["company:tsmc"]["amount_high_usd_m"] <= 0.23 * tel + 1e-6
+    assert all(r["confidence"] == "estimated" and r["rationale"] for r in rows.values())
