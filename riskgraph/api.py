@@ -368,16 +368,12 @@ def paths(src: str, dst: str, *, top: int = 10, max_hops: int = 12,
                                        "detail"]).set_index("path")
 
 
-class SensitivityResult:
-    """Assumptions ranked by their effect on one node's shortfall (``riskgraph sensitivity``)."""
+class _DataResult:
+    """A result dict with notebook display: ``to_dict()`` (the CLI's JSON) and an HTML view of
+    ``to_frame()`` (each subclass says what its rows are)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-
-    def __repr__(self) -> str:
-        d = self.data
-        return (f"<SensitivityResult {d['node']['name']}: shortfall "
-                f"{100 * d['node']['shortfall']:.2f}%, {d['assumptions_total']} assumptions>")
 
     def _repr_html_(self) -> str:
         import html
@@ -385,9 +381,21 @@ class SensitivityResult:
         return f"<p>{html.escape(repr(self))}</p>" + self.to_frame().to_html()
 
     def to_dict(self) -> dict[str, Any]:
-        """Equal to ``riskgraph sensitivity ... --format json``."""
+        """Equal to the command's ``--format json`` output."""
         out: dict[str, Any] = _jsonable(self.data)
         return out
+
+    def to_frame(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+class SensitivityResult(_DataResult):
+    """Assumptions ranked by their effect on one node's shortfall (``riskgraph sensitivity``)."""
+
+    def __repr__(self) -> str:
+        d = self.data
+        return (f"<SensitivityResult {d['node']['name']}: shortfall "
+                f"{100 * d['node']['shortfall']:.2f}%, {d['assumptions_total']} assumptions>")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per ranked assumption: key, value, range, derivative, swing, --set, source."""
@@ -429,11 +437,8 @@ def sensitivity(
     return SensitivityResult(data)
 
 
-class ExposureResult:
+class ExposureResult(_DataResult):
     """What share of one company's revenue depends on AI spending (``riskgraph exposure``)."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
 
     def __repr__(self) -> str:
         d = self.data
@@ -443,16 +448,6 @@ class ExposureResult:
         tail = f" = {100 * share:.1f}% of revenue" if share is not None else ""
         return (f"<ExposureResult {d['name']} ({d['year']}): "
                 f"{d['ai_revenue_usd_m']:,.0f} USD million{tail}>")
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<p>{html.escape(repr(self))}</p>" + self.to_frame().to_html()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Equal to ``riskgraph exposure ... --format json`` (schema ``riskgraph.exposure/2``)."""
-        out: dict[str, Any] = _jsonable(self.data)
-        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per customer flow (the CSV columns of ``riskgraph exposure``)."""
