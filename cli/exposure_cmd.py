@@ -130,6 +130,7 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
     from rich.table import Table
 
     from riskgraph.cli.common import console as Console  # escapes control characters
+    from riskgraph.engine.money import main_path
 
     c = Console(width=max(Console().width, 140), markup=False, soft_wrap=False)
     title = (f"Revenue at risk in USD ({m['year']} AI spend flows; demand-side IIM): "
@@ -146,12 +147,8 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
                      else "left")
     names = {**(result.get("names") or {}), **(m.get("names") or {})}
     for co in m["companies"][:top]:
-        path = ""
-        if co["paths"]:
-            hops = co["paths"][0]["hops"]
-            chain = [names.get(hops[0]["customer"], hops[0]["customer"])]
-            chain += [names.get(h["supplier"], h["supplier"]) for h in hops]
-            path = " -> ".join(reversed(chain)) + f" ({_usd(co['paths'][0]['usd_m'])})"
+        best = main_path(co, names)
+        path = f"{best[0]} ({_usd(best[1])})" if best else ""
         t.add_row(co["name"], _usd(co["revenue_at_risk_usd_m"]),
                   f"{_usd(co['revenue_at_risk_low_usd_m'])}-"
                   f"{_usd(co['revenue_at_risk_high_usd_m'])}",

@@ -573,8 +573,19 @@ def money_targets(graph: GraphData, targets: Iterable[str]) -> list[str]:
     return [t for t in targets if t in ends]
 
 
+def main_path(company: dict[str, Any], names: dict[str, str]) -> tuple[str, float] | None:
+    """The best path of one ``money.companies`` row as ``"Supplier -> ... -> Buyer"`` (names
+    from ``names``, ids where missing) and the USD million it carries; ``None`` without one."""
+    if not company.get("paths"):
+        return None
+    best = company["paths"][0]
+    chain = [best["hops"][0]["customer"], *(h["supplier"] for h in best["hops"])]
+    return " -> ".join(names.get(i, i) for i in reversed(chain)), float(best["usd_m"])
+
+
 __all__ = ["CAPEX_CATEGORIES", "EQUATION", "EXPOSURE_SCHEMA", "MODEL", "MoneyShock", "Network",
-           "YearChoice", "build_network", "exposure", "in_force", "money_targets", "resolve_year",
+           "YearChoice", "build_network", "exposure", "in_force", "main_path", "money_targets",
+           "resolve_year",
            "run_money", "solve", "years"]
 
 

@@ -248,6 +248,8 @@ class ShockResult:
         """
         import pandas as pd
 
+        from riskgraph.engine.money import main_path
+
         m = self.data.get("money")
         if not m:
             raise UsageError("revenue at risk needs an upstream shock (direction='upstream') "
@@ -259,12 +261,7 @@ class ShockResult:
         rows = []
         for co in m["companies"]:
             row = {k: co.get(k) for k in cols[:-2]}
-            row["main_path"] = row["main_path_usd_m"] = None
-            if co["paths"]:
-                hops = co["paths"][0]["hops"]
-                chain = [hops[0]["customer"], *(h["supplier"] for h in hops)]
-                row["main_path"] = " -> ".join(names.get(n, n) for n in reversed(chain))
-                row["main_path_usd_m"] = co["paths"][0]["usd_m"]
+            row["main_path"], row["main_path_usd_m"] = main_path(co, names) or (None, None)
             rows.append(row)
         return pd.DataFrame(rows, columns=cols).set_index("id")
 

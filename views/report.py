@@ -442,6 +442,8 @@ def _path_view(result: dict[str, Any], graph: GraphData | None) -> str:
 
 def _money_section(result: dict[str, Any]) -> str:
     """Revenue at risk in US dollars (the ``money`` block of an upstream run)."""
+    from riskgraph.engine.money import main_path
+
     m = result.get("money")
     out = ["<h2>Revenue at risk in US dollars</h2>"]
     if not m:
@@ -452,14 +454,10 @@ def _money_section(result: dict[str, Any]) -> str:
     rows: list[list[str]] = []
     srcs: dict[str, str] = {}
     for co in m["companies"]:
-        path = ""
-        if co["paths"]:
-            hops = co["paths"][0]["hops"]
-            chain = [hops[0]["customer"], *(h["supplier"] for h in hops)]
-            path = " -> ".join(names.get(i, i) for i in reversed(chain))
-            path += f" ({_usd(co['paths'][0]['usd_m'])})"
-            for h in hops:
-                srcs.setdefault(h["source"], h["confidence"])
+        best = main_path(co, names)
+        path = f"{best[0]} ({_usd(best[1])})" if best else ""
+        for h in co["paths"][0]["hops"] if co["paths"] else []:
+            srcs.setdefault(h["source"], h["confidence"])
         rows.append([_e(co["name"]), _usd(co["revenue_at_risk_usd_m"]),
                      f"{_usd(co['revenue_at_risk_low_usd_m'])}-"
                      f"{_usd(co['revenue_at_risk_high_usd_m'])}",
