@@ -22,13 +22,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _usd(v: float | None) -> str:
-    if v is None:
-        return "-"
-    if v >= 1000:
-        return f"{v / 1000:,.2f} bn"
-    if v >= 1:
-        return f"{v:,.0f} m"
-    return f"{v:,.3f} m"
+    from riskgraph.engine.money import usd_text  # numpy loads with it: only when printing
+
+    return usd_text(v)
 
 
 def _share(v: float | None) -> str:

@@ -583,10 +583,19 @@ def main_path(company: dict[str, Any], names: dict[str, str]) -> tuple[str, floa
     return " -> ".join(names.get(i, i) for i in reversed(chain)), float(best["usd_m"])
 
 
+def usd_text(v: float | None, missing: str = "-") -> str:
+    """USD million as the tables print it: ``1.20 bn``, ``510 m``, ``0.558 m``; ``missing`` for
+    ``None``."""
+    if v is None:
+        return missing
+    if v >= 1000:
+        return f"{v / 1000:,.2f} bn"
+    return f"{v:,.0f} m" if v >= 1 else f"{v:,.3f} m"
+
+
 __all__ = ["CAPEX_CATEGORIES", "EQUATION", "EXPOSURE_SCHEMA", "MODEL", "MoneyShock", "Network",
            "YearChoice", "build_network", "exposure", "in_force", "main_path", "money_targets",
-           "resolve_year",
-           "run_money", "solve", "years"]
+           "resolve_year", "run_money", "solve", "usd_text", "years"]
 
 
 # -- hooks for engine/shock.py ------------------------------------------------------------------

@@ -281,12 +281,9 @@ def summary_text(result: dict[str, Any], sens: dict[str, Any] | None,
 
 
 def _usd(v: float | None) -> str:
-    """USD million as text: ``1.20 bn``, ``510 m``, ``0.558 m``."""
-    if v is None:
-        return "n/a"
-    if v >= 1000:
-        return f"{v / 1000:,.2f} bn"
-    return f"{v:,.0f} m" if v >= 1 else f"{v:,.3f} m"
+    from riskgraph.engine.money import usd_text
+
+    return usd_text(v, "n/a")
 
 
 def demand_summary_text(result: dict[str, Any], names: dict[str, str] | None = None) -> str:
