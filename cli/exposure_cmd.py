@@ -152,6 +152,9 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
     c.print(t)
     if m.get("year_choice"):
         c.print(f"Year: {m['year_choice']['basis']}.")
+    from riskgraph.engine.money import basis_text
+
+    c.print(basis_text(m))
     for r in m.get("not_in_force") or []:
         c.print(f"Not propagated: {r['supplier_name']} -> {r['customer_name']} "
                 f"({r['category']}, {_usd(r['amount_usd_m'])} per year), {r['reason']}.")

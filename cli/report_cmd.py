@@ -28,6 +28,7 @@ from riskgraph.cli.sensitivity_cmd import (
     check_shock_options,
     load_graph,
 )
+from riskgraph.cli.shock_cmd import PurchaseBasisOpt
 
 
 def report(
@@ -57,6 +58,7 @@ def report(
     year: Annotated[int | None, typer.Option(
         "--year", help="Upstream only: calendar year of the AI spend flows and revenue "
                        "(default: the latest year with complete data).")] = None,
+    purchase_basis: PurchaseBasisOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Write a self-contained HTML report of a shock: summary, charts, paths, assumptions
@@ -81,7 +83,9 @@ def report(
 
         data = build_report_data(graph, target, pct, country=country, sets=set_ or [],
                                  samples=samples, seed=seed, node=node, top=top, vs=saved,
-                                 direction=direction.value, money_year=year)
+                                 direction=direction.value, money_year=year,
+                                 purchase_basis=None if purchase_basis is None
+                                 else purchase_basis.value)
         write_report(data, output, graph)
         err(f"Wrote {output}")
         if pdf is not None:

@@ -51,6 +51,17 @@ AllocationOpt = Annotated[Allocation | None, typer.Option(
                          "value per unit of mineral), mixed (theta x priority + rest "
                          "proportional; --set theta=0.3). Default: engine/defaults.toml "
                          "[market] (mixed).")]
+class PurchaseBasis(StrEnum):  # issue 12: what purchases scale with (engine/money.py)
+    revenue = "revenue"
+    segment = "segment"
+
+
+PurchaseBasisOpt = Annotated[PurchaseBasis | None, typer.Option(
+    "--purchase-basis", help="Upstream money model: a company's AI-infrastructure purchases "
+                             "fall in proportion to its total revenue (revenue: the lower "
+                             "variant) or to its AI-relevant segment's revenue (segment: the "
+                             "upper variant). Default: engine/defaults.toml [money] "
+                             "(revenue).")]
 SupplyResponseOpt = Annotated[bool | None, typer.Option(
     "--supply-response/--no-supply-response",
     help="Spare capacity, secondary supply, substitution and re-routing close part of a "
@@ -437,6 +448,7 @@ def shock(
     year: Annotated[int | None, typer.Option(
         "--year", help="Upstream: calendar year of the money model's flows and revenue "
                        "(default: the latest year with complete data).")] = None,
+    purchase_basis: PurchaseBasisOpt = None,
 ) -> None:
     """Cut TARGET's output by --pct and show which inputs, chips, clouds and labs lose how much.
 
@@ -481,6 +493,7 @@ def shock(
                 supply_response=supply_response, exports_to=exports_to,
                 backend=backend.value, usd=usd, horizon=horizon, duration=duration,
                 money_year=year,
+                purchase_basis=None if purchase_basis is None else purchase_basis.value,
             )
 
         if top < 1:

@@ -64,6 +64,8 @@ class Params:
     theta_high: float = 0.8
     supply_response: bool = True
     substitution_months: float = 12.0
+    # [money] (engine/money.py, issue 12): what AI-infrastructure purchases scale with
+    purchase_basis: str = "revenue"
 
     def to_dict(self) -> dict[str, Any]:
         """The numeric parameters (the JSON schema's ``model.parameters``); the allocation rule
@@ -109,6 +111,7 @@ _RULES: dict[str, tuple[str, float, float]] = {
 CHOICES: dict[str, tuple[tuple[Any, ...], str]] = {
     "allocation": (("proportional", "priority", "mixed"), "--allocation"),
     "supply_response": ((True, False), "--supply-response/--no-supply-response"),
+    "purchase_basis": (("revenue", "segment"), "--purchase-basis"),
 }
 PARAM_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Params))
 SUPPLY_KEYS: tuple[str, ...] = (

@@ -42,9 +42,8 @@ from typing import Any
 
 import numpy as np
 
-from riskgraph.engine.iim import inoperability
-from riskgraph.errors import UsageError
-from riskgraph.graph.financials import figure, revenue_usd
+from riskgraph.errors import ModelError, UsageError
+from riskgraph.graph.financials import figure, revenue_usd, segment_usd
 from riskgraph.graph.model import GraphData
 
 REL = "SELLS_TO"
@@ -52,6 +51,13 @@ FLOWS_FILE = "ingest/data/financials/flows.csv"
 FIN_FILE = "ingest/data/financials/financials.csv"
 CAPEX_CATEGORIES = frozenset({"accelerators", "networking", "memory", "foundry", "packaging",
                               "equipment", "power_cooling", "buildings"})
+# Purchase basis "segment" (docs/model.md section 12): these categories are the buyer's AI
+# infrastructure (what it runs its AI-relevant segment on), so they fall with that segment's
+# revenue; the others (foundry, memory, packaging, equipment) are production inputs of the
+# whole company and fall with its total revenue under either basis.
+SEGMENT_SCOPED = frozenset({"cloud_compute", "accelerators", "networking", "power_cooling",
+                            "electricity", "buildings"})
+BASES = ("revenue", "segment")
 MODEL = "demand-side inoperability IIM in USD (Santos & Haimes 2004) on SELLS_TO flows"
 EQUATION = "q = min(1, A q + c + d/x), A[j,k] = f[j,k] / x[j]; L[j] = sum_k f[j,k] q[k] + d[j]"
 UNITS = {
@@ -94,19 +100,30 @@ class Network:
     capex_source: list[str]
     flows: list[Flow] = field(default_factory=list)
     not_in_force: list[dict[str, Any]] = field(default_factory=list)  # contracts of other years
+    # purchase basis (docs/model.md section 12): what a cut in k's AI-infrastructure purchases
+    # is measured against; = revenue under "revenue", the AI-relevant segment under "segment"
+    basis: str = "revenue"
+    segment: np.ndarray | None = None  # USD m (NaN: none, the revenue is used)
+    segment_name: list[str] = field(default_factory=list)
+    segment_source: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
         return len(self.ids)
 
 
-def build_network(graph: GraphData, year: int | None = None) -> Network:
+def build_network(graph: GraphData, year: int | None = None, basis: str = "revenue"
+                  ) -> Network:
     """Collect the ``SELLS_TO`` flows in force in ``year`` and their companies' revenue and capex.
 
     ``year`` ``None``: the latest year with complete data (:func:`resolve_year`).  A flow with
     ``start``/``end`` (a contract such as a power purchase agreement) counts in every year of its
     term, for the fraction of the year it is in force; one without counts in its ``year`` only.
+    ``basis`` ``"segment"``: also read each company's AI-relevant reported segment of the year
+    (:func:`~riskgraph.graph.financials.segment_usd`).
     """
+    if basis not in BASES:
+        raise UsageError(f"purchase basis must be one of {', '.join(BASES)}, got {basis!r}")
     year = resolve_year(graph, year).year
     edges: list[tuple[Any, float]] = []
     not_in_force: list[dict[str, Any]] = []
@@ -124,6 +141,9 @@ def build_network(graph: GraphData, year: int | None = None) -> Network:
     cap = np.full(len(ids), np.nan)
     rsrc = [""] * len(ids)
     csrc = [""] * len(ids)
+    seg = np.full(len(ids), np.nan)
+    seg_name = [""] * len(ids)
+    seg_src = [""] * len(ids)
     names = []
     for i, nid in enumerate(ids):
         node = graph.nodes[nid]
@@ -138,6 +158,11 @@ def build_network(graph: GraphData, year: int | None = None) -> Network:
         if c is not None and c["value_usd"]:
             cap[i] = float(c["value_usd"])
             csrc[i] = f"{c['source']} ({c['fiscal_year']})"
+        sf = segment_usd(node, year) if basis == "segment" and np.isfinite(rev[i]) else None
+        if sf is not None:
+            seg[i] = float(sf["value_usd"])
+            seg_name[i] = str(sf["segment"])
+            seg_src[i] = f"{sf['source']} ({sf['fiscal_year']}; verified: {sf['verified_by']})"
     flows = []
     for e, frac in edges:
         p = e.props
@@ -148,7 +173,8 @@ def build_network(graph: GraphData, year: int | None = None) -> Network:
                           e.key, e.source, e.confidence, e.rationale, frac))
     flows.sort(key=lambda f: f.key)
     not_in_force.sort(key=lambda r: r["flow_key"])
-    return Network(year, ids, index, names, rev, rsrc, cap, csrc, flows, not_in_force)
+    return Network(year, ids, index, names, rev, rsrc, cap, csrc, flows, not_in_force, basis,
+                   seg, seg_name, seg_src)
 
 
 # -- which year: flows in force, revenue on file ------------------------------------------------
@@ -272,19 +298,67 @@ def _num(v: object, default: float = 0.0) -> float:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else default
 
 
+def bases(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """Per company, what its company-wide and its AI-infrastructure purchase cuts are measured
+    against (USD m): total revenue, and under basis "segment" the AI-relevant segment where one
+    is on file (else the revenue again).  NaN where no revenue is on file."""
+    x = net.revenue
+    s = x.copy()
+    if net.basis == "segment" and net.segment is not None:
+        s = np.where(np.isfinite(net.segment), net.segment, x)
+    return x, s
+
+
+def _scoped(net: Network, f: Flow) -> bool:
+    """Whether flow ``f`` falls with its customer's AI-relevant segment (basis "segment")."""
+    return net.basis == "segment" and f.category in SEGMENT_SCOPED
+
+
+def fixed_point(a: np.ndarray, c: np.ndarray, k: np.ndarray, *, max_iter: int = 10000,
+                tol: float = 1e-12) -> np.ndarray:
+    """Least fixed point of ``q = max(c, min(1, A q + k))`` by monotone iteration from ``c``.
+
+    ``c``: the shocked companies' own cut (the scenario's ``--pct``); a shocked company's
+    purchases fall by that cut, or by more only if its lost sales alone would cut them more
+    (so ``shock clouds --pct 30`` never cuts a cloud's purchases by more than 30% because it
+    also sells to another cloud; the upstream share model composes the same way).  ``k``: the
+    cuts given in dollars (capex targets), relative to the supplier's basis.  Where no company
+    is both shocked and induced, this is the Santos-Haimes solution ``q = (I - A)^-1 (c + k)``
+    (capped at 1).
+    """
+    c = np.minimum(1.0, np.asarray(c, dtype=float))
+    q = c.copy()
+    for _ in range(max_iter):
+        nxt = np.maximum(c, np.minimum(1.0, a @ q + k))
+        if float(np.max(np.abs(nxt - q), initial=0.0)) <= tol:
+            return nxt
+        q = nxt
+    raise ModelError(f"the money model did not converge in {max_iter} iterations")
+
+
 def _matrix(net: Network, amounts: np.ndarray) -> np.ndarray:
-    """Dense A[j, k] = f[j, k] / x[j] (rows of suppliers without revenue stay zero)."""
-    a = np.zeros((net.n, net.n))
+    """The dense 2n x 2n matrix of the purchase cuts ``[q; q_s]`` (company-wide purchases,
+    AI-infrastructure purchases): row block 1 divides supplier j's loss by its revenue, row
+    block 2 by its basis; column block 1 holds the company-wide flows, 2 the segment-scoped
+    ones.  Under basis "revenue" every flow is company-wide, so ``q = q_s`` and the first block
+    is ``A[j, k] = f[j, k] / x[j]``.  Rows of suppliers without revenue stay zero."""
+    n = net.n
+    x, s = bases(net)
+    a = np.zeros((2 * n, 2 * n))
     for f, amt in zip(net.flows, amounts, strict=True):
-        x = net.revenue[f.sup]
-        if np.isfinite(x) and x > 0:
-            a[f.sup, f.cus] += amt / x
+        if not (np.isfinite(x[f.sup]) and x[f.sup] > 0):
+            continue
+        col = f.cus + (n if _scoped(net, f) else 0)
+        a[f.sup, col] += amt / x[f.sup]
+        a[n + f.sup, col] += amt / s[f.sup]
     return a
 
 
 def solve(net: Network, c: np.ndarray, d: np.ndarray, amounts: np.ndarray,
-          capex_cut: dict[int, float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Purchase cuts ``q``, revenue at risk ``L`` (USD m) and the per-flow losses (USD m).
+          capex_cut: dict[int, float] | None = None
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Purchase cuts ``q``, revenue at risk ``L`` (USD m), the per-flow losses (USD m) and the
+    cuts ``q_s`` of the AI-infrastructure purchases (``= q`` under basis "revenue").
 
     ``capex_cut`` maps a customer to the fraction of its capex flows cut in dollars (these
     enter ``d``, the direct losses); ``c`` cuts all purchases of a company.
@@ -294,13 +368,16 @@ def solve(net: Network, c: np.ndarray, d: np.ndarray, amounts: np.ndarray,
         frac = (capex_cut or {}).get(f.cus)
         if frac and f.category in CAPEX_CATEGORIES:
             d[f.sup] += amt * frac
-    x = net.revenue
+    n = net.n
+    x, s = bases(net)
     with np.errstate(invalid="ignore", divide="ignore"):
         dx = np.where(np.isfinite(x) & (x > 0), d / np.where(np.isfinite(x), x, 1.0), 0.0)
+        ds = np.where(np.isfinite(s) & (s > 0), d / np.where(np.isfinite(s), s, 1.0), 0.0)
     a = _matrix(net, amounts)
-    q = inoperability(a, np.minimum(1.0, c + dx))
-    q = np.asarray(q, dtype=float)
-    loss_flow = np.array([amt * q[f.cus] for f, amt in zip(net.flows, amounts, strict=True)])
+    qq = fixed_point(a, np.concatenate([c, c]), np.concatenate([dx, ds]))
+    q, q_s = qq[:n], qq[n:]
+    loss_flow = np.array([amt * (q_s if _scoped(net, f) else q)[f.cus]
+                          for f, amt in zip(net.flows, amounts, strict=True)])
     if capex_cut:
         for i, (f, amt) in enumerate(zip(net.flows, amounts, strict=True)):
             frac = capex_cut.get(f.cus)
@@ -309,7 +386,7 @@ def solve(net: Network, c: np.ndarray, d: np.ndarray, amounts: np.ndarray,
     loss = np.zeros(net.n)
     for f, lf in zip(net.flows, loss_flow, strict=True):
         loss[f.sup] += lf
-    return q, loss, loss_flow
+    return q, loss, loss_flow, q_s
 
 
 @dataclass
@@ -323,15 +400,18 @@ class MoneyShock:
 
 
 def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
-              top: int = 25, paths_per_node: int = 3) -> dict[str, Any]:
+              top: int = 25, paths_per_node: int = 3, basis: str = "revenue") -> dict[str, Any]:
     """The ``money`` block of a shock result (see engine/shock-schema.json, ``money``).
 
     ``year``: the calendar year of the flows and revenue (``None``: the latest year with
-    complete data, :func:`resolve_year`).
+    complete data, :func:`resolve_year`).  ``basis``: what a company's AI-infrastructure
+    purchases fall in proportion to, ``"revenue"`` (its total revenue, the default) or
+    ``"segment"`` (its AI-relevant reported segment where one is on file); docs/model.md
+    section 12.
     """
     choice = resolve_year(graph, year)
     year = choice.year
-    net = build_network(graph, year)
+    net = build_network(graph, year, basis)
     c = np.zeros(net.n)
     d = np.zeros(net.n)
     capex_cut: dict[int, float] = {}
@@ -359,7 +439,7 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
                            ("low", np.array([f.low for f in net.flows])),
                            ("high", np.array([f.high for f in net.flows]))):
         runs[label] = solve(net, c, d, amounts, capex_cut)
-    q, loss, loss_flow = runs["point"]
+    q, loss, loss_flow, q_s = runs["point"]
     paths = _top_paths(net, c, capex_cut, np.array([f.amount for f in net.flows]),
                        k=paths_per_node)
     companies = []
@@ -372,7 +452,8 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
         by_customer = sorted(
             ({"customer": net.ids[f.cus], "customer_name": net.names[f.cus],
               "category": f.category, "flow_usd_m": f.amount, "lost_usd_m": float(lf),
-              "customer_purchase_cut": float(q[f.cus]), "flow_key": f.key,
+              "customer_purchase_cut": float((q_s if _scoped(net, f) else q)[f.cus]),
+              "flow_key": f.key,
               "confidence": f.confidence, "source": f.source}
              for f, lf in zip(net.flows, loss_flow, strict=True) if f.sup == i and lf > 1e-12),
             key=lambda r: -_num(r["lost_usd_m"]))
@@ -385,6 +466,7 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
             "revenue_at_risk_high_usd_m": float(min(hi, x) if known else hi),
             "share_of_revenue": float(loss[i] / x) if known and x > 0 else None,
             "purchase_cut": float(q[i]),
+            "ai_purchase_cut": float(q_s[i]),
             "by_customer": by_customer,
             "paths": paths.get(i, []),
         })
@@ -399,6 +481,7 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
     return {
         "model": MODEL,
         "equation": EQUATION,
+        "purchase_basis": _basis_block(net),
         "year": year,
         "year_choice": choice.to_dict(),
         "units": UNITS,
@@ -425,7 +508,12 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
             "Flows are AI spending only (flows.csv); most are estimates with a range, each "
             "with its rationale; low/high run every flow at its low/high end.",
             "A company without filed revenue (a private lab) passes on only its own cut.",
-            "Leontief assumption: a company's purchases fall in proportion to its revenue.",
+            ("Leontief assumption: a company's purchases fall in proportion to its revenue."
+             if basis == "revenue" else
+             "Leontief assumption, basis segment: a company's AI-infrastructure purchases ("
+             + ", ".join(sorted(SEGMENT_SCOPED)) + ") fall in proportion to the revenue of "
+             "its AI-relevant segment (its total revenue where none is on file); its "
+             "production inputs in proportion to its total revenue."),
             f"Year {year}: {choice.basis}.",
             *([f"{len(net.not_in_force)} contract flow(s) not in force in {year} are not "
                "propagated (not_in_force)."] if net.not_in_force else []),
@@ -436,6 +524,26 @@ def run_money(graph: GraphData, shock: MoneyShock, *, year: int | None = None,
     }
 
 
+def _basis_block(net: Network) -> dict[str, Any]:
+    """The result's ``purchase_basis``: the rule, and under "segment" each buying company's
+    basis (segment name, USD m, source) or that its total revenue stands in."""
+    out: dict[str, Any] = {"rule": net.basis, "scoped_categories": sorted(SEGMENT_SCOPED)
+                           if net.basis == "segment" else []}
+    if net.basis != "segment" or net.segment is None:
+        return out
+    buyers = sorted({f.cus for f in net.flows if _scoped(net, f)
+                     and np.isfinite(net.revenue[f.cus])}, key=lambda i: net.ids[i])
+    out["companies"] = [
+        {"id": net.ids[i], "name": net.names[i],
+         "segment": net.segment_name[i] or None,
+         "basis_usd_m": float(net.segment[i] if np.isfinite(net.segment[i])
+                              else net.revenue[i]),
+         "revenue_usd_m": float(net.revenue[i]),
+         "source": net.segment_source[i] or None}
+        for i in buyers]
+    return out
+
+
 def _top_paths(net: Network, c: np.ndarray, capex_cut: dict[int, float], amounts: np.ndarray,
                *, k: int = 3, min_usd: float = 1e-6, max_expansions: int = 20000
                ) -> dict[int, list[dict[str, Any]]]:
@@ -444,20 +552,22 @@ def _top_paths(net: Network, c: np.ndarray, capex_cut: dict[int, float], amounts
     for f, amt in zip(net.flows, amounts, strict=True):
         by_cus.setdefault(f.cus, []).append((f, float(amt)))
     found: dict[int, list[dict[str, Any]]] = {}
-    stack: list[tuple[int, float, list[tuple[Flow, float]], frozenset[int]]] = []
+    x_all, s_all = bases(net)
+    # (node, cut of its company-wide purchases, of its AI-infrastructure purchases, ...)
+    stack: list[tuple[int, float, float, list[tuple[Flow, float]], frozenset[int]]] = []
     for i in range(net.n):
         if c[i] > 0:
-            stack.append((i, float(c[i]), [], frozenset({i})))
+            stack.append((i, float(c[i]), float(c[i]), [], frozenset({i})))
     for i, frac in capex_cut.items():
-        stack.append((i, -frac, [], frozenset({i})))  # negative: capex flows only
+        stack.append((i, -frac, -frac, [], frozenset({i})))  # negative: capex flows only
     expansions = 0
     while stack and expansions < max_expansions:
-        node, frac, hops, seen = stack.pop()
-        capex_only = frac < 0 and not hops
+        node, frac_r, frac_s, hops, seen = stack.pop()
+        capex_only = frac_r < 0 and not hops
         for f, amt in by_cus.get(node, []):
             if f.sup in seen or (capex_only and f.category not in CAPEX_CATEGORIES):
                 continue
-            usd = amt * abs(frac)
+            usd = amt * abs(frac_s if _scoped(net, f) else frac_r)
             if usd < min_usd:
                 continue
             expansions += 1
@@ -469,9 +579,11 @@ def _top_paths(net: Network, c: np.ndarray, capex_cut: dict[int, float], amounts
                           "confidence": h.confidence, "source": h.source}
                          for h, u in new_hops],
             })
-            x = net.revenue[f.sup]
-            if np.isfinite(x) and x > 0:
-                stack.append((f.sup, usd / x, new_hops, seen | {f.sup}))
+            x, sb = x_all[f.sup], s_all[f.sup]
+            # a shocked supplier's purchases fall by its own cut (max, see fixed_point): what
+            # it loses from another shocked company is its revenue at risk, not passed on
+            if np.isfinite(x) and x > 0 and not c[f.sup] > 0:
+                stack.append((f.sup, usd / x, usd / sb, new_hops, seen | {f.sup}))
     for i in found:
         found[i] = sorted(found[i], key=lambda p: -p["usd_m"])[:k]
     return found
@@ -583,6 +695,24 @@ def main_path(company: dict[str, Any], names: dict[str, str]) -> tuple[str, floa
     return " -> ".join(names.get(i, i) for i in reversed(chain)), float(best["usd_m"])
 
 
+def basis_text(m: dict[str, Any]) -> str:
+    """One sentence on the purchase basis of a ``money`` block (CLI table and report)."""
+    pb = m.get("purchase_basis") or {"rule": "revenue"}
+    if pb["rule"] != "segment":
+        return ("Purchase basis: total revenue (a company that loses revenue cuts its purchases "
+                "by the same share of them; the lower variant; --purchase-basis segment for "
+                "the upper one).")
+    own = [c for c in pb.get("companies", []) if c.get("segment")]
+    fall = [c["name"] for c in pb.get("companies", []) if not c.get("segment")]
+    text = ("Purchase basis: AI-relevant segment (AI-infrastructure purchases fall by the "
+            "share of the segment's revenue lost; the upper variant): "
+            + (", ".join(f"{c['name']} {c['segment']} {usd_text(c['basis_usd_m'])}"
+                         for c in own) or "none on file"))
+    if fall:
+        text += f"; total revenue where no segment is on file: {', '.join(fall)}"
+    return text + ". Foundry, memory, packaging and equipment purchases fall with total revenue."
+
+
 def usd_text(v: float | None, missing: str = "-") -> str:
     """USD million as the tables print it: ``1.20 bn``, ``510 m``, ``0.558 m``; ``missing`` for
     ``None``."""
@@ -640,7 +770,7 @@ def capex_target(graph: GraphData, text: str, usd: float | None, direction: str,
 
 def money_block(graph: GraphData, targets: list[str], pct: float,
                 shock: MoneyShock | None = None, *, top: int = 25,
-                year: int | None = None) -> dict[str, Any] | None:
+                year: int | None = None, basis: str = "revenue") -> dict[str, Any] | None:
     """The ``money`` block of an upstream shock result (``shock`` for capex targets).
 
     ``None`` when the graph holds no AI spend flows at all (a user's own supplier map, a small
@@ -648,4 +778,5 @@ def money_block(graph: GraphData, targets: list[str], pct: float,
     """
     if shock is None and year is None and not any(e.type == REL for e in graph.edges.values()):
         return None
-    return run_money(graph, shock or MoneyShock(list(targets), pct=pct), top=top, year=year)
+    return run_money(graph, shock or MoneyShock(list(targets), pct=pct), top=top, year=year,
+                     basis=basis)

@@ -152,6 +152,7 @@ def run_shock(
     allocation: str | None = None,
     supply_response: bool | None = None,
     exports_to: str | None = None,
+    purchase_basis: str | None = None,
 ) -> dict[str, Any]:
     """Run one shock and return the result dict (schema ``riskgraph.shock/2``).
 
@@ -191,6 +192,9 @@ def run_shock(
     exports_to : str, optional
         With ``country`` and a mineral target: cut the country's exports to this destination
         by ``pct`` instead of its production (world supply is not cut).
+    purchase_basis : {"revenue", "segment"}, optional
+        Upstream runs: what a company's AI-infrastructure purchases fall in proportion to in
+        the money model (``None``: defaults.toml [money]; engine/money.py).
 
     Raises
     ------
@@ -205,6 +209,12 @@ def run_shock(
                                                            money_year)
     if money_year is not None and direction != "upstream":
         raise UsageError("--year (the money model's year) needs --direction upstream")
+    if purchase_basis is not None:
+        if direction != "upstream":
+            raise UsageError("--purchase-basis (the money model's) needs --direction upstream")
+        if purchase_basis not in money.BASES:
+            raise UsageError(f"--purchase-basis must be one of {', '.join(money.BASES)}, "
+                             f"got {purchase_basis!r}")
     check_options(pct, direction=direction, model=model, top=top, samples=samples,
                   allow_zero=allow_zero)
     dynamic.check(horizon, duration, model=model, direction=direction)
@@ -225,8 +235,9 @@ def run_shock(
                                        duration=duration, market=mk_fn, market_arcs=mk_arcs)
                          if months > 0 else None)
     if upstream:
-        result["money"] = money.money_block(graph, setup.targets, pct, money_shock, top=top,
-                                            year=money_year)
+        result["money"] = money.money_block(
+            graph, setup.targets, pct, money_shock, top=top, year=money_year,
+            basis=purchase_basis or setup.params.purchase_basis)
     return result
 
 

@@ -93,6 +93,28 @@ def revenue_usd(node: Node, calendar_year: int) -> float | None:
     return float(f["value_usd"])
 
 
+def segment_usd(node: Node, calendar_year: int) -> dict[str, Any] | None:
+    """The company's AI-relevant reported segment (``segment_revenue``) of ``calendar_year``.
+
+    The largest segment row with a USD value of the same fiscal year as the revenue figure,
+    and never above that revenue; ``None`` when there is none (no segment on file, or only an
+    ``ai_revenue`` estimate, which is a subset, not a reported segment).
+    """
+    rev = figure(node, "revenue", calendar_year)
+    if rev is None or rev["value_usd"] is None:
+        return None
+    best: dict[str, Any] | None = None
+    for r in financials_of(node):
+        if (r["metric"] != "segment_revenue" or int(r["calendar_year"] or 0) != calendar_year
+                or r["value_usd"] is None or r["fiscal_year"] != rev["fiscal_year"]):
+            continue
+        if not 0 < float(r["value_usd"]) <= float(rev["value_usd"]) * (1 + 1e-9):
+            continue
+        if best is None or float(r["value_usd"]) > float(best["value_usd"]):
+            best = r
+    return best
+
+
 def ai_segment_of(node: Node) -> dict[str, Any] | None:
     """Whether the company's AI-relevant revenue is on file, and if not, why (said plainly).
 

@@ -291,7 +291,8 @@ class ShockResult:
         data = build_report_data(self.graph, o["target"], o["pct"], country=o["country"],
                                  sets=o["sets"], samples=samples, seed=seed,
                                  node=sensitivity_node, top=o["top"],
-                                 direction=o["direction"], money_year=o["money_year"])
+                                 direction=o["direction"], money_year=o["money_year"],
+                                 purchase_basis=o.get("purchase_basis"))
         write_report(data, path)
         return Path(path)
 
@@ -314,6 +315,7 @@ def shock(
     allocation: str | None = None,
     supply_response: bool | None = None,
     exports_to: str | None = None,
+    purchase_basis: str | None = None,
 ) -> ShockResult:
     """Run one shock, as ``riskgraph shock TARGET --pct PCT ...`` (same defaults).
 
@@ -325,6 +327,8 @@ def shock(
     ``supply_response``, ``exports_to`` (as ``--allocation``, ``--[no-]supply-response``,
     ``--exports-to``): the shortage economics of minerals with market data (issue 13;
     ``allocation="proportional", supply_response=False``: the no-mitigation upper bound).
+    ``purchase_basis`` (upstream only, as ``--purchase-basis``): ``"revenue"`` or
+    ``"segment"``, what AI-infrastructure purchases fall in proportion to in the money model.
     """
     from riskgraph.engine.shock import run_shock
 
@@ -336,12 +340,12 @@ def shock(
                      top=top, sets=sets, samples=samples, seed=seed, compiled=_compiled(g),
                      money_year=money_year, horizon=horizon, duration=duration,
                      allocation=allocation, supply_response=supply_response,
-                     exports_to=exports_to)
+                     exports_to=exports_to, purchase_basis=purchase_basis)
     options = {"target": target, "pct": pct, "country": country, "direction": direction,
                "model": model, "top": top, "sets": sets, "samples": samples, "seed": seed,
                "money_year": money_year, "horizon": horizon, "duration": duration,
                "allocation": allocation, "supply_response": supply_response,
-               "exports_to": exports_to}
+               "exports_to": exports_to, "purchase_basis": purchase_basis}
     return ShockResult(data, g, options)
 
 

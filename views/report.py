@@ -61,13 +61,15 @@ def build_report_data(
     sensitivity_top: int = 12,
     direction: str = "downstream",
     money_year: int | None = None,
+    purchase_basis: str | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (schema ``riskgraph.report/1``).
 
     ``node`` is the node whose assumptions the tornado ranks (default: the most affected node
     of the last layer reached, e.g. the top lab); ``vs`` a saved shock result to compare with.
     ``direction="upstream"`` reports a demand shock: buyers spend less, and the page adds the
-    revenue at risk in US dollars (``money_year`` as ``--year``); the tornado ranks supply-shock
+    revenue at risk in US dollars (``money_year`` as ``--year``, ``purchase_basis`` as
+    ``--purchase-basis``); the tornado ranks supply-shock
     assumptions only, so it is left out (the USD band comes from the flows' ranges).
     """
     from riskgraph.engine.compile import compile_graph
@@ -85,7 +87,8 @@ def build_report_data(
     cg = compile_graph(graph)
     result = run_shock(graph, target, pct, country=country, top=top, sets=sets,
                        samples=samples, seed=seed if samples else None, compiled=cg,
-                       direction=direction, money_year=money_year)
+                       direction=direction, money_year=money_year,
+                       purchase_basis=purchase_basis)
     if node is None and result["layers"] and not upstream:
         node = result["layers"][-1]["top_node"]
     sens = None
@@ -466,6 +469,9 @@ def _money_section(result: dict[str, Any]) -> str:
     out.append(f'<p class="note">{_e(m["year"])} AI spend flows ({_e(m["year_choice"]["basis"])}'
                f"); {_e(cut)}; {_e(m['model'])}: {_e(m['equation'])}. No company loses more "
                "than the cut of its customers' purchases.</p>")
+    from riskgraph.engine.money import basis_text
+
+    out.append(f'<p class="note">{_e(basis_text(m))}</p>')
     for r in m.get("not_in_force") or []:
         out.append(f'<p class="note">Not propagated: {_e(r["supplier_name"])} -> '
                    f"{_e(r['customer_name'])} ({_e(r['category'])}, "

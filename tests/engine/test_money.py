@@ -155,9 +155,10 @@ def test_solve_matches_the_leontief_inverse_when_nothing_is_capped(
     amounts = np.array([f.amount for f in net.flows])
     c = np.zeros(net.n)
     c[net.index["company:l"]] = 0.3
-    q, loss, _ = money.solve(net, c, np.zeros(net.n), amounts)
-    a = money._matrix(net, amounts)
+    q, loss, _, q_s = money.solve(net, c, np.zeros(net.n), amounts)
+    a = money._matrix(net, amounts)[:net.n, :net.n]  # the company-wide block
     assert q == pytest.approx(np.linalg.solve(np.eye(net.n) - a, c))
+    assert q_s == pytest.approx(q)  # basis "revenue": one cut per company
 
 
 # -- the shipped graph --------------------------------------------------------------------------
