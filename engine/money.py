@@ -8,12 +8,13 @@ calendar year).  This module propagates a cut in purchases through those flows w
 demand-reduction inoperability input-output model of Santos & Haimes (2004), in its normalised
 form (see docs/model.md, section 12):
 
-    q = min(1, A q + c + d / x),   A[j, k] = f[j, k] / x[j]
+    q = max(c, min(1, A q + d / x)),   A[j, k] = f[j, k] / x[j]
 
 * ``q[k]`` – the fraction by which company *k*'s purchases fall (its demand-side inoperability;
   Leontief: a company buys inputs in proportion to what it sells),
 * ``c`` – the initial cut: ``pct / 100`` on each shocked company (``shock clouds --pct 30
-  --direction upstream``),
+  --direction upstream``); a shocked company's purchases fall by its cut, or by more only if
+  its lost sales alone would cut them more (max, as in the upstream share model),
 * ``d`` – a cut given in dollars straight to suppliers (``shock capex:microsoft --usd 10e9``:
   each capex flow of Microsoft shrinks by ``usd / capex``),
 * ``A[j, k]`` – the share of supplier *j*'s revenue that customer *k* pays (the normalised
@@ -24,8 +25,11 @@ Revenue at risk of *j* in USD: ``L[j] = sum_k f[j, k] q[k] + d[j]``, and as a sh
 revenue ``L[j] / x[j]``.  Because each dollar is one flow, what reaches the suppliers of a
 customer *k* is exactly ``q[k]`` times its purchases in the table, never more (no double
 counting when several owners buy from the same supplier, directly or through a cloud they rent).
-A company without filed revenue (a private lab) passes on only its own initial cut.  The
-fixed point is solved with :func:`riskgraph.engine.iim.inoperability`; it is monotone in every
+A company without filed revenue (a private lab) passes on only its own initial cut.  Purchase
+basis ``"segment"`` (``--purchase-basis``): a company's AI-infrastructure purchases
+(:data:`SEGMENT_SCOPED`) fall by its loss over its AI-relevant segment's revenue instead of
+``x``; its production inputs still by ``L / x``.  The fixed point is solved by
+:func:`fixed_point` (monotone iteration); it is monotone in every
 flow, so running it on the flows' ``amount_low`` and ``amount_high`` gives the band of the
 answer.  Paths: the dollars along ``k0 -> j1 -> ... -> jm`` are
 ``c[k0] f[j1,k0] (f[j2,j1]/x[j1]) ... (f[jm,jm-1]/x[jm-1])``.
@@ -59,7 +63,8 @@ SEGMENT_SCOPED = frozenset({"cloud_compute", "accelerators", "networking", "powe
                             "electricity", "buildings"})
 BASES = ("revenue", "segment")
 MODEL = "demand-side inoperability IIM in USD (Santos & Haimes 2004) on SELLS_TO flows"
-EQUATION = "q = min(1, A q + c + d/x), A[j,k] = f[j,k] / x[j]; L[j] = sum_k f[j,k] q[k] + d[j]"
+EQUATION = ("q = max(c, min(1, A q + d/x)), A[j,k] = f[j,k] / x[j]; "
+            "L[j] = sum_k f[j,k] q[k] + d[j]")
 UNITS = {
     "revenue_usd_m": "USD million (calendar year)",
     "revenue_at_risk_usd_m": "USD million per year",
