@@ -22,7 +22,6 @@ from riskgraph.cli.common import (
 )
 from riskgraph.cli.sensitivity_cmd import (
     CountryOpt,
-    PctOpt,
     SetOpt,
     TargetArg,
     check_shock_options,
@@ -33,9 +32,11 @@ from riskgraph.cli.shock_cmd import PurchaseBasisOpt
 
 def report(
     target: TargetArg,
-    pct: PctOpt,
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.",
                                          dir_okay=False)],
+    pct: Annotated[float | None, typer.Option(
+        "--pct", help="Size of the cut in percent, in (0, 100] (or --usd with a capex "
+                      "target).")] = None,
     country: CountryOpt = None,
     set_: SetOpt = None,
     node: Annotated[str | None, typer.Option(
@@ -59,6 +60,9 @@ def report(
         "--year", help="Upstream only: calendar year of the AI spend flows and revenue "
                        "(default: the latest year with complete data).")] = None,
     purchase_basis: PurchaseBasisOpt = None,
+    usd: Annotated[float | None, typer.Option(
+        "--usd", help="With a capex:COMPANY target and --direction upstream: the cut of the "
+                      "company's capex in US dollars, e.g. 10e9 (instead of --pct).")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Write a self-contained HTML report of a shock: summary, charts, paths, assumptions
@@ -66,11 +70,11 @@ def report(
     with handle_errors():
         from riskgraph.errors import UsageError
 
-        check_shock_options(pct, set_)
-        if target.strip().casefold().startswith("capex:"):
-            raise UsageError(f"{target!r}: a capex target needs --usd, which report does not "
-                             "take; use riskgraph shock capex:COMPANY --usd N --direction "
-                             "upstream")
+        if usd is None and pct is None:
+            raise UsageError("--pct is required (or --usd N with a capex:COMPANY target)")
+        if usd is not None and pct is not None:
+            raise UsageError("give --pct or --usd, not both")
+        check_shock_options(100.0 if pct is None else pct, set_)
         if top < 1 or samples < 0:
             raise UsageError("--top must be at least 1 and --samples at least 0")
         saved = None
@@ -81,11 +85,11 @@ def report(
         graph = load_graph(data_dir)
         from riskgraph.views.report import build_report_data, print_pdf, write_report
 
-        data = build_report_data(graph, target, pct, country=country, sets=set_ or [],
+        data = build_report_data(graph, target, pct or 0.0, country=country, sets=set_ or [],
                                  samples=samples, seed=seed, node=node, top=top, vs=saved,
                                  direction=direction.value, money_year=year,
                                  purchase_basis=None if purchase_basis is None
-                                 else purchase_basis.value)
+                                 else purchase_basis.value, usd=usd)
         write_report(data, output, graph)
         err(f"Wrote {output}")
         if pdf is not None:

@@ -221,7 +221,10 @@ class ShockResult:
 
         o = self.options
         cg = _compiled(self.graph)
-        setup = eng.resolve(self.graph, o["target"], sets=o["sets"], compiled=cg)
+        target = o["target"]
+        if o.get("usd") is not None:  # capex:COMPANY: the share model cuts the company
+            target = self.data["shock"]["targets"][0]
+        setup = eng.resolve(self.graph, target, sets=o["sets"], compiled=cg)
         pert = eng.perturb(self.graph, setup, o["pct"], country=o["country"],
                            direction=o["direction"])
         upstream = o["direction"] == "upstream"
@@ -257,7 +260,7 @@ class ShockResult:
         names = {**(self.data.get("names") or {}), **(m.get("names") or {})}
         cols = ["id", "name", "revenue_at_risk_usd_m", "revenue_at_risk_low_usd_m",
                 "revenue_at_risk_high_usd_m", "share_of_revenue", "revenue_usd_m",
-                "purchase_cut", "main_path", "main_path_usd_m"]
+                "purchase_cut", "ai_purchase_cut", "main_path", "main_path_usd_m"]
         rows = []
         for co in m["companies"]:
             row = {k: co.get(k) for k in cols[:-2]}
@@ -292,15 +295,16 @@ class ShockResult:
                                  sets=o["sets"], samples=samples, seed=seed,
                                  node=sensitivity_node, top=o["top"],
                                  direction=o["direction"], money_year=o["money_year"],
-                                 purchase_basis=o.get("purchase_basis"))
+                                 purchase_basis=o.get("purchase_basis"), usd=o.get("usd"))
         write_report(data, path)
         return Path(path)
 
 
 def shock(
     target: str,
-    pct: float,
+    pct: float | None = None,
     *,
+    usd: float | None = None,
     country: str | None = None,
     direction: str = "downstream",
     model: str = "iim",
@@ -329,19 +333,28 @@ def shock(
     ``allocation="proportional", supply_response=False``: the no-mitigation upper bound).
     ``purchase_basis`` (upstream only, as ``--purchase-basis``): ``"revenue"`` or
     ``"segment"``, what AI-infrastructure purchases fall in proportion to in the money model.
+    ``usd`` (as ``--usd``, instead of ``pct``): with a ``capex:COMPANY`` target and
+    ``direction="upstream"``, the cut of the company's capex in US dollars, e.g.
+    ``rg.shock("capex:microsoft", usd=10e9, direction="upstream")``.
     """
     from riskgraph.engine.shock import run_shock
 
     if seed is not None and samples == 0:
         raise UsageError("seed needs samples=N")
+    if usd is None and pct is None:
+        raise UsageError("pct is required (or usd=N with a capex:COMPANY target)")
+    if usd is not None and pct is not None:
+        raise UsageError("give pct or usd, not both")
     g = _graph(graph)
     sets = list(sets)
-    data = run_shock(g, target, pct, country=country, direction=direction, model=model,
-                     top=top, sets=sets, samples=samples, seed=seed, compiled=_compiled(g),
+    data = run_shock(g, target, 0.0 if pct is None else pct, usd=usd, country=country,
+                     direction=direction, model=model, top=top, sets=sets, samples=samples,
+                     seed=seed, compiled=_compiled(g),
                      money_year=money_year, horizon=horizon, duration=duration,
                      allocation=allocation, supply_response=supply_response,
                      exports_to=exports_to, purchase_basis=purchase_basis)
-    options = {"target": target, "pct": pct, "country": country, "direction": direction,
+    options = {"target": target, "pct": data["shock"]["pct"], "usd": usd, "country": country,
+               "direction": direction,
                "model": model, "top": top, "sets": sets, "samples": samples, "seed": seed,
                "money_year": money_year, "horizon": horizon, "duration": duration,
                "allocation": allocation, "supply_response": supply_response,

@@ -62,6 +62,7 @@ def build_report_data(
     direction: str = "downstream",
     money_year: int | None = None,
     purchase_basis: str | None = None,
+    usd: float | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain data (schema ``riskgraph.report/1``).
 
@@ -69,8 +70,9 @@ def build_report_data(
     of the last layer reached, e.g. the top lab); ``vs`` a saved shock result to compare with.
     ``direction="upstream"`` reports a demand shock: buyers spend less, and the page adds the
     revenue at risk in US dollars (``money_year`` as ``--year``, ``purchase_basis`` as
-    ``--purchase-basis``); the tornado ranks supply-shock
-    assumptions only, so it is left out (the USD band comes from the flows' ranges).
+    ``--purchase-basis``; ``usd`` with a ``capex:COMPANY`` target, as ``--usd``); the tornado
+    ranks supply-shock assumptions only, so it is left out (the USD band comes from the flows'
+    ranges).
     """
     from riskgraph.engine.compile import compile_graph
     from riskgraph.engine.sensitivity import run_sensitivity
@@ -88,7 +90,7 @@ def build_report_data(
     result = run_shock(graph, target, pct, country=country, top=top, sets=sets,
                        samples=samples, seed=seed if samples else None, compiled=cg,
                        direction=direction, money_year=money_year,
-                       purchase_basis=purchase_basis)
+                       purchase_basis=purchase_basis, usd=usd)
     if node is None and result["layers"] and not upstream:
         node = result["layers"][-1]["top_node"]
     sens = None
@@ -297,10 +299,17 @@ def demand_summary_text(result: dict[str, Any], names: dict[str, str] | None = N
     targets = sh["targets"]
     tname = (names.get(targets[0], targets[0]) if len(targets) == 1
              else f"every node of the {sh['target']} layer")
-    parts = [f"If {tname} cut their purchases by {sh['pct']:g}%, demand falls back along the "
-             f"chain to their suppliers: the share-based model reaches {result['affected']} "
-             "nodes."]
     m = result.get("money")
+    if m and m.get("capex"):
+        cx = m["capex"]
+        what = (f"{tname} cut its capex by {_usd(cx['cut_usd_m'])} "
+                f"({_pct(cx['share_of_capex'], 1)} of its {m['year']} capex of "
+                f"{_usd(cx['capex_usd_m'])})")
+    else:
+        what = f"{tname} cut their purchases by {sh['pct']:g}%"
+    whose = "its" if m and m.get("capex") else "their"
+    parts = [f"If {what}, demand falls back along the chain to {whose} suppliers: the "
+             f"share-based model reaches {result['affected']} nodes."]
     if m and m["companies"]:
         top = m["companies"][:3]
         bits = [f"{c['name']} {_usd(c['revenue_at_risk_usd_m'])} "
@@ -316,9 +325,13 @@ def demand_summary_text(result: dict[str, Any], names: dict[str, str] | None = N
     if m and m.get("not_covered"):
         parts.append(f"{len(m['not_covered'])} companies with accounts are in no flow of the "
                      "year, so their revenue at risk is not measured (not zero).")
+    segment = bool(m) and (m.get("purchase_basis") or {}).get("rule") == "segment"
     parts.append("Most flows are the riskgraph team's estimates with a stated range, which "
-                 "gives each figure its band; a company's purchases are assumed to fall in "
-                 "proportion to its revenue, and the model is static.")
+                 "gives each figure its band; "
+                 + ("a company's AI-infrastructure purchases are assumed to fall in proportion "
+                    "to its AI-relevant segment's revenue (the upper variant)" if segment else
+                    "a company's purchases are assumed to fall in proportion to its revenue")
+                 + ", and the model is static.")
     return " ".join(parts)
 
 
@@ -498,6 +511,10 @@ def render_report(data: dict[str, Any], graph: GraphData | None = None) -> str:
              else sh["target"])
     upstream = sh["direction"] == "upstream"
     title = f"{'Demand' if upstream else 'Supply'} shock: {tname} -{sh['pct']:g}%"
+    cx = (result.get("money") or {}).get("capex")
+    if cx:  # capex:COMPANY --usd N: the dollars are the shock; the percentage follows from them
+        title = (f"Demand shock: {tname} capex -{_usd(cx['cut_usd_m'])} "
+                 f"({_pct(cx['share_of_capex'], 1)})")
     if sh.get("country"):
         title += f" (output of {names.get(sh['country'], sh['country'])})"
     figures: list[tuple[str, Any]] = []

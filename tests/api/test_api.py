@@ -170,7 +170,30 @@ def test_revenue_at_risk_frames_the_money_block(gallium: rg.ShockResult) -> None
     assert nv["main_path"] == "Nvidia -> Microsoft -> OpenAI"
     assert (df["revenue_at_risk_usd_m"] <= df["revenue_at_risk_high_usd_m"] + 1e-9).all()
     assert not set(df.index) & {c["id"] for c in m["not_covered"]}
+    assert (df["ai_purchase_cut"] == df["purchase_cut"]).all()  # basis "revenue"
+    seg = rg.shock("labs", pct=30, direction="upstream", purchase_basis="segment")
+    sdf = seg.revenue_at_risk()
+    assert sdf.loc["company:nvidia", "revenue_at_risk_usd_m"] == pytest.approx(308.7, abs=0.1)
+    assert sdf.loc["company:microsoft", "ai_purchase_cut"] == pytest.approx(1200 / 87464)
+    assert seg.options["purchase_basis"] == "segment"
     with pytest.raises(UsageError) as ei:
         gallium.revenue_at_risk()
     assert str(ei.value) == ("revenue at risk needs an upstream shock (direction='upstream') on "
                              "a graph with AI spend flows")
+
+
+def test_capex_target_in_dollars() -> None:
+    """``rg.shock("capex:microsoft", usd=10e9, direction="upstream")`` is
+    ``riskgraph shock capex:microsoft --usd 10e9 --direction upstream``."""
+    r = rg.shock("capex:microsoft", usd=10e9, direction="upstream")
+    m = r.to_dict()["money"]
+    assert m["capex"]["cut_usd_m"] == 10000
+    assert r.options["pct"] == pytest.approx(100 * 10000 / m["capex"]["capex_usd_m"])
+    df = r.revenue_at_risk()
+    # Nvidia's flow is 30% of Microsoft's capex; a 10 bn cut takes 30% of it: 3.00 bn
+    assert df.loc["company:nvidia", "revenue_at_risk_usd_m"] == pytest.approx(3000)
+    for kwargs, msg in (({}, "pct is required (or usd=N with a capex:COMPANY target)"),
+                        ({"pct": 5, "usd": 1e9}, "give pct or usd, not both")):
+        with pytest.raises(UsageError) as ei:
+            rg.shock("capex:microsoft", direction="upstream", **kwargs)  # type: ignore[arg-type]
+        assert str(ei.value) == msg

@@ -118,11 +118,37 @@ def test_upstream_report_errors() -> None:
     ):
         r = runner.invoke(app, ["report", "clouds", "--pct", "30", "-o", "x.html", *args])
         assert (r.exit_code, r.stderr) == (2, msg)
-    r = runner.invoke(app, ["report", "capex:microsoft", "--pct", "10", "--direction",
-                            "upstream", "-o", "x.html"])
-    assert (r.exit_code, r.stderr) == (2, (
-        "Error: 'capex:microsoft': a capex target needs --usd, which report does not take; "
-        "use riskgraph shock capex:COMPANY --usd N --direction upstream\n"))
+    for args, msg in (
+        (["capex:microsoft", "--pct", "10", "--direction", "upstream"],
+         "Error: 'capex:microsoft' needs --usd N (the cut of the capex in US dollars)\n"),
+        (["capex:microsoft", "--direction", "upstream"],
+         "Error: --pct is required (or --usd N with a capex:COMPANY target)\n"),
+        (["capex:microsoft", "--usd", "1e9", "--pct", "3", "--direction", "upstream"],
+         "Error: give --pct or --usd, not both\n"),
+        (["capex:microsoft", "--usd", "1e9"],
+         "Error: a capex target is a demand shock: use --direction upstream\n"),
+        (["labs", "--usd", "1e9", "--direction", "upstream"],
+         "Error: --usd needs a capex target such as capex:microsoft, not 'labs'\n"),
+    ):
+        r = runner.invoke(app, ["report", *args, "-o", "x.html"])
+        assert (r.exit_code, r.stderr) == (2, msg)
+
+
+def test_capex_report_in_dollars(tmp_path) -> None:
+    out = tmp_path / "capex.html"
+    r = runner.invoke(app, ["report", "capex:microsoft", "--usd", "10e9", "--direction",
+                            "upstream", "--samples", "0", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "<h1>Demand shock: Microsoft capex -10.00 bn (22.5%)</h1>" in page
+    assert ("If Microsoft cut its capex by 10.00 bn (22.5% of its 2024 capex of 44.48 bn), "
+            "demand falls back along the chain to its suppliers") in text
+    m = rg.shock("capex:microsoft", usd=10e9, direction="upstream").to_dict()["money"]
+    assert m["capex"]["cut_usd_m"] == 10000
+    nv = m["companies"][0]
+    assert nv["name"] == "Nvidia"
+    assert f"Nvidia {nv['revenue_at_risk_usd_m'] / 1000:,.2f} bn" in text
 
 
 def test_the_api_report_of_an_upstream_run_is_the_demand_report(tmp_path) -> None:
