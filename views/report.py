@@ -325,7 +325,7 @@ def demand_summary_text(result: dict[str, Any], names: dict[str, str] | None = N
     if m and m.get("not_covered"):
         parts.append(f"{len(m['not_covered'])} companies with accounts are in no flow of the "
                      "year, so their revenue at risk is not measured (not zero).")
-    segment = bool(m) and (m.get("purchase_basis") or {}).get("rule") == "segment"
+    segment = (m or {}).get("purchase_basis", {}).get("rule") == "segment"
     parts.append("Most flows are the riskgraph team's estimates with a stated range, which "
                  "gives each figure its band; "
                  + ("a company's AI-infrastructure purchases are assumed to fall in proportion "
