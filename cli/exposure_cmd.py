@@ -152,9 +152,10 @@ def render_money(result: dict[str, Any], top: int = 20) -> None:
     c.print(t)
     if m.get("year_choice"):
         c.print(f"Year: {m['year_choice']['basis']}.")
-    from riskgraph.engine.money import basis_text
+    from riskgraph.engine.money import SCOPE_NOTE, basis_text
 
     c.print(basis_text(m))
+    c.print(SCOPE_NOTE)
     for r in m.get("not_in_force") or []:
         c.print(f"Not propagated: {r['supplier_name']} -> {r['customer_name']} "
                 f"({r['category']}, {_usd(r['amount_usd_m'])} per year), {r['reason']}.")

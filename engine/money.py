@@ -700,6 +700,12 @@ def main_path(company: dict[str, Any], names: dict[str, str]) -> tuple[str, floa
     return " -> ".join(names.get(i, i) for i in reversed(chain)), float(best["usd_m"])
 
 
+SCOPE_NOTE = ("Units: this table is US dollars and shares of each company's total revenue; the "
+              "shortfall table above is the share of each node's sales on file (mostly AI "
+              "compute, H100e), so a cloud can lose a large share of its AI compute sales and a "
+              "small share of its revenue.")
+
+
 def basis_text(m: dict[str, Any]) -> str:
     """One sentence on the purchase basis of a ``money`` block (CLI table and report)."""
     pb = m.get("purchase_basis") or {"rule": "revenue"}

@@ -482,9 +482,9 @@ def _money_section(result: dict[str, Any]) -> str:
     out.append(f'<p class="note">{_e(m["year"])} AI spend flows ({_e(m["year_choice"]["basis"])}'
                f"); {_e(cut)}; {_e(m['model'])}: {_e(m['equation'])}. No company loses more "
                "than the cut of its customers' purchases.</p>")
-    from riskgraph.engine.money import basis_text
+    from riskgraph.engine.money import SCOPE_NOTE, basis_text
 
-    out.append(f'<p class="note">{_e(basis_text(m))}</p>')
+    out.append(f'<p class="note">{_e(basis_text(m))} {_e(SCOPE_NOTE)}</p>')
     for r in m.get("not_in_force") or []:
         out.append(f'<p class="note">Not propagated: {_e(r["supplier_name"])} -> '
                    f"{_e(r['customer_name'])} ({_e(r['category'])}, "

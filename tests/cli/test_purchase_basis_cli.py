@@ -21,6 +21,9 @@ def test_the_table_says_the_basis() -> None:
     code, out, _ = _run("shock", "labs", "--pct", "30", "--direction", "upstream")
     assert code == 0
     assert "Purchase basis: total revenue (a company that loses revenue cuts its purchases" in out
+    assert ("Units: this table is US dollars and shares of each company's total revenue; the "
+            "shortfall table above is the share of each node's sales on file") in " ".join(
+                out.split())
     code, out, _ = _run("shock", "labs", "--pct", "30", "--direction", "upstream",
                         "--purchase-basis", "segment")
     assert code == 0
