@@ -68,12 +68,10 @@ def report(
     """Write a self-contained HTML report of a shock: summary, charts, paths, assumptions
     (with --direction upstream: revenue at risk in US dollars)."""
     with handle_errors():
+        from riskgraph.engine.money import check_pct_or_usd
         from riskgraph.errors import UsageError
 
-        if usd is None and pct is None:
-            raise UsageError("--pct is required (or --usd N with a capex:COMPANY target)")
-        if usd is not None and pct is not None:
-            raise UsageError("give --pct or --usd, not both")
+        check_pct_or_usd(pct, usd)
         check_shock_options(100.0 if pct is None else pct, set_)
         if top < 1 or samples < 0:
             raise UsageError("--top must be at least 1 and --samples at least 0")

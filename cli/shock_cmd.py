@@ -456,12 +456,10 @@ def shock(
     """
     with handle_errors():
         from riskgraph.engine.defaults import parse_set
+        from riskgraph.engine.money import check_pct_or_usd
         from riskgraph.errors import UsageError
 
-        if usd is None and pct is None:  # issue 12: --usd replaces --pct for capex targets
-            raise UsageError("--pct is required (or --usd N with a capex:COMPANY target)")
-        if usd is not None and pct is not None:
-            raise UsageError("give --pct or --usd, not both")
+        check_pct_or_usd(pct, usd)  # issue 12: --usd replaces --pct for capex targets
         if pct is not None and not 0 < pct <= 100:
             raise UsageError(f"--pct must be in (0, 100], got {pct:g}")
         for s in set_ or []:

@@ -375,11 +375,11 @@ def solve(net: Network, c: np.ndarray, d: np.ndarray, amounts: np.ndarray,
             d[f.sup] += amt * frac
     n = net.n
     x, s = bases(net)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dx = np.where(np.isfinite(x) & (x > 0), d / np.where(np.isfinite(x), x, 1.0), 0.0)
-        ds = np.where(np.isfinite(s) & (s > 0), d / np.where(np.isfinite(s), s, 1.0), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # d over each basis (0 where none)
+        dxs = [np.where(np.isfinite(b) & (b > 0), d / np.where(np.isfinite(b), b, 1.0), 0.0)
+               for b in (x, s)]
     a = _matrix(net, amounts)
-    qq = fixed_point(a, np.concatenate([c, c]), np.concatenate([dx, ds]))
+    qq = fixed_point(a, np.concatenate([c, c]), np.concatenate(dxs))
     q, q_s = qq[:n], qq[n:]
     loss_flow = np.array([amt * (q_s if _scoped(net, f) else q)[f.cus]
                           for f, amt in zip(net.flows, amounts, strict=True)])
@@ -741,6 +741,16 @@ __all__ = ["CAPEX_CATEGORIES", "EQUATION", "EXPOSURE_SCHEMA", "MODEL", "MoneySho
 
 # -- hooks for engine/shock.py ------------------------------------------------------------------
 CAPEX_PREFIX = "capex:"
+
+
+def check_pct_or_usd(pct: float | None, usd: float | None, *, cli: bool = True) -> None:
+    """Exactly one of ``pct`` and ``usd`` (a capex target in dollars); the message names the
+    CLI options (``--pct``, ``--usd N``) or, with ``cli=False``, the API's arguments."""
+    p, u, form = ("--pct", "--usd", "--usd N") if cli else ("pct", "usd", "usd=N")
+    if usd is None and pct is None:
+        raise UsageError(f"{p} is required (or {form} with a capex:COMPANY target)")
+    if usd is not None and pct is not None:
+        raise UsageError(f"give {p} or {u}, not both")
 
 
 def capex_target(graph: GraphData, text: str, usd: float | None, direction: str,

@@ -337,14 +337,12 @@ def shock(
     ``direction="upstream"``, the cut of the company's capex in US dollars, e.g.
     ``rg.shock("capex:microsoft", usd=10e9, direction="upstream")``.
     """
+    from riskgraph.engine.money import check_pct_or_usd
     from riskgraph.engine.shock import run_shock
 
     if seed is not None and samples == 0:
         raise UsageError("seed needs samples=N")
-    if usd is None and pct is None:
-        raise UsageError("pct is required (or usd=N with a capex:COMPANY target)")
-    if usd is not None and pct is not None:
-        raise UsageError("give pct or usd, not both")
+    check_pct_or_usd(pct, usd, cli=False)
     g = _graph(graph)
     sets = list(sets)
     data = run_shock(g, target, 0.0 if pct is None else pct, usd=usd, country=country,
